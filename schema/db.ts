@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { Block } from './document.ts';
+
+/**
+ * The database, written by the seed (scripts/seed.ts) and read by the Worker. The full-text index
+ * `articles_fts` (FTS5, external content over `articles`, kept in sync by triggers) lives in a custom
+ * migration in drizzle/, because drizzle-kit does not model virtual tables.
+ */
+
+export const articles = sqliteTable(
+  'articles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull().unique(),
+    title: text('title').notNull(),
+    excerpt: text('excerpt').notNull(),
+    body: text('body', { mode: 'json' }).$type<Block[]>().notNull(),
+    /** The body as plain text, derived at seed time for the full-text index. */
+    bodyText: text('body_text').notNull(),
+    source: text('source'),
+    /** ISO date (YYYY-MM-DD) from the "Geplaatst op" line. */
+    publishedAt: text('published_at').notNull(),
+    /** SHA-256 of the parsed article; the seed compares it to decide whether anything changed. */
+    contentHash: text('content_hash').notNull(),
+    /** File name of the source document in content-seed/. */
+    sourceFile: text('source_file').notNull(),
+    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (table) => [
+    index('articles_published_idx').on(table.publishedAt, table.id),
+    index('articles_source_file_idx').on(table.sourceFile),
+  ],
+);
+export type ArticleRow = typeof articles.$inferSelect;
+export type NewArticleRow = typeof articles.$inferInsert;
+
+export const participants = sqliteTable('participants', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  slug: text('slug').notNull().unique(),
+});
+export type ParticipantRow = typeof participants.$inferSelect;
+
+/** Site-wide texts from the documents: 'about' ("Over VSO Werkgevers") and 'featured' ("Uitgelicht"). */
+export const siteBlocks = sqliteTable('site_blocks', {
+  key: text('key').primaryKey(),
+  title: text('title'),
+  text: text('text').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+export type SiteBlockRow = typeof siteBlocks.$inferSelect;
+
+/** How often each article was shared through each network ("Deel dit artikel"). */
+export const shareCounts = sqliteTable(
+  'share_counts',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    network: text('network').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.articleId, table.network] })],
+);
+
+/** Small key/value facts about the content, e.g. 'content_version', changed by every seed that writes. */
+export const siteMeta = sqliteTable('site_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,244 @@
+import * as v from 'valibot';
+import { type Block, type RawDocumentInput, SourceDocument } from '../../schema/document.ts';
+
+/** One problem in one source document, reported as `file:line: message`. */
+export interface DocumentProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface ParsedFile {
+  file: string;
+  document: SourceDocument;
+  /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
+  titleLine: number;
+}
+
+export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
+
+export function formatProblem(problem: DocumentProblem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
+
+interface Line {
+  text: string;
+  no: number;
+}
+
+const ABOUT = 'over vso werkgevers';
+const PARTICIPANTS = 'participanten';
+const FEATURED = 'uitgelicht';
+const READ_MORE_ABOUT = /\s*Lees verder\.?$/;
+const READ_MORE_FEATURED = /\s*Lees verder\s*»$/;
+const POSTED = /^Geplaatst op\b/i;
+const TRAILER = /^(Deel dit artikel|Ga naar\.\.\.)$/i;
+const SOURCE = /^Bron:\s*(.*)$/;
+const BULLET = /^(?:•\s*|[-*]\s+)/;
+
+/** Blocks are runs of non-blank lines; a line holding only (no-break) spaces is blank. */
+function splitBlocks(text: string): Line[][] {
+  const blocks: Line[][] = [];
+  let current: Line[] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((raw, index) => {
+      const line = raw.trim();
+      if (line === '') {
+        if (current.length > 0) blocks.push(current);
+        current = [];
+      } else {
+        current.push({ text: line, no: index + 1 });
+      }
+    });
+  if (current.length > 0) blocks.push(current);
+  return blocks;
+}
+
+const blockText = (block: Line[]) => block.map((line) => line.text).join('\n');
+const isMarker = (block: Line[] | undefined, marker: string) =>
+  block?.length === 1 && block[0]?.text.toLowerCase() === marker;
+
+/**
+ * The heading rule of the contract: a block whose first line is at most 80 characters, does not end
+ * in . ! ? : ; and is followed by a single line break is a heading followed by a paragraph. Lines
+ * starting with a bullet form lists; other runs of lines are paragraphs (their line breaks kept).
+ */
+function toBlocks(lines: Line[]): { block: Block; line: number }[] {
+  const out: { block: Block; line: number }[] = [];
+  let rest = lines;
+  const first = lines[0];
+  if (
+    first &&
+    lines.length >= 2 &&
+    !BULLET.test(first.text) &&
+    [...first.text].length <= 80 &&
+    !/[.!?:;]$/.test(first.text)
+  ) {
+    out.push({ block: { type: 'heading', text: first.text }, line: first.no });
+    rest = lines.slice(1);
+  }
+  let i = 0;
+  while (i < rest.length) {
+    const start = rest[i] as Line;
+    const bullet = BULLET.test(start.text);
+    const run: Line[] = [];
+    while (i < rest.length && BULLET.test((rest[i] as Line).text) === bullet) run.push(rest[i++] as Line);
+    out.push({
+      block: bullet
+        ? { type: 'list', items: run.map((line) => line.text.replace(BULLET, '').trim()) }
+        : { type: 'paragraph', text: blockText(run) },
+      line: start.no,
+    });
+  }
+  return out;
+}
+
+/**
+ * Parses one source document: page chrome, "Over VSO Werkgevers", "Participanten", "Uitgelicht",
+ * then the article up to "Geplaatst op …", then "Deel dit artikel" / "Ga naar...". The parser only
+ * finds structure; the valibot contract in schema/document.ts judges it, and every issue it raises
+ * is mapped back to the line it is about.
+ */
+export function parseDocument(text: string, file: string): ParseResult {
+  const blocks = splitBlocks(text);
+  const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
+  const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
+  const find = (marker: string, from: number) => {
+    const index = blocks.findIndex((block, i) => i >= from && isMarker(block, marker));
+    return index < 0 ? null : index;
+  };
+
+  const about = find(ABOUT, 0);
+  const participants = find(PARTICIPANTS, about ?? 0);
+  const featured = find(FEATURED, participants ?? about ?? 0);
+
+  // "Over VSO Werkgevers": the blurb runs up to "Participanten" (or is one block without it).
+  let aboutText: string | null = null;
+  if (about !== null) {
+    const end = participants ?? about + 2;
+    const parts = blocks.slice(about + 1, end).map(blockText);
+    aboutText = parts.length > 0 ? parts.join('\n\n').replace(READ_MORE_ABOUT, '') : null;
+  }
+
+  // "Participanten": each name appears twice (logo text and caption); keep the first of each.
+  const names: string[] = [];
+  if (participants !== null) {
+    const end = featured ?? participants + 1;
+    for (const block of blocks.slice(participants + 1, end)) {
+      for (const line of block) if (!names.includes(line.text)) names.push(line.text);
+    }
+  }
+
+  // "Uitgelicht": a title, then the blurb up to and including the block ending in "Lees verder »".
+  let featuredDoc: RawDocumentInput['featured'] | null = null;
+  let articleStart = featured === null ? blocks.length : featured + 1;
+  if (featured !== null) {
+    const title = blocks[featured + 1];
+    let end = blocks.findIndex((block, i) => i > featured + 1 && READ_MORE_FEATURED.test(blockText(block)));
+    if (end < 0) end = featured + 2;
+    const blurb = blocks.slice(featured + 2, end + 1).map(blockText);
+    featuredDoc = {
+      title: title ? blockText(title) : (null as unknown as string),
+      text:
+        blurb.length > 0 ? blurb.join('\n\n').replace(READ_MORE_FEATURED, '') : (null as unknown as string),
+    };
+    articleStart = Math.min(blocks.length, end + 1);
+  }
+
+  // The article: from after the featured blurb to the last "Geplaatst op" line (or the trailer).
+  let posted: number | null = null;
+  for (let i = blocks.length - 1; i >= articleStart; i--) {
+    if (POSTED.test(blocks[i]?.[0]?.text ?? '')) {
+      posted = i;
+      break;
+    }
+  }
+  let end = posted;
+  if (end === null) {
+    const trailer = blocks.findIndex((block, i) => i >= articleStart && TRAILER.test(blockText(block)));
+    end = trailer < 0 ? blocks.length : trailer;
+  }
+  const postedLine = lineOf(blocks[end], lastLine);
+  const article = blocks.slice(articleStart, end);
+
+  const titleBlock = article[0];
+  const title = titleBlock?.[0] ?? null;
+  const bodyLines: Line[][] = [];
+  if (titleBlock && titleBlock.length > 1) bodyLines.push(titleBlock.slice(1));
+  bodyLines.push(...article.slice(1));
+
+  // An optional "Bron: …" line, the last block before the date.
+  let source: string | null = null;
+  let sourceLine = postedLine;
+  const last = bodyLines[bodyLines.length - 1];
+  const sourceMatch = last?.length === 1 ? SOURCE.exec(last[0]?.text ?? '') : null;
+  if (last && sourceMatch) {
+    source = (sourceMatch[1] ?? '').trim();
+    sourceLine = lineOf(last, postedLine);
+    bodyLines.pop();
+  }
+
+  const body = bodyLines.flatMap(toBlocks);
+  const raw = {
+    about: aboutText,
+    participants: names,
+    featured: featuredDoc,
+    title: title?.text ?? null,
+    body: body.map((b) => b.block),
+    source,
+    posted: posted === null ? null : blockText(blocks[posted] ?? []),
+  };
+  const lines: Record<keyof typeof raw, number> = {
+    about: lineOf(about === null ? undefined : blocks[about], 1),
+    participants: lineOf(participants === null ? undefined : blocks[participants], 1),
+    featured: lineOf(featured === null ? undefined : blocks[featured], 1),
+    title: title?.no ?? postedLine,
+    body: title?.no ?? postedLine,
+    source: sourceLine,
+    posted: postedLine,
+  };
+
+  const result = v.safeParse(SourceDocument, raw);
+  if (result.success) {
+    return { ok: true, parsed: { file, document: result.output, titleLine: lines.title } };
+  }
+  const problems = result.issues.map((issue) => {
+    const [key, index] = (issue.path ?? []).map((item) => item.key);
+    let line = lines[key as keyof typeof raw] ?? 1;
+    if (key === 'body' && typeof index === 'number') line = body[index]?.line ?? line;
+    return { file, line, message: issue.message };
+  });
+  return { ok: false, problems };
+}
+
+/**
+ * Parses a set of documents and checks what only the set can show (two articles with one slug).
+ * Either every document is good, or the result lists every problem found.
+ */
+export function parseDocuments(
+  files: { file: string; text: string }[],
+): { ok: true; parsed: ParsedFile[] } | { ok: false; problems: DocumentProblem[] } {
+  const parsed: ParsedFile[] = [];
+  const problems: DocumentProblem[] = [];
+  for (const { file, text } of files) {
+    const result = parseDocument(text, file);
+    if (result.ok) parsed.push(result.parsed);
+    else problems.push(...result.problems);
+  }
+  const bySlug = new Map<string, ParsedFile>();
+  for (const item of parsed) {
+    const other = bySlug.get(item.document.article.slug);
+    if (other) {
+      problems.push({
+        file: item.file,
+        line: item.titleLine,
+        message: `duplicate slug "${item.document.article.slug}": ${other.file}:${other.titleLine} has the same`,
+      });
+    } else {
+      bySlug.set(item.document.article.slug, item);
+    }
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, parsed };
+}

@@ -1,0 +1,14 @@
+// `npm run db:migrate`: apply the committed migrations in drizzle/ to LIBSQL_URL.
+import { describeUrl, migrateDatabase, openClient } from './lib/database.ts';
+
+const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
+const client = openClient(url);
+try {
+  await migrateDatabase(client);
+  console.log(`migrations applied to ${describeUrl(url)}`);
+} catch (error) {
+  console.error(`migration failed on ${describeUrl(url)}: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+} finally {
+  client.close();
+}

@@ -1,0 +1,66 @@
+// `npm run seed [-- --source DIR] [--prune]`: parse content-seed/*.txt (or DIR), validate every
+// document, migrate LIBSQL_URL when needed and write everything in one transaction.
+
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeUrl, migrateDatabase, openClient, ROOT } from './lib/database.ts';
+import { formatProblem, parseDocuments } from './lib/parse-document.ts';
+import { type Progress, readDocuments, SeedConflict, type SeedSummary, seedDatabase } from './lib/seed.ts';
+
+const { values } = parseArgs({
+  options: { source: { type: 'string' }, prune: { type: 'boolean', default: false } },
+});
+const source = values.source ?? join(ROOT, 'content-seed');
+const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
+
+// Progress on large sets only; one line per thousand documents so logs stay readable.
+const progress: Progress = (phase, done, total) => {
+  if (total < 1000) return;
+  const step = phase === 'read' ? 1000 : 2000;
+  if (done % step === 0 || done === total)
+    console.error(`${phase === 'read' ? 'read' : 'wrote'} ${done}/${total}`);
+};
+
+function report(summary: SeedSummary, documents: number): string {
+  const lines = [
+    `${documents} documents: ${summary.inserted.length} inserted, ${summary.updated.length} updated, ${summary.unchanged} unchanged` +
+      (summary.pruned.length ? `, ${summary.pruned.length} pruned` : ''),
+  ];
+  if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);
+  if (summary.kept.length) {
+    lines.push(
+      `kept ${summary.kept.length} article(s) whose document is gone (use --prune): ${summary.kept.join(', ')}`,
+    );
+  }
+  lines.push(summary.changed ? `content version ${summary.contentVersion}` : 'nothing changed');
+  return lines.join('\n');
+}
+
+const files = await readDocuments(source, progress).catch((error: Error) => {
+  console.error(`cannot read ${source}: ${error.message}`);
+  process.exit(1);
+});
+if (files.length === 0) {
+  console.error(`no *.txt documents in ${source}`);
+  process.exit(1);
+}
+const parsed = parseDocuments(files);
+if (!parsed.ok) {
+  for (const problem of parsed.problems) console.error(formatProblem(problem));
+  console.error(`${parsed.problems.length} problem(s); nothing was written`);
+  process.exit(1);
+}
+
+const client = openClient(url);
+try {
+  await migrateDatabase(client);
+  const summary = await seedDatabase(client, parsed.parsed, { prune: values.prune, progress });
+  console.log(`seeded ${describeUrl(url)}\n${report(summary, files.length)}`);
+} catch (error) {
+  if (error instanceof SeedConflict) console.error(error.message);
+  else console.error(`seed failed on ${describeUrl(url)}: ${error instanceof Error ? error.message : error}`);
+  console.error('nothing was written');
+  process.exitCode = 1;
+} finally {
+  client.close();
+}

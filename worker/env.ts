@@ -1,0 +1,13 @@
+/**
+ * The Worker's environment. `SITE_URL` and `LIBSQL_URL` are `[vars]` in wrangler.toml, typed by
+ * `npm run cf-typegen` (worker-configuration.d.ts); the secrets are declared here because
+ * `wrangler types` only sees secrets that sit in a local .dev.vars file.
+ */
+declare global {
+  interface Env {
+    /** Secret: the Turso database token (`wrangler secret put LIBSQL_AUTH_TOKEN`); unset for a local server. */
+    LIBSQL_AUTH_TOKEN?: string;
+  }
+}
+
+export {};

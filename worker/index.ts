@@ -1,0 +1,24 @@
+import { createClient } from '@libsql/client/web';
+import { drizzle } from 'drizzle-orm/libsql/web';
+import * as schema from '../schema/db.ts';
+import { type App, createApp } from './app.ts';
+import './env.ts';
+
+// One app (and one libSQL client) per isolate: env does not change while an isolate lives, and a
+// reused client keeps its HTTP connections warm.
+let app: App | undefined;
+
+function appFor(env: Env): App {
+  app ??= createApp({
+    db: drizzle(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema }),
+    siteUrl: env.SITE_URL.replace(/\/+$/, ''),
+    dbTimeoutMs: 3000,
+  });
+  return app;
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return appFor(env).fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

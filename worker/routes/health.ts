@@ -1,0 +1,18 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app.ts';
+import { withTimeout } from '../lib/timeout.ts';
+import { countArticles } from '../queries.ts';
+
+/** `GET /healthz` → `{"ok": true, "articles": N}`, or 503 `{"ok": false, "articles": null}` when the database is unreachable. */
+export function healthRoutes(deps: AppDeps) {
+  return new Hono().get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      const articles = await withTimeout(countArticles(deps.db), deps.dbTimeoutMs);
+      return c.json({ ok: true, articles });
+    } catch (error) {
+      console.error('healthz: database unreachable', error);
+      return c.json({ ok: false, articles: null }, 503);
+    }
+  });
+}

@@ -78,7 +78,7 @@ export const RawDocument = v.object({
     v.array(Block),
     v.minLength(1, 'the article has an empty body'),
     v.check(
-      (blocks) => blocks.some((block) => block.type === 'paragraph'),
+      (blocks) => blocks.length === 0 || blocks.some((block) => block.type === 'paragraph'),
       'the article body has no paragraph to use as its excerpt',
     ),
   ),

@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatProblem, parseDocument, parseDocuments } from '../scripts/lib/parse-document.ts';
+import { lineOf, makeDocument } from './support/documents.ts';
+
+const seedDir = join(import.meta.dirname, '..', 'content-seed');
+const read = (name: string) => ({
+  file: `content-seed/${name}`,
+  text: readFileSync(join(seedDir, name), 'utf8'),
+});
+
+function parse(text: string, file = 'doc.txt') {
+  const result = parseDocument(text, file);
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+  return result.parsed.document;
+}
+
+function problems(text: string, file = 'doc.txt') {
+  const result = parseDocument(text, file);
+  if (result.ok) throw new Error('expected the document to be rejected');
+  return result.problems.map(formatProblem);
+}
+
+describe('the seed documents', () => {
+  it('parses "Met elkaar voor 125.000 banen"', () => {
+    const doc = read('000_2e0dd2dc981fcdfb.txt');
+    const { article, site } = parse(doc.text);
+    expect(article.title).toBe('Met elkaar voor 125.000 banen');
+    expect(article.slug).toBe('met-elkaar-voor-125000-banen');
+    expect(article.publishedAt).toBe('2019-02-12');
+    expect(article.source).toBe('Op naar de 100.000 banen');
+    expect(article.excerpt).toBe(
+      'Hoe kunnen overheidssectoren, samen met de markt, invulling geven aan de centrale doelstelling van de Banenafspraak, te weten het creëren van 125.000 banen?',
+    );
+    expect(article.body.map((b) => b.type)).toEqual(Array(6).fill('paragraph'));
+    expect(article.body[0]).toEqual({ type: 'paragraph', text: article.excerpt });
+    expect(article.body[3]).toEqual({
+      type: 'paragraph',
+      text: 'Duidelijk is dat in alle overheidssectoren (overheden en onderwijs) veel aandacht is voor de Banenafspraak en inclusie in het algemeen. Er werden dan ook mooie voorbeelden van aanpakken in de verschillende sectoren gedeeld. Thema’s als het creëren van intern draagvlak en het versnellen van de uitvoering van bestuurlijke afspraken kwamen aan de orde.',
+    });
+    expect(article.body.at(-1)).toEqual({
+      type: 'paragraph',
+      text: 'De bijeenkomst bood de nodige input om dat plan vorm te geven. Door de samenwerking worden alle partijen sterker; de bijeenkomst zal dan ook zeker opvolging krijgen in een gezamenlijk plan en meer bijeenkomsten om te leren van elkaar, vooral in de regio!',
+    });
+    // Neither the source nor the date line nor the trailer leaks into the body.
+    expect(JSON.stringify(article.body)).not.toMatch(/Bron:|Geplaatst op|Deel dit artikel|Ga naar/);
+    expect(site.participants).toHaveLength(13);
+    expect(new Set(site.participants).size).toBe(13);
+    expect(site.participants[0]).toBe('Vereniging Hogescholen');
+    expect(site.about).toBe(
+      'Het VSO vertegenwoordigt de gezamenlijke belangen van de werkgevers in het publieke domein. Bij elkaar opgeteld hebben overheids- en onderwijswerkgevers bijna één miljoen werknemers in dienst.',
+    );
+    expect(site.featured).toEqual({
+      title: 'Zelfstandige Publieke Werkgevers',
+      text: 'In 2008 namen de ‘niet-kabinetssectoren’ het besluit zich te verenigen als Zelfstandige Publieke Werkgevers. Deze groep werkgevers heeft immers een iets andere relatie met het kabinet.',
+    });
+  });
+
+  it('parses "Centrale postbus voor vragen over de banenafspraak" with its heading', () => {
+    const doc = read('001_f3f85d6d71f8b7af.txt');
+    const { article, site } = parse(doc.text);
+    expect(article.title).toBe('Centrale postbus voor vragen over de banenafspraak');
+    expect(article.slug).toBe('centrale-postbus-voor-vragen-over-de-banenafspraak');
+    expect(article.publishedAt).toBe('2019-01-22');
+    expect(article.source).toBeNull();
+    expect(article.body.map((b) => b.type)).toEqual([
+      'paragraph',
+      'paragraph',
+      'paragraph',
+      'paragraph',
+      'heading',
+      'paragraph',
+      'paragraph',
+    ]);
+    // "Kennisalliantie" ends in a no-break space in the document: trimmed.
+    expect(article.body[4]).toEqual({ type: 'heading', text: 'Kennisalliantie' });
+    expect(article.body[5]).toEqual({
+      type: 'paragraph',
+      text: 'De bewindslieden van BZK en SZW hebben deze aanbeveling overgenomen en opdracht gegeven een Kennisalliantie Banenafspraak in te richten. De Kennisalliantie ondersteunt actief de sectoren en de achterban in de regio, maar neemt – vanzelfsprekend de verantwoordelijkheid om banen te realiseren niet van hen over.',
+    });
+    // A no-break space inside a line is text, and stays.
+    expect(article.body[2]?.type === 'paragraph' && article.body[2].text).toContain(
+      'Kennisdocument\u00a0biedt',
+    );
+    expect(article.excerpt).toContain('kennisalliantiebanenafspraak@minbzk.nl.');
+    expect(site.participants[0]).toBe('VNG');
+    expect([...site.participants].sort()).toEqual(
+      [...parse(read('000_2e0dd2dc981fcdfb.txt').text).site.participants].sort(),
+    );
+  });
+
+  it('accepts both documents together', () => {
+    const result = parseDocuments([read('000_2e0dd2dc981fcdfb.txt'), read('001_f3f85d6d71f8b7af.txt')]);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('blocks', () => {
+  it('makes lists of •, - and * lines, also after a paragraph line in the same block', () => {
+    const { article } = parse(
+      makeDocument({
+        body: ['Inleiding.', '• een\n• twee', 'De punten zijn:\n- drie\n* vier', 'Slot.'],
+      }),
+    );
+    expect(article.body).toEqual([
+      { type: 'paragraph', text: 'Inleiding.' },
+      { type: 'list', items: ['een', 'twee'] },
+      { type: 'paragraph', text: 'De punten zijn:' },
+      { type: 'list', items: ['drie', 'vier'] },
+      { type: 'paragraph', text: 'Slot.' },
+    ]);
+  });
+
+  it('applies the heading rule only to a short first line without closing punctuation', () => {
+    const long = 'L'.repeat(81);
+    const exactly80 = 'K'.repeat(80);
+    const { article } = parse(
+      makeDocument({
+        body: [
+          'Eerste alinea.',
+          `${exactly80}\nTekst onder de kop.`,
+          `${long}\nGeen kop: te lang.`,
+          'Eindigt op een dubbele punt:\nGeen kop.',
+          'Een losse korte regel',
+          'Vraag?\nGeen kop.',
+        ],
+      }),
+    );
+    expect(article.body).toEqual([
+      { type: 'paragraph', text: 'Eerste alinea.' },
+      { type: 'heading', text: exactly80 },
+      { type: 'paragraph', text: 'Tekst onder de kop.' },
+      { type: 'paragraph', text: `${long}\nGeen kop: te lang.` },
+      { type: 'paragraph', text: 'Eindigt op een dubbele punt:\nGeen kop.' },
+      { type: 'paragraph', text: 'Een losse korte regel' },
+      { type: 'paragraph', text: 'Vraag?\nGeen kop.' },
+    ]);
+  });
+
+  it('keeps typographic characters and trims (no-break) spaces', () => {
+    const { article } = parse(
+      makeDocument({
+        title: '\u00a0 „Zo’n” 40% – €5.000 \u00a0',
+        body: ['  Tekst met ‘quotes’, — streepjes, € en %.\u00a0 '],
+      }),
+    );
+    expect(article.title).toBe('„Zo’n” 40% – €5.000');
+    expect(article.slug).toBe('zon-40-5000');
+    expect(article.body).toEqual([{ type: 'paragraph', text: 'Tekst met ‘quotes’, — streepjes, € en %.' }]);
+  });
+
+  it('reads CRLF documents and documents with page chrome before "Over VSO Werkgevers"', () => {
+    const text = makeDocument({ chrome: ['VSO Werkgevers', 'Menu\nHome\nNieuws'] }).replaceAll('\n', '\r\n');
+    const { article } = parse(text);
+    expect(article.title).toBe('Een artikel over banen');
+    expect(article.excerpt).toBe('De eerste alinea van het artikel.');
+  });
+});
+
+describe('problems are reported as file:line', () => {
+  it('a weekday that does not match the date', () => {
+    const text = makeDocument({ date: 'maandag 12 februari 2019' });
+    expect(problems(text, 'x.txt')).toEqual([
+      `x.txt:${lineOf(text, 'Geplaatst op')}: weekday "maandag" does not match 12 februari 2019, which is a dinsdag`,
+    ]);
+  });
+
+  it('an unknown month, an unknown weekday, a date that does not exist', () => {
+    const month = makeDocument({ date: 'dinsdag 12 febuari 2019' });
+    expect(problems(month)).toEqual([`doc.txt:${lineOf(month, 'Geplaatst op')}: unknown month "febuari"`]);
+    const weekday = makeDocument({ date: 'dinsdagg 12 februari 2019' });
+    expect(problems(weekday)).toEqual([
+      `doc.txt:${lineOf(weekday, 'Geplaatst op')}: unknown weekday "dinsdagg"`,
+    ]);
+    const day = makeDocument({ date: 'zaterdag 30 februari 2019' });
+    expect(problems(day)).toEqual([`doc.txt:${lineOf(day, 'Geplaatst op')}: no such date: 30 februari 2019`]);
+  });
+
+  it('no date', () => {
+    const text = makeDocument({ date: null });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Deel dit artikel')}: no date: expected a line "Geplaatst op <weekday> <day> <month> <year>"`,
+    ]);
+  });
+
+  it('a malformed date line', () => {
+    const text = makeDocument({ date: '12-02-2019' });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Geplaatst op')}: malformed date "Geplaatst op 12-02-2019": expected "Geplaatst op <weekday> <day> <month> <year>"`,
+    ]);
+  });
+
+  it('no title and an empty body', () => {
+    const text = makeDocument({ title: null, body: [] });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Geplaatst op')}: the article title is missing`,
+      `doc.txt:${lineOf(text, 'Geplaatst op')}: the article has an empty body`,
+    ]);
+  });
+
+  it('a title without letters or digits', () => {
+    const text = makeDocument({ title: '‘…’' });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, '‘…’')}: the title has no letters or digits to make a slug from`,
+    ]);
+  });
+
+  it('an empty source', () => {
+    const text = makeDocument({ source: ' ' });
+    expect(problems(text)).toEqual([`doc.txt:${lineOf(text, 'Bron:')}: the source after "Bron:" is empty`]);
+  });
+
+  it('missing site sections', () => {
+    const text = makeDocument({ about: null });
+    expect(problems(text)).toEqual(['doc.txt:1: the "Over VSO Werkgevers" blurb is missing']);
+  });
+
+  it('two documents with one slug, and every problem of every document at once', () => {
+    const a = makeDocument({ title: 'Banen voor iedereen' });
+    const b = makeDocument({ title: 'Banen voor iedereen!' });
+    const c = makeDocument({ date: 'woensdag 12 februari 2019' });
+    const result = parseDocuments([
+      { file: 'a.txt', text: a },
+      { file: 'b.txt', text: b },
+      { file: 'c.txt', text: c },
+    ]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map(formatProblem)).toEqual([
+      `c.txt:${lineOf(c, 'Geplaatst op')}: weekday "woensdag" does not match 12 februari 2019, which is a dinsdag`,
+      `b.txt:${lineOf(b, 'Banen voor iedereen!')}: duplicate slug "banen-voor-iedereen": a.txt:${lineOf(a, 'Banen voor iedereen')} has the same`,
+    ]);
+  });
+});

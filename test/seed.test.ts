@@ -1,0 +1,159 @@
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@libsql/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateDatabase, openClient } from '../scripts/lib/database.ts';
+import { parseDocuments } from '../scripts/lib/parse-document.ts';
+import { readDocuments, seedDatabase } from '../scripts/lib/seed.ts';
+import { ROOT, runScript } from './support/cli.ts';
+import { lineOf, makeDocument, tempDir } from './support/documents.ts';
+
+const TABLES = ['articles', 'participants', 'site_blocks', 'share_counts', 'site_meta'];
+
+async function dump(client: Client) {
+  const out: Record<string, unknown[]> = {};
+  for (const table of TABLES) out[table] = (await client.execute(`select * from ${table} order by 1`)).rows;
+  out.fts = (await client.execute('select rowid, title from articles_fts order by rowid')).rows;
+  return out;
+}
+
+async function seedDir(client: Client, dir: string, options: { prune?: boolean; now?: string } = {}) {
+  const parsed = parseDocuments(await readDocuments(dir));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return seedDatabase(client, parsed.parsed, options);
+}
+
+function copySeedDocuments(dir: string) {
+  for (const name of readdirSync(join(ROOT, 'content-seed'))) {
+    copyFileSync(join(ROOT, 'content-seed', name), join(dir, name));
+  }
+}
+
+let dir: string;
+let docs: string;
+let client: Client;
+let url: string;
+
+beforeEach(async () => {
+  dir = tempDir();
+  docs = join(dir, 'docs');
+  mkdirSync(docs);
+  copySeedDocuments(docs);
+  url = `file:${join(dir, 'vso.db')}`;
+  client = openClient(url);
+  await migrateDatabase(client);
+});
+afterEach(() => {
+  client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('seedDatabase', () => {
+  it('writes the articles, the site blocks, the participants and the full-text index', async () => {
+    const summary = await seedDir(client, docs);
+    expect(summary.inserted.sort()).toEqual([
+      'centrale-postbus-voor-vragen-over-de-banenafspraak',
+      'met-elkaar-voor-125000-banen',
+    ]);
+    const rows = await dump(client);
+    expect(rows.articles).toHaveLength(2);
+    expect(rows.participants).toHaveLength(13);
+    expect(rows.site_blocks).toHaveLength(2);
+    const hit = await client.execute(
+      "select a.slug from articles_fts f join articles a on a.id = f.rowid where articles_fts match 'creeren'",
+    );
+    expect(hit.rows.map((r) => r.slug)).toEqual(['met-elkaar-voor-125000-banen']);
+  });
+
+  it('is idempotent: a second run writes nothing and says so', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const before = await dump(client);
+    const again = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(again).toMatchObject({ changed: false, inserted: [], updated: [], unchanged: 2, site: [] });
+    expect(await dump(client)).toEqual(before);
+  });
+
+  it('updates a changed document in place: id and created_at survive, updated_at moves', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const [before] = (await client.execute("select * from articles where source_file like '001_%'")).rows;
+    const file = join(docs, '001_f3f85d6d71f8b7af.txt');
+    const text = makeDocument({
+      title: 'Centrale postbus voor vragen over de banenafspraak',
+      date: 'dinsdag 22 januari 2019',
+    });
+    writeFileSync(file, text);
+    const summary = await seedDir(client, docs, { now: '2026-03-03T00:00:00.000Z' });
+    expect(summary.updated).toEqual(['centrale-postbus-voor-vragen-over-de-banenafspraak']);
+    expect(summary.unchanged).toBe(1);
+    const [after] = (await client.execute("select * from articles where source_file like '001_%'")).rows;
+    expect(after?.id).toBe(before?.id);
+    expect(after?.created_at).toBe('2026-01-01T00:00:00.000Z');
+    expect(after?.updated_at).toBe('2026-03-03T00:00:00.000Z');
+    expect(after?.excerpt).toBe('De eerste alinea van het artikel.');
+    // The full-text index follows the update.
+    const hit = await client.execute("select rowid from articles_fts where articles_fts match 'eerste'");
+    expect(hit.rows.map((r) => r.rowid)).toEqual([before?.id]);
+  });
+
+  it('keeps an article whose document is gone, unless pruned', async () => {
+    await seedDir(client, docs);
+    rmSync(join(docs, '000_2e0dd2dc981fcdfb.txt'));
+    const kept = await seedDir(client, docs);
+    expect(kept.kept).toEqual(['met-elkaar-voor-125000-banen']);
+    expect((await client.execute('select count(*) as n from articles')).rows[0]?.n).toBe(2);
+    const pruned = await seedDir(client, docs, { prune: true });
+    expect(pruned.pruned).toEqual(['met-elkaar-voor-125000-banen']);
+    expect((await client.execute('select slug from articles')).rows.map((r) => r.slug)).toEqual([
+      'centrale-postbus-voor-vragen-over-de-banenafspraak',
+    ]);
+  });
+
+  it('takes the site blocks from the newest document', async () => {
+    writeFileSync(
+      join(docs, '002_new.txt'),
+      makeDocument({
+        title: 'Nieuw',
+        date: 'vrijdag 1 maart 2024',
+        participants: ['VNG', 'Nieuwe Raad'],
+        featuredTitle: 'Anders uitgelicht',
+      }),
+    );
+    await seedDir(client, docs);
+    const participants = await client.execute('select name, slug from participants order by name');
+    expect(participants.rows.map((r) => [r.name, r.slug])).toEqual([
+      ['Nieuwe Raad', 'nieuwe-raad'],
+      ['VNG', 'vng'],
+    ]);
+    const featured = await client.execute("select title from site_blocks where key = 'featured'");
+    expect(featured.rows[0]?.title).toBe('Anders uitgelicht');
+  });
+});
+
+describe('npm run seed', () => {
+  it('seeds, then reports that nothing changed', () => {
+    const first = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('2 documents: 2 inserted, 0 updated, 0 unchanged');
+    const second = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('2 documents: 0 inserted, 0 updated, 2 unchanged');
+    expect(second.stdout).toContain('nothing changed');
+  });
+
+  it('writes nothing when one document among good ones is broken, and names file:line', async () => {
+    runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    const before = await dump(client);
+    const good = makeDocument({ title: 'Een goed nieuw artikel' });
+    const bad = makeDocument({ title: 'Een kapot artikel', date: 'maandag 12 februari 2019' });
+    writeFileSync(join(docs, '002_good.txt'), good);
+    writeFileSync(join(docs, '003_bad.txt'), bad);
+    writeFileSync(join(docs, '001_f3f85d6d71f8b7af.txt'), makeDocument({ title: 'Gewijzigd' }));
+    const result = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      `${join(docs, '003_bad.txt')}:${lineOf(bad, 'Geplaatst op')}: weekday "maandag" does not match 12 februari 2019, which is a dinsdag`,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await dump(client)).toEqual(before);
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface DocumentParts {
+  chrome?: string[];
+  about?: string | null;
+  participants?: string[];
+  featuredTitle?: string;
+  featuredText?: string;
+  title?: string | null;
+  body?: string[];
+  source?: string | null;
+  date?: string | null;
+}
+
+/** A source document in the shape of content-seed/*.txt, built from parts (blocks separated by blank lines). */
+export function makeDocument(parts: DocumentParts = {}): string {
+  const blocks: string[] = [...(parts.chrome ?? [])];
+  if (parts.about !== null) {
+    blocks.push('Over VSO Werkgevers', parts.about ?? 'Het VSO vertegenwoordigt de werkgevers. Lees verder.');
+  }
+  blocks.push('Participanten');
+  for (const name of parts.participants ?? ['VNG', 'NFU']) blocks.push(name, name);
+  blocks.push(
+    'Uitgelicht',
+    parts.featuredTitle ?? 'Zelfstandige Publieke Werkgevers',
+    parts.featuredText ?? 'Een andere relatie met het kabinet. Lees verder »',
+  );
+  if (parts.title !== null) blocks.push(parts.title ?? 'Een artikel over banen');
+  blocks.push(...(parts.body ?? ['De eerste alinea van het artikel.', 'Een tweede alinea.']));
+  if (parts.source) blocks.push(`Bron: ${parts.source}`);
+  if (parts.date !== null) blocks.push(`Geplaatst op ${parts.date ?? 'dinsdag 12 februari 2019'}`);
+  blocks.push('Deel dit artikel', 'Ga naar...');
+  return blocks.join('\n\n');
+}
+
+/** 1-based number of the first line of `text` that contains `needle`. */
+export function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`"${needle}" is not in the document`);
+  return index + 1;
+}
+
+export function tempDir(prefix = 'vso-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

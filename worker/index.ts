@@ -1,7 +1,7 @@
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import * as schema from '../schema/db.ts';
-import { type App, createApp } from './app.ts';
+import { type App, createApp } from './app.tsx';
 import './env.ts';
 
 // One app (and one libSQL client) per isolate: env does not change while an isolate lives, and a

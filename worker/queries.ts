@@ -1,9 +1,204 @@
-import { count } from 'drizzle-orm';
-import { articles } from '../schema/db.ts';
+import { asc, count, desc, eq, sql } from 'drizzle-orm';
+import { articles, participants, siteBlocks } from '../schema/db.ts';
 import type { Database } from './db.ts';
+
+/**
+ * Every query the site makes, as plain functions taking `db` first. A page is one `db.batch` of the
+ * statements it needs (its own plus the sidebar's): one libSQL pipeline, one network round trip.
+ */
+
+export const summaryColumns = {
+  slug: articles.slug,
+  title: articles.title,
+  excerpt: articles.excerpt,
+  publishedAt: articles.publishedAt,
+  updatedAt: articles.updatedAt,
+};
+export type ArticleSummary = {
+  slug: string;
+  title: string;
+  excerpt: string;
+  publishedAt: string;
+  updatedAt: string;
+};
+
+const newestFirst = [desc(articles.publishedAt), desc(articles.id)] as const;
+
+/** Sidebar of every page: the site blocks and the participants, alphabetically. */
+function sidebarStatements(db: Database) {
+  return [
+    db.select().from(siteBlocks),
+    db
+      .select({ name: participants.name, slug: participants.slug })
+      .from(participants)
+      .orderBy(sql`${participants.name} collate nocase`),
+  ] as const;
+}
+
+export type SiteBlocks = {
+  about: { text: string } | null;
+  featured: { title: string; text: string } | null;
+};
+export type Sidebar = SiteBlocks & { participants: { name: string; slug: string }[] };
+
+function toSidebar(
+  blocks: { key: string; title: string | null; text: string }[],
+  people: { name: string; slug: string }[],
+): Sidebar {
+  const about = blocks.find((b) => b.key === 'about');
+  const featured = blocks.find((b) => b.key === 'featured');
+  return {
+    about: about ? { text: about.text } : null,
+    featured: featured ? { title: featured.title ?? '', text: featured.text } : null,
+    participants: people,
+  };
+}
+
+/** Pages without their own data (participants, about, featured): just the sidebar. */
+export async function getSidebar(db: Database): Promise<Sidebar> {
+  const [blocks, people] = await db.batch(sidebarStatements(db));
+  return toSidebar(blocks, people);
+}
+
+/** A page of article summaries, newest first, with the total, and the sidebar. */
+export async function listArticles(
+  db: Database,
+  page: number,
+  limit: number,
+): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar }> {
+  const [rows, [total], blocks, people] = await db.batch([
+    db
+      .select(summaryColumns)
+      .from(articles)
+      .orderBy(...newestFirst)
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ n: count() }).from(articles),
+    ...sidebarStatements(db),
+  ]);
+  return { articles: rows, total: total?.n ?? 0, sidebar: toSidebar(blocks, people) };
+}
+
+export type ArticleDetail = typeof articles.$inferSelect;
+export type Neighbour = { slug: string; title: string; publishedAt: string };
+
+/**
+ * One article by slug, its neighbours in time (previous = older, next = newer) and the sidebar, in
+ * one batch: the neighbours are found with row-value comparisons against a subquery on the slug.
+ */
+export async function getArticle(
+  db: Database,
+  slug: string,
+): Promise<{
+  article: ArticleDetail | null;
+  previous: Neighbour | null;
+  next: Neighbour | null;
+  sidebar: Sidebar;
+}> {
+  const self = db
+    .select({ publishedAt: articles.publishedAt, id: articles.id })
+    .from(articles)
+    .where(eq(articles.slug, slug));
+  const neighbour = { slug: articles.slug, title: articles.title, publishedAt: articles.publishedAt };
+  const [[article], [previous], [next], blocks, people] = await db.batch([
+    db.select().from(articles).where(eq(articles.slug, slug)),
+    db
+      .select(neighbour)
+      .from(articles)
+      .where(sql`(${articles.publishedAt}, ${articles.id}) < (${self})`)
+      .orderBy(...newestFirst)
+      .limit(1),
+    db
+      .select(neighbour)
+      .from(articles)
+      .where(sql`(${articles.publishedAt}, ${articles.id}) > (${self})`)
+      .orderBy(asc(articles.publishedAt), asc(articles.id))
+      .limit(1),
+    ...sidebarStatements(db),
+  ]);
+  return {
+    article: article ?? null,
+    previous: previous ?? null,
+    next: next ?? null,
+    sidebar: toSidebar(blocks, people),
+  };
+}
 
 /** Number of published articles: one `select count(*)`. */
 export async function countArticles(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(articles);
   return row?.n ?? 0;
+}
+
+// Snippet markers: control characters that cannot occur in document text (the parser keeps only
+// printable text), so views can split on them and render <mark> without any raw HTML.
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+
+/**
+ * Turns what a visitor typed into an FTS5 query: every word quoted (so no FTS5 syntax can be
+ * injected) and matched as a prefix, all words required. Returns null when nothing searchable is left.
+ */
+export function toFtsQuery(input: string): string | null {
+  const words = input.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 12)
+    .map((word) => `"${word}"*`)
+    .join(' ');
+}
+
+export type SearchResult = ArticleSummary & { snippet: string };
+
+/** Full-text search (FTS5, diacritics-insensitive, prefix) with highlighted snippets, and the sidebar. */
+export async function searchArticles(
+  db: Database,
+  query: string,
+  limit = 50,
+): Promise<{ results: SearchResult[]; sidebar: Sidebar }> {
+  const fts = toFtsQuery(query);
+  const [blocks, people] = sidebarStatements(db);
+  if (fts === null) {
+    const sidebar = toSidebar(...(await db.batch([blocks, people])));
+    return { results: [], sidebar };
+  }
+  const [results, b, p] = await db.batch([
+    db
+      .select({
+        ...summaryColumns,
+        snippet: sql<string>`snippet(articles_fts, -1, ${MARK_START}, ${MARK_END}, '…', 24)`,
+      })
+      .from(sql`articles_fts`)
+      .innerJoin(articles, sql`${articles.id} = articles_fts.rowid`)
+      .where(sql`articles_fts match ${fts}`)
+      .orderBy(sql`bm25(articles_fts, 10.0, 3.0, 1.0)`, ...newestFirst)
+      .limit(limit),
+    blocks,
+    people,
+  ]);
+  return { results, sidebar: toSidebar(b, p) };
+}
+
+/** Newest articles with their full body, for the feed. */
+export async function listFeedArticles(db: Database, limit = 20): Promise<ArticleDetail[]> {
+  return db
+    .select()
+    .from(articles)
+    .orderBy(...newestFirst)
+    .limit(limit);
+}
+
+/** Every article's URL parts and dates, and when the site blocks last changed, for the sitemap. */
+export async function listSitemapEntries(db: Database): Promise<{
+  articles: { slug: string; publishedAt: string; updatedAt: string }[];
+  siteUpdatedAt: string | null;
+}> {
+  const [rows, [site]] = await db.batch([
+    db
+      .select({ slug: articles.slug, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
+      .from(articles)
+      .orderBy(...newestFirst),
+    db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
+  ]);
+  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null };
 }

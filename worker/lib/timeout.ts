@@ -5,9 +5,17 @@ export class TimeoutError extends Error {
   }
 }
 
+/** The database did not answer (in time): the request is answered without it (503 or a stale copy). */
+export class DatabaseUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
 /**
  * Rejects when `promise` takes longer than `ms`. A database that hangs must not hold a visitor's
- * request until the platform gives up: we answer 503 (or a stale copy) instead.
+ * request until the platform gives up.
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -15,4 +23,15 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a query with the time limit; any failure becomes `DatabaseUnavailable`. */
+export function databaseCall(timeoutMs: number) {
+  return async <T>(promise: Promise<T>): Promise<T> => {
+    try {
+      return await withTimeout(promise, timeoutMs);
+    } catch (error) {
+      throw new DatabaseUnavailable(error);
+    }
+  };
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app.tsx';
 import { withTimeout } from '../lib/timeout.ts';
 import { countArticles } from '../queries.ts';
 

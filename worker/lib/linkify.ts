@@ -1,0 +1,39 @@
+export type TextSegment = { text: string; href?: string };
+
+// URLs (http, https, or starting with www.) and e-mail addresses in plain text. Written by hand rather
+// than with linkify-it: that library brings full Unicode tables (a large part of the Worker bundle) to
+// recognise far more than we need, and here the rule is narrow on purpose: only http(s) and mailto
+// links are ever made, so no other scheme (javascript:, data:) can come out of a document.
+const PATTERN =
+  /\bhttps?:\/\/[^\s<>"'‘’“”]+|\bwww\.[^\s<>"'‘’“”]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// Punctuation that ends a sentence rather than the URL.
+const TRAILING = /[.,;:!?)\]]+$/;
+
+/** Splits text into plain segments and link segments (`href` set) for rendering. */
+export function linkify(text: string): TextSegment[] {
+  const segments: TextSegment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PATTERN)) {
+    let value = match[0];
+    const start = match.index ?? 0;
+    if (!value.includes('@') || value.startsWith('http') || value.startsWith('www.')) {
+      // Keep a closing parenthesis that belongs to the URL, e.g. …/Banen_(2019).
+      const trailing = TRAILING.exec(value)?.[0] ?? '';
+      let cut = trailing.length;
+      if (trailing.startsWith(')') && value.slice(0, -cut).includes('(')) cut = trailing.length - 1;
+      value = value.slice(0, value.length - cut);
+    }
+    if (value === '' || value === 'www.') continue;
+    if (start > last) segments.push({ text: text.slice(last, start) });
+    const href =
+      value.includes('@') && !/^(https?:\/\/|www\.)/.test(value)
+        ? `mailto:${value}`
+        : value.startsWith('www.')
+          ? `https://${value}`
+          : value;
+    segments.push({ text: value, href });
+    last = start + value.length;
+  }
+  if (last < text.length) segments.push({ text: text.slice(last) });
+  return segments;
+}

@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app.tsx';
+import { rfc822 } from '../lib/dates.ts';
+import { databaseCall } from '../lib/timeout.ts';
+import { listFeedArticles, listSitemapEntries } from '../queries.ts';
+import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
+import { ArticleBody } from '../views/components.tsx';
+
+// XML is written with one escaping tagged template: hono/jsx renders HTML (void <link>, no XML
+// declaration), which is not what RSS and sitemaps need. Every interpolated value is escaped.
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+class Xml {
+  value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString() {
+    return this.value;
+  }
+}
+function xml(strings: TemplateStringsArray, ...values: unknown[]): Xml {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    const parts = Array.isArray(value) ? value : [value];
+    for (const part of parts) {
+      out +=
+        part instanceof Xml
+          ? part.value
+          : String(part ?? '').replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
+    }
+    out += strings[i + 1] ?? '';
+  });
+  return new Xml(out);
+}
+
+export function feedRoutes(deps: AppDeps) {
+  const { db, siteUrl } = deps;
+  const query = databaseCall(deps.dbTimeoutMs);
+
+  return new Hono()
+    .get(paths.feed, async (c) => {
+      const articles = await query(listFeedArticles(db, 20));
+      const items = await Promise.all(
+        articles.map(async (a) => {
+          const link = `${siteUrl}${articlePath(a)}`;
+          const html = await (<ArticleBody body={a.body} />).toString();
+          return xml`
+    <item>
+      <title>${a.title}</title>
+      <link>${link}</link>
+      <guid isPermaLink="true">${link}</guid>
+      <pubDate>${rfc822(a.publishedAt)}</pubDate>
+      <description>${a.excerpt}</description>
+      <content:encoded>${html}</content:encoded>
+    </item>`;
+        }),
+      );
+      const body = xml`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>${SITE_NAME} — Nieuws</title>
+    <link>${siteUrl}/</link>
+    <atom:link href="${siteUrl}${paths.feed}" rel="self" type="application/rss+xml"/>
+    <description>Nieuws van ${SITE_NAME} (${SITE_TAGLINE})</description>
+    <language>nl-NL</language>
+    ${articles[0] ? xml`<lastBuildDate>${rfc822(articles[0].updatedAt)}</lastBuildDate>` : ''}${items}
+  </channel>
+</rss>
+`;
+      return c.body(body.value, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
+    })
+    .get(paths.sitemap, async (c) => {
+      const { articles, siteUpdatedAt } = await query(listSitemapEntries(db));
+      const newest = articles.reduce<string | null>(
+        (max, a) => (max && max > a.updatedAt ? max : a.updatedAt),
+        null,
+      );
+      const lastmod = (value: string | null) => (value ? xml`<lastmod>${value}</lastmod>` : '');
+      const pages = [
+        { path: paths.home, updated: newest },
+        { path: paths.news, updated: newest },
+        { path: paths.participants, updated: siteUpdatedAt },
+        { path: paths.about, updated: siteUpdatedAt },
+        { path: paths.featured, updated: siteUpdatedAt },
+      ];
+      const urls = [
+        ...pages.map(
+          (p) => xml`
+  <url><loc>${siteUrl}${p.path}</loc>${lastmod(p.updated)}</url>`,
+        ),
+        ...articles.map(
+          (a) => xml`
+  <url><loc>${siteUrl}${articlePath(a)}</loc>${lastmod(a.updatedAt)}</url>`,
+        ),
+      ];
+      const body = xml`<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}
+</urlset>
+`;
+      return c.body(body.value, 200, { 'Content-Type': 'application/xml; charset=utf-8' });
+    })
+    .get('/robots.txt', (c) =>
+      c.text(`User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: ${siteUrl}${paths.sitemap}\n`),
+    );
+}

@@ -1,0 +1,129 @@
+import { vValidator } from '@hono/valibot-validator';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { SLUG_PATTERN } from '../../schema/slug.ts';
+import type { AppDeps } from '../app.tsx';
+import { databaseCall } from '../lib/timeout.ts';
+import { getArticle, getSidebar, listArticles, searchArticles } from '../queries.ts';
+import { articlePath, HOME_PAGE_SIZE, MAX_QUERY_LENGTH, NEWS_PAGE_SIZE, paths, SITE_NAME } from '../site.ts';
+import {
+  AboutPage,
+  ArticlePage,
+  FeaturedPage,
+  HomePage,
+  NewsPage,
+  ParticipantsPage,
+  SearchPage,
+} from '../views/pages.tsx';
+
+/** Cut text at a word boundary to at most `max` characters, with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–-]+$/, '')}…`;
+}
+
+// Pages answer bad input with the 404 page (the hook calls notFound), not with an error.
+const NewsQuery = v.object({ pagina: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/))) });
+const ArticleParams = v.object({
+  date: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  slug: v.pipe(v.string(), v.maxLength(200), v.regex(SLUG_PATTERN)),
+});
+const SearchQuery = v.object({ q: v.optional(v.string(), '') });
+
+export function pageRoutes(deps: AppDeps) {
+  const { db } = deps;
+  const query = databaseCall(deps.dbTimeoutMs);
+
+  return new Hono()
+    .get('/', async (c) => {
+      const { articles, total, sidebar } = await query(listArticles(db, 1, HOME_PAGE_SIZE));
+      return c.render(<HomePage articles={articles} total={total} />, {
+        title: null,
+        description: sidebar.about?.text ?? `Nieuws van ${SITE_NAME}`,
+        path: paths.home,
+        section: paths.home,
+        sidebar,
+      });
+    })
+    .get(
+      paths.news,
+      vValidator('query', NewsQuery, (result, c) => (result.success ? undefined : c.notFound())),
+      async (c) => {
+        const page = Number(c.req.valid('query').pagina ?? 1);
+        const { articles, total, sidebar } = await query(listArticles(db, page, NEWS_PAGE_SIZE));
+        const pages = Math.max(1, Math.ceil(total / NEWS_PAGE_SIZE));
+        if (page > pages) return c.notFound();
+        return c.render(<NewsPage articles={articles} page={page} pages={pages} total={total} />, {
+          title: page > 1 ? `Nieuws — pagina ${page}` : 'Nieuws',
+          description: `Alle nieuwsberichten van ${SITE_NAME}, nieuwste eerst.`,
+          path: page > 1 ? `${paths.news}?pagina=${page}` : paths.news,
+          section: paths.news,
+          sidebar,
+        });
+      },
+    )
+    .get(
+      `${paths.news}/:date/:slug`,
+      vValidator('param', ArticleParams, (result, c) => (result.success ? undefined : c.notFound())),
+      async (c) => {
+        const { date, slug } = c.req.valid('param');
+        const { article, previous, next, sidebar } = await query(getArticle(db, slug));
+        if (!article) return c.notFound();
+        // The slug identifies the article; a wrong date in the URL is an old or mistyped link.
+        if (article.publishedAt !== date) return c.redirect(articlePath(article), 301);
+        return c.render(<ArticlePage article={article} previous={previous} next={next} />, {
+          title: article.title,
+          description: truncate(article.excerpt, 160),
+          path: articlePath(article),
+          section: paths.news,
+          sidebar,
+        });
+      },
+    )
+    .get(paths.participants, async (c) => {
+      const sidebar = await query(getSidebar(db));
+      return c.render(<ParticipantsPage sidebar={sidebar} />, {
+        title: 'Participanten',
+        description: `De participanten van ${SITE_NAME}: ${sidebar.participants.map((p) => p.name).join(', ')}.`,
+        path: paths.participants,
+        section: paths.participants,
+        sidebar,
+      });
+    })
+    .get(paths.about, async (c) => {
+      const sidebar = await query(getSidebar(db));
+      return c.render(<AboutPage sidebar={sidebar} />, {
+        title: 'Over VSO Werkgevers',
+        description: truncate(sidebar.about?.text ?? SITE_NAME, 160),
+        path: paths.about,
+        section: paths.about,
+        sidebar,
+      });
+    })
+    .get(paths.featured, async (c) => {
+      const sidebar = await query(getSidebar(db));
+      return c.render(<FeaturedPage sidebar={sidebar} />, {
+        title: sidebar.featured?.title ?? 'Zelfstandige Publieke Werkgevers',
+        description: truncate(sidebar.featured?.text ?? SITE_NAME, 160),
+        path: paths.featured,
+        section: paths.featured,
+        sidebar,
+      });
+    })
+    .get(paths.search, vValidator('query', SearchQuery), async (c) => {
+      const q = c.req.valid('query').q.trim();
+      const tooLong = q.length > MAX_QUERY_LENGTH;
+      const { results, sidebar } = await query(searchArticles(db, tooLong ? '' : q));
+      return c.render(<SearchPage query={q} results={q && !tooLong ? results : null} tooLong={tooLong} />, {
+        title: q && !tooLong ? `Zoeken: ${q}` : 'Zoeken',
+        description: `Zoek in het nieuws van ${SITE_NAME}.`,
+        path: paths.search,
+        section: paths.search,
+        // Result pages are endless variations of one page: keep them out of search engines.
+        noindex: q !== '',
+        sidebar,
+      });
+    });
+}

@@ -1,0 +1,31 @@
+/** Names and addresses that every part of the site shares. */
+export const SITE_NAME = 'VSO Werkgevers';
+export const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
+
+export const paths = {
+  home: '/',
+  news: '/banenafspraak/nieuws',
+  participants: '/participanten',
+  about: '/over-vso',
+  featured: '/zelfstandige-publieke-werkgevers',
+  search: '/zoeken',
+  feed: '/feed.xml',
+  sitemap: '/sitemap.xml',
+} as const;
+
+export const navigation = [
+  { label: 'Home', path: paths.home },
+  { label: 'Nieuws', path: paths.news },
+  { label: 'Participanten', path: paths.participants },
+  { label: 'Over VSO Werkgevers', path: paths.about },
+  { label: 'Zelfstandige Publieke Werkgevers', path: paths.featured },
+  { label: 'Zoeken', path: paths.search },
+] as const;
+
+/** The original site's article URLs, kept: /banenafspraak/nieuws/{YYYY-MM-DD}/{slug}. */
+export const articlePath = (article: { publishedAt: string; slug: string }) =>
+  `${paths.news}/${article.publishedAt}/${article.slug}`;
+
+export const NEWS_PAGE_SIZE = 10;
+export const HOME_PAGE_SIZE = 10;
+export const MAX_QUERY_LENGTH = 200;

@@ -1,0 +1,160 @@
+import type { Block } from '../../schema/document.ts';
+import { formatDate, formatLongDate } from '../lib/dates.ts';
+import { linkify } from '../lib/linkify.ts';
+import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
+import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
+
+/** Text with URLs and e-mail addresses as links, and its line breaks kept. */
+export function RichText({ text }: { text: string }) {
+  const lines = text.split('\n');
+  return (
+    <>
+      {lines.map((line, i) => (
+        <>
+          {i > 0 && <br />}
+          {linkify(line).map((segment) =>
+            segment.href ? <a href={segment.href}>{segment.text}</a> : segment.text,
+          )}
+        </>
+      ))}
+    </>
+  );
+}
+
+export function ArticleBody({ body }: { body: Block[] }) {
+  return (
+    <>
+      {body.map((block) => {
+        switch (block.type) {
+          case 'heading':
+            return <h2>{block.text}</h2>;
+          case 'list':
+            return (
+              <ul>
+                {block.items.map((item) => (
+                  <li>
+                    <RichText text={item} />
+                  </li>
+                ))}
+              </ul>
+            );
+          default:
+            return (
+              <p>
+                <RichText text={block.text} />
+              </p>
+            );
+        }
+      })}
+    </>
+  );
+}
+
+export function PublishedDate({ date, prefix = '' }: { date: string; prefix?: string }) {
+  return (
+    <time datetime={date}>
+      {prefix}
+      {formatLongDate(date)}
+    </time>
+  );
+}
+
+export function ArticleList({
+  articles,
+  headingLevel = 2,
+}: {
+  articles: ArticleSummary[];
+  headingLevel?: 2 | 3;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <ol class="article-list">
+      {articles.map((article) => (
+        <li>
+          <article>
+            <Heading>
+              <a href={articlePath(article)}>{article.title}</a>
+            </Heading>
+            <p class="meta">
+              <time datetime={article.publishedAt}>{formatDate(article.publishedAt)}</time>
+            </p>
+            <p>{article.excerpt}</p>
+          </article>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A snippet from the search index: the matched words, between markers, become <mark>. */
+export function Highlighted({ snippet }: { snippet: string }) {
+  const parts = snippet.split(MARK_START);
+  return (
+    <>
+      {parts.map((part, i) => {
+        if (i === 0) return part;
+        const [marked = '', rest = ''] = part.split(MARK_END);
+        return (
+          <>
+            <mark>{marked}</mark>
+            {rest}
+          </>
+        );
+      })}
+    </>
+  );
+}
+
+export function SearchForm({ query = '', id = 'q' }: { query?: string; id?: string }) {
+  return (
+    <search>
+      <form class="search-form" method="get" action={paths.search}>
+        <label for={id}>Zoek in het nieuws</label>
+        <div class="search-row">
+          <input
+            type="search"
+            id={id}
+            name="q"
+            value={query}
+            maxlength={MAX_QUERY_LENGTH}
+            autocomplete="off"
+          />
+          <button type="submit">Zoeken</button>
+        </div>
+      </form>
+    </search>
+  );
+}
+
+export function Pagination({
+  page,
+  pages,
+  href,
+}: {
+  page: number;
+  pages: number;
+  href: (page: number) => string;
+}) {
+  if (pages <= 1) return null;
+  return (
+    <nav class="pagination" aria-label="Paginering">
+      {page > 1 ? (
+        <a href={href(page - 1)} rel="prev">
+          « Nieuwere berichten
+        </a>
+      ) : (
+        <span />
+      )}
+      <span class="pagination-status">
+        Pagina {page} van {pages}
+      </span>
+      {page < pages ? (
+        <a href={href(page + 1)} rel="next">
+          Oudere berichten »
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
+}

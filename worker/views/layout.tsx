@@ -1,0 +1,157 @@
+import type { Child } from 'hono/jsx';
+import { assets } from '../assets-manifest.ts';
+import type { Sidebar } from '../queries.ts';
+import { navigation, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
+
+export interface PageMeta {
+  /** Page title without the site name; null for the home page. */
+  title: string | null;
+  description: string;
+  /** Path of the canonical URL, e.g. "/over-vso". */
+  path: string;
+  /** Path of the current navigation item, for aria-current. */
+  section?: string;
+  noindex?: boolean;
+}
+
+export interface LayoutProps extends PageMeta {
+  siteUrl: string;
+  sidebar: Sidebar | null;
+  children?: Child;
+}
+
+function Navigation({ section }: { section?: string }) {
+  return (
+    <ul>
+      {navigation.map((item) => (
+        <li>
+          <a href={item.path} aria-current={item.path === section ? 'page' : undefined}>
+            {item.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SidebarView({ sidebar }: { sidebar: Sidebar }) {
+  return (
+    <aside class="sidebar" aria-label="Over VSO Werkgevers">
+      {sidebar.about && (
+        <section aria-labelledby="zijbalk-over">
+          <h2 id="zijbalk-over">Over VSO Werkgevers</h2>
+          <p>{sidebar.about.text}</p>
+          <p>
+            <a href={paths.about}>
+              Lees verder<span class="visually-hidden"> over VSO Werkgevers</span>
+            </a>
+          </p>
+        </section>
+      )}
+      {sidebar.participants.length > 0 && (
+        <section aria-labelledby="zijbalk-participanten">
+          <h2 id="zijbalk-participanten">
+            <a href={paths.participants}>Participanten</a>
+          </h2>
+          <ul class="participant-list">
+            {sidebar.participants.map((p) => (
+              <li>
+                <a href={`${paths.participants}#${p.slug}`}>{p.name}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {sidebar.featured && (
+        <section aria-labelledby="zijbalk-uitgelicht">
+          <h2 id="zijbalk-uitgelicht">Uitgelicht</h2>
+          <h3>{sidebar.featured.title}</h3>
+          <p>{sidebar.featured.text}</p>
+          <p>
+            <a href={paths.featured}>
+              Lees verder<span class="visually-hidden"> over {sidebar.featured.title}</span> »
+            </a>
+          </p>
+        </section>
+      )}
+    </aside>
+  );
+}
+
+/** The frame of every page: head, header with navigation, main content, sidebar and footer. */
+export function Layout(props: LayoutProps) {
+  const fullTitle = props.title ? `${props.title} | ${SITE_NAME}` : `${SITE_NAME} — ${SITE_TAGLINE}`;
+  return (
+    <html lang="nl">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <meta name="description" content={props.description} />
+        {props.noindex ? (
+          <meta name="robots" content="noindex" />
+        ) : (
+          <link rel="canonical" href={`${props.siteUrl}${props.path}`} />
+        )}
+        <link rel="stylesheet" href={assets.css} />
+        <link rel="icon" href={assets.favicon} type="image/svg+xml" />
+        <link
+          rel="alternate"
+          type="application/rss+xml"
+          title={`${SITE_NAME} — Nieuws`}
+          href={`${props.siteUrl}${paths.feed}`}
+        />
+        <meta name="theme-color" content="#00385f" />
+      </head>
+      <body>
+        <a class="skip-link" href="#inhoud">
+          Naar de inhoud
+        </a>
+        <header class="site-header">
+          <div class="wrap header-inner">
+            <a class="brand" href={paths.home}>
+              <img src={assets.logo} alt="" width="48" height="48" />
+              <span>
+                <span class="brand-name">{SITE_NAME}</span>
+                <span class="brand-tagline">{SITE_TAGLINE}</span>
+              </span>
+            </a>
+            <nav class="nav-wide" aria-label="Hoofdmenu">
+              <Navigation section={props.section} />
+            </nav>
+            <details class="nav-narrow">
+              <summary>Ga naar...</summary>
+              <nav aria-label="Hoofdmenu (mobiel)">
+                <Navigation section={props.section} />
+              </nav>
+            </details>
+          </div>
+        </header>
+        <div class="wrap page">
+          <main id="inhoud" tabindex={-1}>
+            {props.children}
+          </main>
+          {props.sidebar && <SidebarView sidebar={props.sidebar} />}
+        </div>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>
+              © {SITE_NAME} — {SITE_TAGLINE}
+            </p>
+            <ul>
+              <li>
+                <a href={paths.feed}>RSS-feed</a>
+              </li>
+              <li>
+                <a href={paths.sitemap}>Sitemap</a>
+              </li>
+              <li>
+                <a href={paths.search}>Zoeken</a>
+              </li>
+            </ul>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

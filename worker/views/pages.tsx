@@ -1,0 +1,198 @@
+import type { ArticleDetail, ArticleSummary, Neighbour, SearchResult, Sidebar } from '../queries.ts';
+import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME } from '../site.ts';
+import {
+  ArticleBody,
+  ArticleList,
+  Highlighted,
+  Pagination,
+  PublishedDate,
+  SearchForm,
+} from './components.tsx';
+
+export function HomePage({ articles, total }: { articles: ArticleSummary[]; total: number }) {
+  return (
+    <>
+      <h1>Nieuws van {SITE_NAME}</h1>
+      {articles.length === 0 ? <p>Er zijn nog geen berichten.</p> : <ArticleList articles={articles} />}
+      {total > articles.length && (
+        <p class="more">
+          <a href={paths.news}>Alle nieuwsberichten ({total})</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+export function NewsPage(props: { articles: ArticleSummary[]; page: number; pages: number; total: number }) {
+  return (
+    <>
+      <h1>Nieuws{props.page > 1 && <span class="visually-hidden"> — pagina {props.page}</span>}</h1>
+      <p class="meta">
+        {props.total} {props.total === 1 ? 'bericht' : 'berichten'}
+        {props.pages > 1 && `, pagina ${props.page} van ${props.pages}`}
+      </p>
+      {props.articles.length === 0 ? (
+        <p>Er zijn nog geen berichten.</p>
+      ) : (
+        <ArticleList articles={props.articles} />
+      )}
+      <Pagination
+        page={props.page}
+        pages={props.pages}
+        href={(page) => (page === 1 ? paths.news : `${paths.news}?pagina=${page}`)}
+      />
+    </>
+  );
+}
+
+export function ArticlePage(props: {
+  article: ArticleDetail;
+  previous: Neighbour | null;
+  next: Neighbour | null;
+}) {
+  const { article } = props;
+  return (
+    <article class="article" aria-labelledby="artikel-titel">
+      <header>
+        <p class="breadcrumb">
+          <a href={paths.news}>Nieuws</a>
+        </p>
+        <h1 id="artikel-titel">{article.title}</h1>
+        <p class="meta">
+          <PublishedDate date={article.publishedAt} prefix="Geplaatst op " />
+        </p>
+      </header>
+      <div class="article-body">
+        <ArticleBody body={article.body} />
+      </div>
+      {article.source && <p class="source">Bron: {article.source}</p>}
+      <section class="share" aria-labelledby="deel-titel">
+        <h2 id="deel-titel">Deel dit artikel</h2>
+        <p class="share-hint">Kopieer het adres van deze pagina om het artikel te delen.</p>
+      </section>
+      {(props.previous || props.next) && (
+        <nav class="article-nav" aria-label="Meer nieuws">
+          {props.previous ? (
+            <a href={articlePath(props.previous)} rel="prev">
+              <span class="label">Vorig bericht</span> {props.previous.title}
+            </a>
+          ) : (
+            <span />
+          )}
+          {props.next ? (
+            <a href={articlePath(props.next)} rel="next">
+              <span class="label">Volgend bericht</span> {props.next.title}
+            </a>
+          ) : (
+            <span />
+          )}
+        </nav>
+      )}
+    </article>
+  );
+}
+
+export function ParticipantsPage({ sidebar }: { sidebar: Sidebar }) {
+  return (
+    <>
+      <h1>Participanten</h1>
+      <p>Deze organisaties van overheids- en onderwijswerkgevers werken samen in {SITE_NAME}.</p>
+      <ul class="participants">
+        {sidebar.participants.map((p) => (
+          <li id={p.slug}>{p.name}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function AboutPage({ sidebar }: { sidebar: Sidebar }) {
+  return (
+    <>
+      <h1>Over {SITE_NAME}</h1>
+      <p class="lead">{sidebar.about?.text}</p>
+      <p>
+        Bekijk de <a href={paths.participants}>participanten</a> of lees het <a href={paths.news}>nieuws</a>.
+      </p>
+    </>
+  );
+}
+
+export function FeaturedPage({ sidebar }: { sidebar: Sidebar }) {
+  return (
+    <>
+      <h1>{sidebar.featured?.title ?? 'Zelfstandige Publieke Werkgevers'}</h1>
+      <p class="lead">{sidebar.featured?.text}</p>
+    </>
+  );
+}
+
+export function SearchPage(props: { query: string; results: SearchResult[] | null; tooLong: boolean }) {
+  return (
+    <>
+      <h1>Zoeken</h1>
+      <SearchForm query={props.tooLong ? '' : props.query} />
+      {props.tooLong && (
+        <p class="notice" role="status">
+          Uw zoekopdracht is te lang. Gebruik maximaal {MAX_QUERY_LENGTH} tekens.
+        </p>
+      )}
+      {props.results && (
+        <section aria-labelledby="resultaten">
+          <h2 id="resultaten" role="status">
+            {props.results.length === 0
+              ? `Geen resultaten voor “${props.query}”`
+              : `${props.results.length} ${props.results.length === 1 ? 'resultaat' : 'resultaten'} voor “${props.query}”`}
+          </h2>
+          {props.results.length > 0 && (
+            <ol class="article-list search-results">
+              {props.results.map((result) => (
+                <li>
+                  <article>
+                    <h3>
+                      <a href={articlePath(result)}>{result.title}</a>
+                    </h3>
+                    <p class="meta">
+                      <PublishedDate date={result.publishedAt} />
+                    </p>
+                    <p>
+                      <Highlighted snippet={result.snippet} />
+                    </p>
+                  </article>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
+
+export function NotFoundPage() {
+  return (
+    <>
+      <h1>Pagina niet gevonden</h1>
+      <p>Deze pagina bestaat niet (meer). Misschien is hij verplaatst, of is het adres niet helemaal goed.</p>
+      <SearchForm id="q-404" />
+      <p>
+        Of ga naar de <a href={paths.home}>homepage</a> of naar het <a href={paths.news}>nieuwsoverzicht</a>.
+      </p>
+    </>
+  );
+}
+
+export function ErrorPage({ retry }: { retry: boolean }) {
+  return (
+    <>
+      <h1>Er ging even iets mis</h1>
+      <p>
+        Deze pagina kan op dit moment niet worden getoond.{' '}
+        {retry ? 'Probeer het over een paar minuten opnieuw.' : 'Probeer het later opnieuw.'}
+      </p>
+      <p>
+        Ga naar de <a href={paths.home}>homepage</a>.
+      </p>
+    </>
+  );
+}

@@ -19,14 +19,18 @@ export interface TestDatabase {
 
 /**
  * A real local libSQL server on a fresh database file in a temp folder, migrated and seeded with
- * the documents in `source` (default: content-seed/).
+ * the documents in content-seed/ plus `extra` generated ones.
  */
-export async function startDatabase(source = join(ROOT, 'content-seed')): Promise<TestDatabase> {
+export async function startDatabase(extra: { name: string; text: string }[] = []): Promise<TestDatabase> {
   const dir = tempDir();
   const file = join(dir, 'vso.db');
   const client = openClient(`file:${file}`);
   await migrateDatabase(client);
-  const parsed = parseDocuments(await readDocuments(source));
+  const documents = [
+    ...(await readDocuments(join(ROOT, 'content-seed'))),
+    ...extra.map((doc) => ({ file: doc.name, text: doc.text })),
+  ];
+  const parsed = parseDocuments(documents);
   if (!parsed.ok) throw new Error(`test documents are invalid: ${JSON.stringify(parsed.problems)}`);
   await seedDatabase(client, parsed.parsed);
   client.close();

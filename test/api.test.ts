@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedDocuments } from './support/documents.ts';
+import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+
+const SITE = 'https://www.vso-werkgevers.nl';
+let db: TestDatabase;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  db = await startDatabase(generatedDocuments(21));
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
+  await worker.fetch('/healthz');
+});
+afterAll(async () => {
+  await worker?.dispose();
+  await db?.close();
+});
+
+async function api(path: string, init?: RequestInit) {
+  db.server.resetStats();
+  const response = await worker.fetch(path, init);
+  const text = await response.text();
+  return { response, body: text ? JSON.parse(text) : null, roundTrips: db.server.stats.pipelines };
+}
+
+describe('GET /api/articles', () => {
+  it('pages the summaries newest first, 15 by default, in one round trip', async () => {
+    const { response, body, roundTrips } = await api('/api/articles');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(body.articles).toHaveLength(15);
+    expect(body.articles[0]).toEqual({
+      slug: 'bericht-nummer-21',
+      title: 'Bericht nummer 21',
+      publishedAt: '2020-01-21',
+      excerpt: 'Samenvatting van bericht 21 over werkgevers.',
+      url: `${SITE}/banenafspraak/nieuws/2020-01-21/bericht-nummer-21`,
+      updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
+    expect(body.meta).toEqual({
+      pagination: { page: 1, limit: 15, pages: 2, total: 23, next: 2, prev: null },
+    });
+    expect(roundTrips).toBe(1);
+  });
+
+  it('honours page and limit', async () => {
+    const { body } = await api('/api/articles?page=3&limit=10');
+    expect(body.articles.map((a: { slug: string }) => a.slug)).toEqual([
+      'bericht-nummer-1',
+      'met-elkaar-voor-125000-banen',
+      'centrale-postbus-voor-vragen-over-de-banenafspraak',
+    ]);
+    expect(body.meta.pagination).toEqual({ page: 3, limit: 10, pages: 3, total: 23, next: null, prev: 2 });
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=1000', 'limit'],
+    ['limit=abc', 'limit'],
+    ['page=abc', 'page'],
+    ['page=0', 'page'],
+    ['page=-1', 'page'],
+    ['page=1.5', 'page'],
+    ['page=99999999999', 'page'],
+  ])('?%s → 400 with the envelope naming %s', async (query, field) => {
+    const { response, body, roundTrips } = await api(`/api/articles?${query}`);
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toBeTypeOf('string');
+    expect(body.error.issues.map((i: { path: string }) => i.path)).toContain(field);
+    expect(roundTrips).toBe(0);
+  });
+});
+
+describe('GET /api/articles/{slug}', () => {
+  it('returns the article with its exact body blocks and absolute canonical URL', async () => {
+    const { body, roundTrips } = await api(
+      '/api/articles/centrale-postbus-voor-vragen-over-de-banenafspraak',
+    );
+    expect(Object.keys(body.article).sort()).toEqual(
+      ['body', 'excerpt', 'publishedAt', 'slug', 'source', 'title', 'updatedAt', 'url'].sort(),
+    );
+    expect(body.article).toMatchObject({
+      slug: 'centrale-postbus-voor-vragen-over-de-banenafspraak',
+      title: 'Centrale postbus voor vragen over de banenafspraak',
+      publishedAt: '2019-01-22',
+      source: null,
+      url: `${SITE}/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak`,
+    });
+    expect(body.article.body[4]).toEqual({ type: 'heading', text: 'Kennisalliantie' });
+    expect(body.article.body).toHaveLength(7);
+    expect(roundTrips).toBe(1);
+  });
+
+  it('404 with the envelope for an unknown slug; 400 for characters outside the slug alphabet', async () => {
+    const missing = await api('/api/articles/bestaat-niet');
+    expect(missing.response.status).toBe(404);
+    expect(missing.body).toEqual({ error: { code: 'not_found', message: 'Dit artikel bestaat niet.' } });
+    for (const slug of [
+      'Hoofdletters',
+      'met_underscore',
+      'a--b',
+      '-a',
+      '%3Cscript%3E',
+      'caf%C3%A9',
+      `${'a'.repeat(201)}`,
+    ]) {
+      const bad = await api(`/api/articles/${slug}`);
+      expect(bad.response.status, slug).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_request');
+      expect(bad.body.error.issues[0].path).toBe('slug');
+    }
+  });
+});
+
+describe('other endpoints', () => {
+  it('/api/participants lists 13 names with slugs, alphabetically', async () => {
+    const { body } = await api('/api/participants');
+    expect(body.participants).toHaveLength(13);
+    expect(body.participants[0]).toEqual({
+      name: 'Interprovinciaal Overleg',
+      slug: 'interprovinciaal-overleg',
+    });
+  });
+
+  it('/api/site gives about, featured and navigation with absolute URLs', async () => {
+    const { body } = await api('/api/site');
+    expect(body.about.url).toBe(`${SITE}/over-vso`);
+    expect(body.featured).toMatchObject({
+      title: 'Zelfstandige Publieke Werkgevers',
+      url: `${SITE}/zelfstandige-publieke-werkgevers`,
+    });
+    expect(body.navigation.map((n: { label: string }) => n.label)).toEqual([
+      'Home',
+      'Nieuws',
+      'Participanten',
+      'Over VSO Werkgevers',
+      'Zelfstandige Publieke Werkgevers',
+      'Zoeken',
+    ]);
+  });
+
+  it('/api/search finds without diacritics and marks the match in an HTML-escaped snippet', async () => {
+    const { body, roundTrips } = await api('/api/search?q=creeren');
+    expect(body.query).toBe('creeren');
+    expect(body.results).toHaveLength(1);
+    expect(body.results[0].slug).toBe('met-elkaar-voor-125000-banen');
+    expect(body.results[0].snippet).toContain('<mark>creëren</mark>');
+    expect(roundTrips).toBe(1);
+    const missing = await api('/api/search');
+    expect(missing.response.status).toBe(400);
+    const long = await api(`/api/search?q=${'b'.repeat(201)}`);
+    expect(long.response.status).toBe(400);
+    expect(long.body.error.issues[0]).toEqual({ path: 'q', message: 'q must be at most 200 characters' });
+  });
+
+  it('/api/openapi.json is an OpenAPI 3.1 document with the routes and their parameters', async () => {
+    const { body } = await api('/api/openapi.json');
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths).sort()).toEqual([
+      '/articles',
+      '/articles/{slug}',
+      '/participants',
+      '/search',
+      '/site',
+    ]);
+    const limit = body.paths['/articles'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.in).toBe('query');
+    const slug = body.paths['/articles/{slug}'].get.parameters[0];
+    expect(slug.schema.pattern).toBe('^[a-z0-9]+(?:-[a-z0-9]+)*$');
+  });
+});
+
+describe('methods and unknown routes', () => {
+  it('unknown API routes → 404 envelope', async () => {
+    const { response, body } = await api('/api/onbekend');
+    expect(response.status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+  });
+
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s → 405 with Allow', async (method) => {
+    const { response, body } = await api('/api/articles', { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(body.error.code).toBe('method_not_allowed');
+  });
+
+  it('HEAD has the headers and no body; OPTIONS answers the CORS preflight', async () => {
+    const head = await worker.fetch('/api/articles', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await head.text()).toBe('');
+    const preflight = await worker.fetch('/api/articles', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('GET');
+  });
+});

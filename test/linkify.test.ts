@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { linkify } from '../worker/lib/linkify.ts';
+
+const links = (text: string) => linkify(text).filter((s) => s.href);
+
+describe('linkify', () => {
+  it('links e-mail addresses with mailto:, leaving the closing full stop outside', () => {
+    const text = 'Het mailadres is kennisalliantiebanenafspraak@minbzk.nl.';
+    expect(linkify(text)).toEqual([
+      { text: 'Het mailadres is ' },
+      {
+        text: 'kennisalliantiebanenafspraak@minbzk.nl',
+        href: 'mailto:kennisalliantiebanenafspraak@minbzk.nl',
+      },
+      { text: '.' },
+    ]);
+  });
+
+  it('links http(s) and www. URLs, without trailing punctuation, keeping balanced parentheses', () => {
+    expect(links('Zie https://www.vso.nl/banen, of (http://example.org/a).')).toEqual([
+      { text: 'https://www.vso.nl/banen', href: 'https://www.vso.nl/banen' },
+      { text: 'http://example.org/a', href: 'http://example.org/a' },
+    ]);
+    expect(links('Kijk op www.overheid.nl!')).toEqual([
+      { text: 'www.overheid.nl', href: 'https://www.overheid.nl' },
+    ]);
+    expect(links('https://nl.wikipedia.org/wiki/Banen_(2019) is een bron')).toEqual([
+      {
+        text: 'https://nl.wikipedia.org/wiki/Banen_(2019)',
+        href: 'https://nl.wikipedia.org/wiki/Banen_(2019)',
+      },
+    ]);
+  });
+
+  it('never makes a link of another scheme', () => {
+    const segments = linkify('javascript:alert(1) data:text/html,x ftp://host/file vbscript:x');
+    expect(segments.filter((s) => s.href)).toEqual([]);
+    expect(segments.map((s) => s.text).join('')).toBe(
+      'javascript:alert(1) data:text/html,x ftp://host/file vbscript:x',
+    );
+  });
+
+  it('keeps all text: joining the segments gives the input back', () => {
+    const text = 'Mail info@vso.nl of bel; zie https://vso.nl/a?b=c&d=e#f. Klaar.';
+    expect(
+      linkify(text)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(text);
+  });
+});

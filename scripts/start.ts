@@ -34,18 +34,18 @@ async function prepareLocalDatabase(file: string): Promise<void> {
   }
 }
 
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await server?.close();
+async function stop(code: number): Promise<void> {
+  // Only the first reason to stop counts: wrangler exiting because we stopped it is not a failure.
+  if (stopping) return;
+  stopping = true;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child?.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
   }
+  await server?.close();
   process.exit(code);
 }
 

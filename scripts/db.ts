@@ -1,0 +1,52 @@
+/**
+ * `npm run db`: the local libSQL server (Hrana v2 over HTTP) on a database file.
+ *
+ * Env: DB_FILE (default .data/vso.db), DB_PORT (default 8080), DB_AUTH_TOKEN (optional bearer token),
+ * DB_LATENCY_MS (optional simulated round trip, default 0; or `--latency MS`).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHranaServer } from './lib/hrana-server.ts';
+
+function parseNonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const { values } = parseArgs({ options: { latency: { type: 'string' } }, strict: true });
+const file = process.env.DB_FILE || '.data/vso.db';
+const port = parseNonNegativeInt('DB_PORT', process.env.DB_PORT, 8080);
+const latencyMs = parseNonNegativeInt(
+  values.latency === undefined ? 'DB_LATENCY_MS' : '--latency',
+  values.latency ?? process.env.DB_LATENCY_MS,
+  0,
+);
+const authToken = process.env.DB_AUTH_TOKEN || undefined;
+
+mkdirSync(dirname(file), { recursive: true });
+const server = await startHranaServer({ file, port, authToken, latencyMs });
+const extras = [authToken ? 'bearer token required' : '', latencyMs ? `latency ${latencyMs} ms` : '']
+  .filter(Boolean)
+  .join(', ');
+console.log(`libSQL (Hrana v2 over HTTP) on ${server.url} — file ${file}${extras ? ` (${extras})` : ''}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await server.close();
+    process.exit(0);
+  } catch (err) {
+    console.error(`Stopping after ${signal} failed:`, err);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

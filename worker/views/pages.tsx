@@ -139,7 +139,7 @@ export function SearchPage(props: { query: string; results: SearchResult[] | nul
       )}
       {props.results && (
         <section aria-labelledby="resultaten">
-          <h2 id="resultaten" role="status">
+          <h2 id="resultaten">
             {props.results.length === 0
               ? `Geen resultaten voor “${props.query}”`
               : `${props.results.length} ${props.results.length === 1 ? 'resultaat' : 'resultaten'} voor “${props.query}”`}

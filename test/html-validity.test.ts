@@ -1,0 +1,75 @@
+/**
+ * Every page type of the real site, as the built Worker serves it, through the Nu Html Checker
+ * (vnu-jar): one vnu run for all documents, 0 errors each.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedDocuments } from './support/documents.ts';
+import { formatHtmlErrors, validateHtml } from './support/html-validator.ts';
+import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+
+const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
+const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
+
+/** Path and the status the page must answer with. */
+const PAGES: [string, number][] = [
+  ['/', 200],
+  ['/banenafspraak/nieuws', 200],
+  ['/banenafspraak/nieuws?pagina=2', 200],
+  [MET, 200],
+  [POSTBUS, 200],
+  ['/participanten', 200],
+  ['/over-vso', 200],
+  ['/zelfstandige-publieke-werkgevers', 200],
+  ['/zoeken', 200],
+  ['/zoeken?q=banen', 200],
+  ['/zoeken?q=xylofoonkwartet', 200],
+  [`/zoeken?q=${encodeURIComponent('werkgevers '.repeat(20))}`, 200],
+  ['/deze-pagina-bestaat-niet', 404],
+];
+
+let db: TestDatabase;
+let worker: TestWorker;
+let orphan: TestWorker;
+
+// The two real documents plus 11 generated ones: 13 articles, so the news has a second page.
+beforeAll(async () => {
+  db = await startDatabase(generatedDocuments(11));
+  [worker, orphan] = await Promise.all([
+    startWorker({ libsqlUrl: db.server.url }),
+    // Nothing listens on port 9: every page becomes the 503 error page.
+    startWorker({ libsqlUrl: 'http://127.0.0.1:9' }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([worker?.dispose(), orphan?.dispose()]);
+  await db?.close();
+});
+
+async function html(target: TestWorker, path: string, status: number): Promise<string> {
+  const response = await target.fetch(path, { redirect: 'manual' });
+  const body = await response.text();
+  expect(response.status, `status of ${path}`).toBe(status);
+  expect(response.headers.get('content-type'), `content-type of ${path}`).toBe('text/html; charset=UTF-8');
+  return body;
+}
+
+describe('Nu Html Checker', () => {
+  it('finds 0 errors on every page type, including search variants, 404 and 503', async () => {
+    const names = [...PAGES.map(([path]) => path), '503 (database away) /banenafspraak/nieuws'];
+    const documents = [
+      ...(await Promise.all(PAGES.map(([path, status]) => html(worker, path, status)))),
+      await html(orphan, '/banenafspraak/nieuws', 503),
+    ];
+    // The variants really are what they claim to be.
+    const page = (name: string) => documents[names.indexOf(name)];
+    expect(page('/zoeken?q=banen')).toMatch(/\d+ resultaten? voor/);
+    expect(page('/zoeken?q=xylofoonkwartet')).toContain('Geen resultaten voor');
+    expect(documents[names.findIndex((name) => name.length > 200)]).toContain('Uw zoekopdracht is te lang');
+    expect(page('/deze-pagina-bestaat-niet')).toContain('Pagina niet gevonden');
+    expect(documents.at(-1)).toContain('Er ging even iets mis');
+
+    const errors = await validateHtml(documents);
+    console.log(`vnu: ${documents.length} documents checked, ${errors.length} errors`);
+    expect(errors, formatHtmlErrors(errors, names)).toEqual([]);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * What a visitor sees, in a real Chromium against the built Worker served over HTTP: axe-core on
+ * the main page types, following an article link from the home page, the navigation at phone and
+ * desktop widths, and screenshots of an article (kept in test-results/screenshots/).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  checkAccessibility,
+  formatViolations,
+  launchBrowser,
+  openPage,
+  type Page,
+  screenshot,
+} from './support/browser.ts';
+import { dutchDate } from './support/documents.ts';
+import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+
+const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
+
+let db: TestDatabase;
+let worker: TestWorker;
+let browser: Browser;
+
+beforeAll(async () => {
+  const [database, launched] = await Promise.all([startDatabase(), launchBrowser()]);
+  db = database;
+  browser = launched;
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: 'served' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await worker?.dispose();
+  await db?.close();
+});
+
+/** A fresh page (own context) at the given viewport; closed with its context after `use`. */
+async function withPage<T>(
+  options: { width?: number; height?: number; javaScriptEnabled?: boolean },
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  const page = await openPage(browser, {
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
+  try {
+    return await use(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+describe('axe-core', () => {
+  it.each([
+    ['home', '/', 200],
+    ['article', MET, 200],
+    ['search with results', '/zoeken?q=banen', 200],
+    ['404', '/deze-pagina-bestaat-niet', 404],
+  ])('reports 0 violations on the %s page (%s)', async (_, path, status) => {
+    await withPage({}, async (page) => {
+      const response = await page.goto(`${worker.url}${path}`);
+      expect(response?.status()).toBe(status);
+      if (path.startsWith('/zoeken'))
+        expect(await page.locator('.search-results li').count()).toBeGreaterThan(0);
+      const violations = await checkAccessibility(page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+    });
+  });
+});
+
+describe('reading the news', () => {
+  it('follows an article link from the home page and shows title, Dutch date and body', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${worker.url}/`);
+      const link = page.locator('main .article-list h2 a').first();
+      const title = (await link.textContent())?.trim() ?? '';
+      expect(title).not.toBe('');
+      await Promise.all([
+        page.waitForURL(/\/banenafspraak\/nieuws\/\d{4}-\d{2}-\d{2}\/[a-z0-9-]+$/),
+        link.click(),
+      ]);
+
+      expect((await page.locator('h1').textContent())?.trim()).toBe(title);
+      expect(await page.title()).toBe(`${title} | VSO Werkgevers`);
+      const time = page.locator('main header time');
+      const datetime = (await time.getAttribute('datetime')) ?? '';
+      expect(datetime).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(page.url()).toContain(`/${datetime}/`);
+      expect((await time.textContent())?.trim()).toBe(`Geplaatst op ${dutchDate(datetime)}`);
+      const paragraphs = await page.locator('.article-body p').allTextContents();
+      expect(paragraphs.length).toBeGreaterThan(0);
+      expect(paragraphs.join(' ').length).toBeGreaterThan(100);
+      // The canonical link is SITE_URL-based and SITE_URL is the served origin here.
+      expect(await page.locator('link[rel=canonical]').getAttribute('href')).toBe(page.url());
+    });
+  });
+});
+
+describe('an article at phone and desktop widths', () => {
+  it('shows the "Ga naar..." menu at 390 px, not the plain navigation, and fits 390 and 320 px', async () => {
+    await withPage({ width: 390, height: 844 }, async (page) => {
+      await page.goto(`${worker.url}${MET}`);
+      const file = await screenshot(page, 'article-390');
+      expect(file).toMatch(/test-results\/screenshots\/article-390\.png$/);
+
+      const menu = page.locator('details.nav-narrow');
+      expect(await menu.isVisible()).toBe(true);
+      expect((await menu.locator('summary').textContent())?.trim()).toBe('Ga naar...');
+      // Both menus are in the HTML; CSS shows one.
+      expect(await page.locator('nav.nav-wide').count()).toBe(1);
+      expect(await page.locator('nav.nav-wide').isVisible()).toBe(false);
+      const overflow = () =>
+        page.evaluate<number>(
+          // A string: the tests are type-checked without the DOM library.
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        );
+      expect(await overflow(), 'horizontal scrolling at 390 px').toBeLessThanOrEqual(0);
+      const violations = await checkAccessibility(page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+      // Readable from 320 px: still no horizontal scrolling.
+      await page.setViewportSize({ width: 320, height: 640 });
+      expect(await overflow(), 'horizontal scrolling at 320 px').toBeLessThanOrEqual(0);
+    });
+  });
+
+  it('opens the "Ga naar..." menu without JavaScript', async () => {
+    await withPage({ width: 390, height: 844, javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${worker.url}${MET}`);
+      const menu = page.locator('details.nav-narrow');
+      const nieuws = menu.getByRole('link', { name: 'Nieuws', exact: true });
+      expect(await nieuws.isVisible()).toBe(false);
+      await menu.locator('summary').click();
+      expect(await nieuws.isVisible()).toBe(true);
+      await Promise.all([page.waitForURL(`${worker.url}/banenafspraak/nieuws`), nieuws.click()]);
+      expect((await page.locator('h1').textContent())?.trim()).toBe('Nieuws');
+    });
+  });
+
+  it('shows the plain navigation at 1280 px', async () => {
+    await withPage({ width: 1280, height: 900 }, async (page) => {
+      await page.goto(`${worker.url}${MET}`);
+      const file = await screenshot(page, 'article-1280');
+      expect(file).toMatch(/test-results\/screenshots\/article-1280\.png$/);
+
+      const nav = page.locator('nav.nav-wide');
+      expect(await nav.isVisible()).toBe(true);
+      expect(await page.locator('details.nav-narrow').count()).toBe(1);
+      expect(await page.locator('details.nav-narrow').isVisible()).toBe(false);
+      for (const label of ['Home', 'Nieuws', 'Participanten', 'Zoeken']) {
+        expect(await nav.getByRole('link', { name: label, exact: true }).isVisible(), label).toBe(true);
+      }
+      expect(await nav.getByRole('link', { name: 'Nieuws', exact: true }).getAttribute('aria-current')).toBe(
+        'page',
+      );
+    });
+  });
+});

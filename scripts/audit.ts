@@ -4,14 +4,15 @@
  * Runs Lighthouse (mobile profile) on each URL, one after the other, and prints the performance,
  * accessibility, best-practices and seo scores as a table, then the audits that fell short.
  * Paths starting with `/` are taken relative to --base (default http://127.0.0.1:8787, where
- * `npm start` / `wrangler dev` serve); without URLs the home page is audited. Example:
+ * `npm start` / `wrangler dev` serve); without URLs the home page and the newest article (from
+ * the site's `/api/articles?limit=1`) are audited. Example:
  *
- *   npm run audit -- / /nieuws/some-article
+ *   npm run audit -- / /banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen
  *
  * Exits 1 when a page could not be audited. About 10 s per URL.
  */
 import { parseArgs } from 'node:util';
-import { formatAuditTable, runAudit } from './lib/audit.ts';
+import { defaultAuditUrls, formatAuditTable, runAudit } from './lib/audit.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,7 +28,19 @@ if (values.help) {
   process.exit(0);
 }
 
-const urls = (positionals.length > 0 ? positionals : ['/']).map((arg) => new URL(arg, values.base).href);
+let urls: string[];
+if (positionals.length > 0) {
+  urls = positionals.map((arg) => new URL(arg, values.base).href);
+} else {
+  try {
+    urls = await defaultAuditUrls(values.base);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    console.error(`cannot ask ${values.base} for its newest article, is the site running? ${error}${cause}`);
+    process.exit(1);
+  }
+  if (urls.length === 1) console.error('the site has no articles: auditing the home page only');
+}
 
 const results = await runAudit(urls, {
   onResult: (result) => {

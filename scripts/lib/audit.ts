@@ -130,6 +130,23 @@ export async function runAudit(urls: readonly string[], options: AuditOptions = 
   }
 }
 
+/**
+ * What `npm run audit` audits when given no URLs: the home page and the newest article of the site
+ * at `base`, found through its JSON API (`/api/articles?limit=1`). Only the home page when the site
+ * has no articles yet.
+ */
+export async function defaultAuditUrls(base: string): Promise<string[]> {
+  const home = new URL('/', base).href;
+  const api = new URL('/api/articles?limit=1', base);
+  const response = await fetch(api);
+  if (!response.ok)
+    throw new Error(`${api.href} answered ${response.status}: cannot find the newest article`);
+  const { articles } = (await response.json()) as { articles: { url: string }[] };
+  const newest = articles[0];
+  // The API's URLs are built from SITE_URL, which need not be `base`: audit the article at `base`.
+  return newest ? [home, new URL(new URL(newest.url).pathname, base).href] : [home];
+}
+
 /** The scores as a small text table (0–100, as Lighthouse shows them). */
 export function formatAuditTable(results: readonly AuditResult[]): string {
   const header = ['url', ...CATEGORIES, 'time'];

@@ -1,0 +1,192 @@
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import {
+  CARD_HEIGHT,
+  CARD_WIDTH,
+  DATE_LINE,
+  layoutArticleTitle,
+  layoutTitle,
+  missingGlyphs,
+  renderArticleCard,
+  renderArticleCards,
+  renderDefaultCard,
+  TITLE_BOX,
+  TITLE_SIZES,
+  wrapText,
+} from '../scripts/lib/social-card.ts';
+
+const MAX_BYTES = 300 * 1024;
+const SMALLEST = Math.min(...TITLE_SIZES);
+const LARGEST = Math.max(...TITLE_SIZES);
+
+/** A stand-in font for the pure layout tests: every character is half an em wide. */
+const halfEm = (text: string, fontSize: number) => [...text].length * fontSize * 0.5;
+
+const words = (count: number) =>
+  Array.from({ length: count }, (_, i) => ['banen', 'afspraak', 'overheid', 'werkgevers', 'de'][i % 5]).join(
+    ' ',
+  );
+
+const ABSURD = `Een titel die nooit ophoudt: ${words(120)}`;
+
+function decode(png: Uint8Array) {
+  return PNG.sync.read(Buffer.from(png));
+}
+
+type Image = ReturnType<typeof decode>;
+
+const pixel = (image: Image, x: number, y: number) => {
+  const i = (y * image.width + x) * 4;
+  return [...image.data.subarray(i, i + 4)];
+};
+
+/** How many pixels of the rectangle are not pure white. */
+function inked(image: Image, x0: number, y0: number, x1: number, y1: number): number {
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const [r, g, b] = pixel(image, x, y);
+      if (r !== 255 || g !== 255 || b !== 255) count++;
+    }
+  }
+  return count;
+}
+
+describe('layoutTitle (title wrapping, with a stand-in font)', () => {
+  it('sets a short title in one line at the largest size', () => {
+    expect(layoutTitle('Kort bericht', halfEm)).toEqual({
+      fontSize: LARGEST,
+      lineHeight: expect.any(Number),
+      lines: ['Kort bericht'],
+      clamped: false,
+    });
+  });
+
+  it('keeps every title inside the title box, and a longer title never gets a larger size', () => {
+    let previous = LARGEST;
+    for (let count = 1; count <= 150; count += 7) {
+      const layout = layoutTitle(words(count), halfEm);
+      expect(layout.lines.length * layout.lineHeight).toBeLessThanOrEqual(TITLE_BOX.height);
+      for (const line of layout.lines) {
+        expect(halfEm(line, layout.fontSize)).toBeLessThanOrEqual(TITLE_BOX.width);
+      }
+      expect(layout.fontSize).toBeLessThanOrEqual(previous);
+      previous = layout.fontSize;
+      if (!layout.clamped) expect(layout.lines.join(' ')).toBe(words(count));
+    }
+  });
+
+  it('clamps an absurdly long title at the smallest size with an ellipsis', () => {
+    const layout = layoutTitle(ABSURD, halfEm);
+    expect(layout.clamped).toBe(true);
+    expect(layout.fontSize).toBe(SMALLEST);
+    expect(layout.lines.length).toBe(Math.floor(TITLE_BOX.height / layout.lineHeight));
+    const last = layout.lines.at(-1) ?? '';
+    expect(last.endsWith('…')).toBe(true);
+    expect(ABSURD.startsWith(layout.lines.join(' ').slice(0, -1))).toBe(true);
+  });
+
+  it('keeps a currency sign with its amount and never starts a line with a dash', () => {
+    const title = 'Kabinet: “Meer banen” – € 5 miljoen voor één reëel plan – en nog veel meer';
+    for (const width of [300, 420, 560, 700]) {
+      const lines = wrapText(title, width, (text) => halfEm(text, 40));
+      expect(lines.join(' ')).toBe(title);
+      for (const line of lines) {
+        expect(line.startsWith('–')).toBe(false);
+        expect(line.endsWith('€')).toBe(false);
+      }
+    }
+  });
+
+  it('breaks a word wider than the line, after a hyphen where it can', () => {
+    const word = `${'a'.repeat(30)}-${'b'.repeat(30)}`;
+    const lines = wrapText(word, 700, (text) => halfEm(text, 40));
+    expect(lines).toEqual([`${'a'.repeat(30)}-`, 'b'.repeat(30)]);
+    for (const line of wrapText('x'.repeat(200), 400, (text) => halfEm(text, 40))) {
+      expect(halfEm(line, 40)).toBeLessThanOrEqual(400);
+    }
+  });
+});
+
+describe('social cards', () => {
+  it('renders an article card as a 1200×630 PNG under 300 KB in the brand colours', async () => {
+    const png = await renderArticleCard({ title: 'Met elkaar voor 125.000 banen', date: '12 februari 2019' });
+    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
+    expect(pixel(image, 1190, 10)).toEqual([0x00, 0x38, 0x5f, 255]);
+    expect(pixel(image, 1190, 600)).toEqual([255, 255, 255, 255]);
+    expect(
+      inked(image, TITLE_BOX.x, TITLE_BOX.y, TITLE_BOX.x + 400, TITLE_BOX.y + TITLE_BOX.height),
+    ).toBeGreaterThan(1000);
+  });
+
+  it('gives the same bytes for the same input, and other bytes for another title or date', async () => {
+    const input = { title: 'Centrale postbus voor vragen over de banenafspraak', date: '22 januari 2019' };
+    const [a, b] = await Promise.all([renderArticleCard(input), renderArticleCard({ ...input })]);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const otherTitle = await renderArticleCard({ ...input, title: `${input.title}!` });
+    const otherDate = await renderArticleCard({ ...input, date: '23 januari 2019' });
+    expect(Buffer.from(otherTitle).equals(Buffer.from(a))).toBe(false);
+    expect(Buffer.from(otherDate).equals(Buffer.from(a))).toBe(false);
+  });
+
+  it('draws typographic quotes, dashes, € and diacritics with the font’s own glyphs', async () => {
+    expect(await missingGlyphs('“Één” ‘reëel’ – — € 5… café')).toEqual([]);
+    expect(await missingGlyphs('banen 🙂 本')).toEqual(['🙂', '本']);
+  });
+
+  it('keeps an absurdly long title out of the date’s band and the margins', async () => {
+    const layout = await layoutArticleTitle(ABSURD);
+    expect(layout).toMatchObject({ clamped: true, fontSize: SMALLEST });
+    expect(layout.lines.length * layout.lineHeight).toBeLessThanOrEqual(TITLE_BOX.height);
+
+    const png = await renderArticleCard({ title: ABSURD, date: '12 februari 2019' });
+    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
+    const titleBottom = TITLE_BOX.y + TITLE_BOX.height;
+    // The title is drawn, up to its last line…
+    expect(
+      inked(image, TITLE_BOX.x, titleBottom - layout.lineHeight, CARD_WIDTH, titleBottom),
+    ).toBeGreaterThan(500);
+    // …and nothing between the title box and the date, nor right of the title box.
+    expect(inked(image, 0, titleBottom + 2, CARD_WIDTH, DATE_LINE.y - 2)).toBe(0);
+    expect(inked(image, TITLE_BOX.x + TITLE_BOX.width + 4, TITLE_BOX.y, CARD_WIDTH, titleBottom)).toBe(0);
+    // The date is there, and nothing below it.
+    expect(inked(image, TITLE_BOX.x, DATE_LINE.y, 500, DATE_LINE.y + DATE_LINE.lineHeight)).toBeGreaterThan(
+      500,
+    );
+    expect(inked(image, 0, DATE_LINE.y + DATE_LINE.lineHeight + 2, CARD_WIDTH, CARD_HEIGHT)).toBe(0);
+  });
+
+  it('keeps a title of unbreakable characters inside the right margin', async () => {
+    // Broken between characters, each line fills the box to within one glyph: if the wrapping
+    // measured narrower than satori draws, the ink would cross the box's right edge.
+    const image = decode(await renderArticleCard({ title: 'W'.repeat(400), date: '12 februari 2019' }));
+    const right = TITLE_BOX.x + TITLE_BOX.width;
+    expect(inked(image, right - 60, TITLE_BOX.y, right, TITLE_BOX.y + TITLE_BOX.height)).toBeGreaterThan(500);
+    expect(inked(image, right + 2, TITLE_BOX.y, CARD_WIDTH, TITLE_BOX.y + TITLE_BOX.height)).toBe(0);
+  });
+
+  it('renders the default card: 1200×630, under 300 KB, on the brand blue', async () => {
+    const png = await renderDefaultCard();
+    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
+    expect(pixel(image, 10, 10)).toEqual([0x00, 0x38, 0x5f, 255]);
+    expect(Buffer.from(await renderDefaultCard()).equals(Buffer.from(png))).toBe(true);
+  });
+
+  it('renders a batch in input order, byte for byte as one by one', async () => {
+    const items = ['Eerste bericht', 'Tweede bericht over de banenafspraak', 'Derde'].map((title, i) => ({
+      title,
+      date: `${i + 1} maart 2020`,
+    }));
+    const batch = await renderArticleCards(items, { concurrency: 2 });
+    expect(batch).toHaveLength(items.length);
+    for (const [i, item] of items.entries()) {
+      expect(Buffer.from(batch[i] ?? []).equals(Buffer.from(await renderArticleCard(item)))).toBe(true);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { customType, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Block } from './document.ts';
 
 /**
@@ -25,6 +25,8 @@ export const articles = sqliteTable(
     contentHash: text('content_hash').notNull(),
     /** File name of the source document in content-seed/. */
     sourceFile: text('source_file').notNull(),
+    /** Content hash of the article's social card (social_cards.png), part of its URL /og/{slug}.{hash}.png. */
+    cardHash: text('card_hash'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
     updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
@@ -64,6 +66,26 @@ export const shareCounts = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.articleId, table.network] })],
 );
+
+/**
+ * A BLOB as a Uint8Array. drizzle's own `blob({ mode: 'buffer' })` needs Node's Buffer, which the
+ * Worker does not have; @libsql/client hands blobs over as ArrayBuffer.
+ */
+const bytes = customType<{ data: Uint8Array<ArrayBuffer>; driverData: ArrayBuffer | Uint8Array }>({
+  dataType: () => 'blob',
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/**
+ * The social card of each article: a 1200×630 PNG rendered at seed time (scripts/lib/social-card.ts).
+ * Kept out of `articles` so that page queries never carry the image.
+ */
+export const socialCards = sqliteTable('social_cards', {
+  articleId: integer('article_id')
+    .primaryKey()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  png: bytes('png').notNull(),
+});
 
 /** Small key/value facts about the content, e.g. 'content_version', changed by every seed that writes. */
 export const siteMeta = sqliteTable('site_meta', {

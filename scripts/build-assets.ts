@@ -1,11 +1,13 @@
 // Fingerprints the files in assets/ into public/assets/<name>.<hash>.<ext> (served by Workers static
-// assets with a year of immutable caching, see public/_headers) and writes worker/assets-manifest.ts,
-// which the pages import to link them. Runs as wrangler's [build] command, so `wrangler dev`,
-// `wrangler deploy` and the test build always serve what assets/ holds now.
+// assets with a year of immutable caching, see public/_headers), renders the site's default social
+// card next to them, and writes worker/assets-manifest.ts, which the pages import to link them.
+// Runs as wrangler's [build] command, so `wrangler dev`, `wrangler deploy` and the test build always
+// serve what assets/ holds now.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ROOT } from './lib/database.ts';
+import { renderDefaultCard } from './lib/social-card.ts';
 
 const source = join(ROOT, 'assets');
 const publicDir = join(ROOT, 'public');
@@ -20,15 +22,19 @@ function writeIfChanged(path: string, content: string | Buffer) {
 }
 
 const manifest: Record<string, string> = {};
-for (const name of readdirSync(source).sort()) {
-  const content = readFileSync(join(source, name));
+function publish(key: string, name: string, content: Buffer) {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 10);
   const ext = extname(name);
-  const base = name.slice(0, -ext.length);
-  const fingerprinted = `${base}.${hash}${ext}`;
+  const fingerprinted = `${name.slice(0, -ext.length)}.${hash}${ext}`;
   writeIfChanged(join(out, fingerprinted), content);
-  manifest[base === 'site' ? 'css' : base] = `/assets/${fingerprinted}`;
+  manifest[key] = `/assets/${fingerprinted}`;
 }
+for (const name of readdirSync(source).sort()) {
+  const base = name.slice(0, -extname(name).length);
+  publish(base === 'site' ? 'css' : base, name, readFileSync(join(source, name)));
+}
+// The card of every page that is not an article (og:image), rendered like the articles' cards.
+publish('card', 'card.png', Buffer.from(await renderDefaultCard()));
 
 const current = new Set(Object.values(manifest).map((path) => path.slice('/assets/'.length)));
 for (const name of readdirSync(out)) if (!current.has(name)) rmSync(join(out, name));

@@ -16,9 +16,11 @@ const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
 // Progress on large sets only; one line per thousand documents so logs stay readable.
 const progress: Progress = (phase, done, total) => {
   if (total < 1000) return;
-  const step = phase === 'read' ? 1000 : 2000;
-  if (done % step === 0 || done === total)
-    console.error(`${phase === 'read' ? 'read' : 'wrote'} ${done}/${total}`);
+  const step = phase === 'write' ? 2000 : 1000;
+  if (done % step === 0 || done === total) {
+    const label = { read: 'read', cards: 'rendered cards', write: 'wrote' }[phase];
+    console.error(`${label} ${done}/${total}`);
+  }
 };
 
 function report(summary: SeedSummary, documents: number): string {
@@ -26,6 +28,7 @@ function report(summary: SeedSummary, documents: number): string {
     `${documents} documents: ${summary.inserted.length} inserted, ${summary.updated.length} updated, ${summary.unchanged} unchanged` +
       (summary.pruned.length ? `, ${summary.pruned.length} pruned` : ''),
   ];
+  if (summary.cards) lines.push(`${summary.cards} social card(s) rendered`);
   if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);
   if (summary.kept.length) {
     lines.push(

@@ -79,7 +79,7 @@ describe('GET /api/articles/{slug}', () => {
       '/api/articles/centrale-postbus-voor-vragen-over-de-banenafspraak',
     );
     expect(Object.keys(body.article).sort()).toEqual(
-      ['body', 'excerpt', 'publishedAt', 'slug', 'source', 'title', 'updatedAt', 'url'].sort(),
+      ['body', 'excerpt', 'publishedAt', 'shares', 'slug', 'source', 'title', 'updatedAt', 'url'].sort(),
     );
     expect(body.article).toMatchObject({
       slug: 'centrale-postbus-voor-vragen-over-de-banenafspraak',

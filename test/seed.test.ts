@@ -8,7 +8,7 @@ import { readDocuments, seedDatabase } from '../scripts/lib/seed.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { lineOf, makeDocument, tempDir } from './support/documents.ts';
 
-const TABLES = ['articles', 'participants', 'site_blocks', 'share_counts', 'site_meta'];
+const TABLES = ['articles', 'participants', 'site_blocks', 'share_counts', 'site_meta', 'social_cards'];
 
 async function dump(client: Client) {
   const out: Record<string, unknown[]> = {};
@@ -93,6 +93,58 @@ describe('seedDatabase', () => {
     // The full-text index follows the update.
     const hit = await client.execute("select rowid from articles_fts where articles_fts match 'eerste'");
     expect(hit.rows.map((r) => r.rowid)).toEqual([before?.id]);
+  });
+
+  it('renders a social card per article, again only when its title or date changes', async () => {
+    const first = await seedDir(client, docs);
+    expect(first.cards).toBe(2);
+    const cards = async () =>
+      (
+        await client.execute(
+          'select a.slug, a.card_hash, length(c.png) as bytes, hex(substr(c.png, 1, 8)) as magic from articles a join social_cards c on c.article_id = a.id order by a.slug',
+        )
+      ).rows.map((row) => ({ ...row }));
+    const before = await cards();
+    expect(before).toHaveLength(2);
+    for (const card of before) {
+      expect(card.card_hash).toMatch(/^[0-9a-f]{16}$/);
+      expect(card.magic).toBe('89504E470D0A1A0A'); // PNG signature
+      expect(Number(card.bytes)).toBeLessThanOrEqual(300 * 1024);
+    }
+    expect((await seedDir(client, docs)).cards).toBe(0);
+
+    // Same slug, another title: a new card under a new hash; the other article keeps its card.
+    const file = join(docs, '001_f3f85d6d71f8b7af.txt');
+    writeFileSync(
+      file,
+      makeDocument({
+        title: 'Centrale postbus voor vragen over de banenafspraak!',
+        date: 'dinsdag 22 januari 2019',
+      }),
+    );
+    const changed = await seedDir(client, docs);
+    expect(changed.cards).toBe(1);
+    const after = await cards();
+    expect(after[0]?.card_hash).not.toBe(before[0]?.card_hash);
+    expect(after[1]).toEqual(before[1]);
+  });
+
+  it('renders the missing card of an article seeded before cards existed, without touching the article', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    await client.execute("update articles set card_hash = null where slug = 'met-elkaar-voor-125000-banen'");
+    await client.execute(
+      'delete from social_cards where article_id = (select id from articles where card_hash is null)',
+    );
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary).toMatchObject({ cards: 1, inserted: [], updated: [], unchanged: 2, changed: true });
+    const rows = (await client.execute('select slug, card_hash, updated_at from articles order by slug'))
+      .rows;
+    expect(rows.every((row) => /^[0-9a-f]{16}$/.test(String(row.card_hash)))).toBe(true);
+    expect(rows.map((row) => row.updated_at)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    ]);
+    expect((await client.execute('select count(*) as n from social_cards')).rows[0]?.n).toBe(2);
   });
 
   it('keeps an article whose document is gone, unless pruned', async () => {

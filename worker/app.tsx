@@ -7,6 +7,8 @@ import { apiError, apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.tsx';
+import { shareRoutes } from './routes/share.tsx';
+import { socialRoutes } from './routes/social.ts';
 import { Layout, type PageMeta } from './views/layout.tsx';
 import { ErrorPage, NotFoundPage } from './views/pages.tsx';
 
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/api', apiRoutes(deps));
   app.route('/', feedRoutes(deps));
+  app.route('/', shareRoutes(deps));
+  app.route('/', socialRoutes(deps));
   app.route('/', pageRoutes(deps));
 
   // The 404 page needs no database: a mistyped URL or a scanner must not cost a round trip.

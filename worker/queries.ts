@@ -1,6 +1,8 @@
+import type { InArgs } from '@libsql/client';
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
-import { articles, participants, siteBlocks } from '../schema/db.ts';
+import { articles, participants, shareCounts, siteBlocks, socialCards } from '../schema/db.ts';
 import type { Database } from './db.ts';
+import { NETWORKS, type Network } from './lib/share.ts';
 
 /**
  * Every query the site makes, as plain functions taking `db` first. A page is one `db.batch` of the
@@ -81,18 +83,33 @@ export async function listArticles(
 
 export type ArticleDetail = typeof articles.$inferSelect;
 export type Neighbour = { slug: string; title: string; publishedAt: string };
+export type ShareCounts = Record<Network, number> & { total: number };
+
+function toShareCounts(rows: { network: string; count: number }[]): ShareCounts {
+  const counts = Object.fromEntries(NETWORKS.map((network) => [network, 0])) as ShareCounts;
+  counts.total = 0;
+  for (const row of rows) {
+    if (!(NETWORKS as readonly string[]).includes(row.network)) continue;
+    counts[row.network as Network] = row.count;
+    counts.total += row.count;
+  }
+  return counts;
+}
 
 /**
  * One article by slug, its neighbours in time (previous = older, next = newer) and the sidebar, in
  * one batch: the neighbours are found with row-value comparisons against a subquery on the slug.
+ * With `shares`, the batch also reads the article's share counts per network.
  */
 export async function getArticle(
   db: Database,
   slug: string,
+  options: { shares?: boolean } = {},
 ): Promise<{
   article: ArticleDetail | null;
   previous: Neighbour | null;
   next: Neighbour | null;
+  shares: ShareCounts;
   sidebar: Sidebar;
 }> {
   const self = db
@@ -100,7 +117,13 @@ export async function getArticle(
     .from(articles)
     .where(eq(articles.slug, slug));
   const neighbour = { slug: articles.slug, title: articles.title, publishedAt: articles.publishedAt };
-  const [[article], [previous], [next], blocks, people] = await db.batch([
+  // Without `shares` the statement selects nothing: the batch keeps one shape (and one type).
+  const shares = db
+    .select({ network: shareCounts.network, count: shareCounts.count })
+    .from(shareCounts)
+    .innerJoin(articles, eq(articles.id, shareCounts.articleId))
+    .where(options.shares ? eq(articles.slug, slug) : sql`0`);
+  const [[article], [previous], [next], blocks, people, shareRows] = await db.batch([
     db.select().from(articles).where(eq(articles.slug, slug)),
     db
       .select(neighbour)
@@ -115,13 +138,69 @@ export async function getArticle(
       .orderBy(asc(articles.publishedAt), asc(articles.id))
       .limit(1),
     ...sidebarStatements(db),
+    shares,
   ]);
   return {
     article: article ?? null,
     previous: previous ?? null,
     next: next ?? null,
+    shares: toShareCounts(shareRows),
     sidebar: toSidebar(blocks, people),
   };
+}
+
+/** What a share redirect, the oEmbed answer and the card need of an article: one small select. */
+export async function getArticleRef(
+  db: Database,
+  slug: string,
+): Promise<{ id: number; slug: string; title: string; publishedAt: string; cardHash: string | null } | null> {
+  const [row] = await db
+    .select({
+      id: articles.id,
+      slug: articles.slug,
+      title: articles.title,
+      publishedAt: articles.publishedAt,
+      cardHash: articles.cardHash,
+    })
+    .from(articles)
+    .where(eq(articles.slug, slug));
+  return row ?? null;
+}
+
+/**
+ * Adds one share. A single upsert, so concurrent shares never lose a count: SQLite runs each
+ * statement atomically and the increment reads the stored value, not one read earlier.
+ */
+export async function incrementShare(db: Database, articleId: number, network: Network): Promise<void> {
+  await db
+    .insert(shareCounts)
+    .values({ articleId, network, count: 1 })
+    .onConflictDoUpdate({
+      target: [shareCounts.articleId, shareCounts.network],
+      set: { count: sql`${shareCounts.count} + 1` },
+    });
+}
+
+/**
+ * The social card PNG of an article with its content hash, or null when it has none.
+ *
+ * Run on the libSQL client itself: without Node's Buffer (the Worker has none), drizzle's libsql
+ * driver turns every BLOB into text with TextDecoder, which ruins a PNG. The SQL is still drizzle's.
+ */
+export async function getSocialCard(
+  db: Database,
+  slug: string,
+): Promise<{ hash: string; png: Uint8Array<ArrayBuffer> } | null> {
+  const query = db
+    .select({ hash: articles.cardHash, png: socialCards.png })
+    .from(socialCards)
+    .innerJoin(articles, eq(articles.id, socialCards.articleId))
+    .where(eq(articles.slug, slug))
+    .toSQL();
+  const { rows } = await db.$client.execute({ sql: query.sql, args: query.params as InArgs });
+  const hash = rows[0]?.[0];
+  const png = rows[0]?.[1];
+  return typeof hash === 'string' && png instanceof ArrayBuffer ? { hash, png: new Uint8Array(png) } : null;
 }
 
 /** Number of published articles: one `select count(*)`. */

@@ -11,6 +11,9 @@ export const paths = {
   search: '/zoeken',
   feed: '/feed.xml',
   sitemap: '/sitemap.xml',
+  share: '/deel',
+  oembed: '/oembed',
+  cards: '/og',
 } as const;
 
 export const navigation = [
@@ -29,3 +32,6 @@ export const articlePath = (article: { publishedAt: string; slug: string }) =>
 export const NEWS_PAGE_SIZE = 10;
 export const HOME_PAGE_SIZE = 10;
 export const MAX_QUERY_LENGTH = 200;
+
+/** The social card of an article; the content hash in the name lets it be cached forever. */
+export const cardPath = (slug: string, hash: string) => `${paths.cards}/${slug}.${hash}.png`;

@@ -4,10 +4,12 @@ import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
-import { articles, participants, shareCounts, siteBlocks, siteMeta } from '../../schema/db.ts';
-import type { Block } from '../../schema/document.ts';
+import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../../schema/db.ts';
+import type { ArticleDoc, Block } from '../../schema/document.ts';
 import { slugify } from '../../schema/slug.ts';
+import { formatDate } from '../../worker/lib/dates.ts';
 import type { ParsedFile } from './parse-document.ts';
+import { renderArticleCards } from './social-card.ts';
 
 export interface SeedSummary {
   inserted: string[];
@@ -16,13 +18,15 @@ export interface SeedSummary {
   /** Articles whose document is gone: deleted with --prune, otherwise kept. */
   pruned: string[];
   kept: string[];
+  /** Social cards rendered: for new and changed articles, and for any article without one. */
+  cards: number;
   /** Site-wide parts that changed: 'about', 'featured', 'participants'. */
   site: string[];
   contentVersion: string;
   changed: boolean;
 }
 
-export type Progress = (phase: 'read' | 'write', done: number, total: number) => void;
+export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
 
 /** Reads every `*.txt` in a folder, sorted by name, as `{file, text}` with paths as given. */
 export async function readDocuments(
@@ -39,7 +43,27 @@ export async function readDocuments(
   return out;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
+
+/** Content hash of a social card PNG: 16 hex digits, part of its URL /og/{slug}.{hash}.png. */
+export const cardHash = (png: Uint8Array) => sha256(png).slice(0, 16);
+
+/**
+ * Social cards for many articles, rendered on the Node side (the Worker never carries a renderer),
+ * in chunks so that thousands of documents show progress.
+ */
+async function renderCards(list: ArticleDoc[], progress?: Progress): Promise<Uint8Array[]> {
+  const CHUNK = 200;
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const chunk = list.slice(i, i + CHUNK);
+    out.push(
+      ...(await renderArticleCards(chunk.map((a) => ({ title: a.title, date: formatDate(a.publishedAt) })))),
+    );
+    progress?.('cards', out.length, list.length);
+  }
+  return out;
+}
 
 /** Plain text of the body blocks, for the full-text index. */
 export function bodyText(body: Block[]): string {
@@ -72,6 +96,7 @@ export async function seedDatabase(
         slug: articles.slug,
         sourceFile: articles.sourceFile,
         contentHash: articles.contentHash,
+        cardHash: articles.cardHash,
       })
       .from(articles),
     db.select().from(siteBlocks),
@@ -88,17 +113,26 @@ export async function seedDatabase(
     unchanged: 0,
     pruned: [],
     kept: [],
+    cards: 0,
     site: [],
     contentVersion: '',
     changed: false,
   };
   const hashes: string[] = [];
 
+  // First the plan: what happens to each article. A card is rendered for every new or changed
+  // article, and for an unchanged one that has none (a database seeded before cards existed).
+  type Plan = {
+    article: ArticleDoc;
+    values: Omit<typeof articles.$inferInsert, 'createdAt'>;
+    rowId: number | null;
+    action: 'insert' | 'update' | 'card' | 'none';
+  };
+  const plans: Plan[] = [];
   for (const item of parsed) {
     const article = item.document.article;
     const sourceFile = basename(item.file);
     const contentHash = sha256(JSON.stringify(article));
-    hashes.push(`${article.slug}:${contentHash}`);
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
     const values = {
       slug: article.slug,
@@ -110,24 +144,20 @@ export async function seedDatabase(
       publishedAt: article.publishedAt,
       contentHash,
       sourceFile,
+      cardHash: row?.cardHash ?? null,
       updatedAt: now,
     };
     if (row && !matched.has(row.id)) {
       matched.add(row.id);
-      if (row.contentHash === contentHash && row.sourceFile === sourceFile) {
-        summary.unchanged++;
-        continue;
-      }
-      statements.push(db.update(articles).set(values).where(eq(articles.id, row.id)).toSQL());
-      summary.updated.push(article.slug);
+      const same = row.contentHash === contentHash && row.sourceFile === sourceFile;
+      plans.push({
+        article,
+        values,
+        rowId: row.id,
+        action: !same ? 'update' : row.cardHash ? 'none' : 'card',
+      });
     } else {
-      statements.push(
-        db
-          .insert(articles)
-          .values({ ...values, createdAt: now })
-          .toSQL(),
-      );
-      summary.inserted.push(article.slug);
+      plans.push({ article, values, rowId: null, action: 'insert' });
     }
   }
 
@@ -146,12 +176,59 @@ export async function seedDatabase(
     // Deleted before the inserts, so that a slug can move from a removed document to a new one.
     statements.unshift(
       db.delete(shareCounts).where(inArray(shareCounts.articleId, ids)).toSQL(),
+      db.delete(socialCards).where(inArray(socialCards.articleId, ids)).toSQL(),
       db.delete(articles).where(inArray(articles.id, ids)).toSQL(),
     );
     summary.pruned = gone.map((row) => row.slug);
   } else {
     summary.kept = gone.map((row) => row.slug);
   }
+
+  const needCards = plans.filter((plan) => plan.action !== 'none');
+  const pngs = await renderCards(
+    needCards.map((plan) => plan.article),
+    options.progress,
+  );
+  summary.cards = pngs.length;
+  needCards.forEach((plan, i) => {
+    const png = pngs[i] as Uint8Array;
+    plan.values.cardHash = cardHash(png);
+    if (plan.action === 'insert') {
+      statements.push(
+        db
+          .insert(articles)
+          .values({ ...plan.values, createdAt: now })
+          .toSQL(),
+      );
+      summary.inserted.push(plan.article.slug);
+    } else if (plan.action === 'update') {
+      statements.push(
+        db
+          .update(articles)
+          .set(plan.values)
+          .where(eq(articles.id, plan.rowId ?? -1))
+          .toSQL(),
+      );
+      summary.updated.push(plan.article.slug);
+    } else {
+      // Only the card is new: the article itself (and its updated_at) stays as it was.
+      statements.push(
+        db
+          .update(articles)
+          .set({ cardHash: plan.values.cardHash })
+          .where(eq(articles.id, plan.rowId ?? -1))
+          .toSQL(),
+      );
+    }
+    // By slug, so that the card of an article inserted in this same transaction finds its id.
+    statements.push({
+      sql: `insert into social_cards (article_id, png) select id, ? from articles where slug = ? on conflict (article_id) do update set png = excluded.png`,
+      params: [png, plan.article.slug],
+    });
+  });
+  summary.unchanged = plans.filter((plan) => plan.action === 'none' || plan.action === 'card').length;
+  for (const plan of plans)
+    hashes.push(`${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`);
 
   // Site-wide blocks from the newest document (ties: the later file name).
   const newest = [...parsed].sort(

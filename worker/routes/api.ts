@@ -118,7 +118,7 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/articles/:slug', vValidator('param', SlugParam, invalid), async (c) => {
-    const { article } = await query(getArticle(db, c.req.valid('param').slug));
+    const { article, shares } = await query(getArticle(db, c.req.valid('param').slug, { shares: true }));
     if (!article) return apiError(c, 404, 'not_found', 'Dit artikel bestaat niet.');
     return c.json({
       article: {
@@ -130,6 +130,7 @@ export function apiRoutes(deps: AppDeps) {
         body: article.body,
         url: url(articlePath(article)),
         updatedAt: article.updatedAt,
+        shares,
       },
     });
   });

@@ -106,6 +106,8 @@ export function feedRoutes(deps: AppDeps) {
       return c.body(body.value, 200, { 'Content-Type': 'application/xml; charset=utf-8' });
     })
     .get('/robots.txt', (c) =>
-      c.text(`User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: ${siteUrl}${paths.sitemap}\n`),
+      c.text(
+        `User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: ${paths.share}/\n\nSitemap: ${siteUrl}${paths.sitemap}\n`,
+      ),
     );
 }

@@ -1,6 +1,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { Block } from '../../schema/document.ts';
+import { NETWORKS } from '../lib/share.ts';
 import { ListQuery, SearchQuery, SlugParam } from './api.ts';
 
 // Response shapes, as valibot schemas so that the OpenAPI document describes them from one source.
@@ -16,6 +17,12 @@ const Article = v.object({
   ...ArticleSummary.entries,
   source: v.nullable(v.string()),
   body: v.array(Block),
+  /** Shares through "Deel dit artikel", per network and in total. */
+  shares: v.object(
+    Object.fromEntries(
+      [...NETWORKS, 'total'].map((key) => [key, v.pipe(v.number(), v.integer(), v.minValue(0))]),
+    ),
+  ),
 });
 const ErrorEnvelope = v.object({
   error: v.object({

@@ -5,7 +5,15 @@ import { SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, searchArticles } from '../queries.ts';
-import { articlePath, HOME_PAGE_SIZE, MAX_QUERY_LENGTH, NEWS_PAGE_SIZE, paths, SITE_NAME } from '../site.ts';
+import {
+  articlePath,
+  cardPath,
+  HOME_PAGE_SIZE,
+  MAX_QUERY_LENGTH,
+  NEWS_PAGE_SIZE,
+  paths,
+  SITE_NAME,
+} from '../site.ts';
 import {
   AboutPage,
   ArticlePage,
@@ -73,13 +81,24 @@ export function pageRoutes(deps: AppDeps) {
         if (!article) return c.notFound();
         // The slug identifies the article; a wrong date in the URL is an old or mistyped link.
         if (article.publishedAt !== date) return c.redirect(articlePath(article), 301);
-        return c.render(<ArticlePage article={article} previous={previous} next={next} />, {
-          title: article.title,
-          description: truncate(article.excerpt, 160),
-          path: articlePath(article),
-          section: paths.news,
-          sidebar,
-        });
+        const path = articlePath(article);
+        return c.render(
+          <ArticlePage article={article} url={`${deps.siteUrl}${path}`} previous={previous} next={next} />,
+          {
+            title: article.title,
+            description: truncate(article.excerpt, 160),
+            path,
+            section: paths.news,
+            article: {
+              title: article.title,
+              publishedAt: article.publishedAt,
+              updatedAt: article.updatedAt,
+              cardPath: article.cardHash ? cardPath(article.slug, article.cardHash) : null,
+            },
+            shareScript: true,
+            sidebar,
+          },
+        );
       },
     )
     .get(paths.participants, async (c) => {

@@ -1,6 +1,7 @@
 import type { Block } from '../../schema/document.ts';
 import { formatDate, formatLongDate } from '../lib/dates.ts';
 import { linkify } from '../lib/linkify.ts';
+import { NETWORK_LABELS, NETWORKS } from '../lib/share.ts';
 import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
 
@@ -156,5 +157,28 @@ export function Pagination({
         <span />
       )}
     </nav>
+  );
+}
+
+/**
+ * "Deel dit artikel": plain links to our share endpoint, which works without JavaScript.
+ * assets/share.js adds "Kopieer link" and the browser's own share sheet where it can.
+ */
+export function ShareBlock({ slug, url, title }: { slug: string; url: string; title: string }) {
+  return (
+    <section class="share" aria-labelledby="deel-titel" data-share-url={url} data-share-title={title}>
+      <h2 id="deel-titel">Deel dit artikel</h2>
+      <ul class="share-links">
+        {NETWORKS.map((network) => (
+          <li>
+            <a href={`${paths.share}/${slug}/${network}`} rel="nofollow noopener" class={`share-${network}`}>
+              <span class="visually-hidden">Deel via </span>
+              {NETWORK_LABELS[network]}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <p class="share-status" role="status" />
+    </section>
   );
 }

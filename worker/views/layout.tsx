@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { assets } from '../assets-manifest.ts';
 import type { Sidebar } from '../queries.ts';
 import { navigation, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
+import { type ArticleMeta, SocialMeta } from './social-meta.tsx';
 
 export interface PageMeta {
   /** Page title without the site name; null for the home page. */
@@ -12,6 +13,10 @@ export interface PageMeta {
   /** Path of the current navigation item, for aria-current. */
   section?: string;
   noindex?: boolean;
+  /** Article pages: og:type article, their own social card, JSON-LD NewsArticle, oEmbed discovery. */
+  article?: ArticleMeta;
+  /** Load assets/share.js, the enhancements of the share block and the Mastodon form. */
+  shareScript?: boolean;
 }
 
 export interface LayoutProps extends PageMeta {
@@ -93,6 +98,13 @@ export function Layout(props: LayoutProps) {
         ) : (
           <link rel="canonical" href={`${props.siteUrl}${props.path}`} />
         )}
+        <SocialMeta
+          siteUrl={props.siteUrl}
+          title={props.title ?? SITE_NAME}
+          description={props.description}
+          url={`${props.siteUrl}${props.path}`}
+          article={props.article}
+        />
         <link rel="stylesheet" href={assets.css} />
         <link rel="icon" href={assets.favicon} type="image/svg+xml" />
         <link
@@ -102,6 +114,7 @@ export function Layout(props: LayoutProps) {
           href={`${props.siteUrl}${paths.feed}`}
         />
         <meta name="theme-color" content="#00385f" />
+        {props.shareScript && <script src={assets.share} defer />}
       </head>
       <body>
         <a class="skip-link" href="#inhoud">

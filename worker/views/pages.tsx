@@ -7,6 +7,7 @@ import {
   Pagination,
   PublishedDate,
   SearchForm,
+  ShareBlock,
 } from './components.tsx';
 
 export function HomePage({ articles, total }: { articles: ArticleSummary[]; total: number }) {
@@ -47,6 +48,8 @@ export function NewsPage(props: { articles: ArticleSummary[]; page: number; page
 
 export function ArticlePage(props: {
   article: ArticleDetail;
+  /** The canonical URL (from SITE_URL), for the share block. */
+  url: string;
   previous: Neighbour | null;
   next: Neighbour | null;
 }) {
@@ -66,10 +69,7 @@ export function ArticlePage(props: {
         <ArticleBody body={article.body} />
       </div>
       {article.source && <p class="source">Bron: {article.source}</p>}
-      <section class="share" aria-labelledby="deel-titel">
-        <h2 id="deel-titel">Deel dit artikel</h2>
-        <p class="share-hint">Kopieer het adres van deze pagina om het artikel te delen.</p>
-      </section>
+      <ShareBlock slug={article.slug} url={props.url} title={article.title} />
       {(props.previous || props.next) && (
         <nav class="article-nav" aria-label="Meer nieuws">
           {props.previous ? (
@@ -193,6 +193,52 @@ export function ErrorPage({ retry }: { retry: boolean }) {
       <p>
         Ga naar de <a href={paths.home}>homepage</a>.
       </p>
+    </>
+  );
+}
+
+/**
+ * Mastodon has no central share page: every visitor has an instance of their own. The form sends
+ * it back to /deel/{slug}/mastodon, which checks it and redirects; assets/share.js remembers it.
+ */
+export function MastodonSharePage(props: {
+  action: string;
+  article: { url: string; title: string };
+  instance: string;
+  invalid: boolean;
+}) {
+  return (
+    <>
+      <h1>Delen op Mastodon</h1>
+      <p>
+        U deelt <a href={props.article.url}>{props.article.title}</a>. Op welke Mastodon-server heeft u een
+        account?
+      </p>
+      <form class="mastodon-form" method="get" action={props.action} data-mastodon-form>
+        <label for="instance">Uw Mastodon-server</label>
+        <p id="instance-hint" class="hint">
+          Alleen de naam van de server, bijvoorbeeld mastodon.social of mastodon.nl.
+        </p>
+        {props.invalid && (
+          <p id="instance-error" class="notice" role="alert">
+            “{props.instance}” is geen geldige servernaam. Vul alleen de naam in, zonder https:// of /.
+          </p>
+        )}
+        <input
+          id="instance"
+          name="instance"
+          type="text"
+          inputmode="url"
+          autocomplete="off"
+          spellcheck={false}
+          required
+          maxlength={253}
+          value={props.instance}
+          aria-describedby={props.invalid ? 'instance-hint instance-error' : 'instance-hint'}
+          aria-invalid={props.invalid ? 'true' : undefined}
+        />
+        <button type="submit">Delen op Mastodon</button>
+      </form>
     </>
   );
 }

@@ -1,0 +1,89 @@
+import { vValidator } from '@hono/valibot-validator';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { AppDeps } from '../app.tsx';
+import { assets } from '../assets-manifest.ts';
+import { databaseCall } from '../lib/timeout.ts';
+import { getArticleRef, getSocialCard } from '../queries.ts';
+import { cardPath, paths, SITE_NAME } from '../site.ts';
+import { apiError } from './api.ts';
+
+const CARD_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{16})\.png$/;
+const CardParams = v.object({ file: v.pipe(v.string(), v.maxLength(230), v.regex(CARD_FILE)) });
+
+const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)/?$`);
+const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transform(Number)));
+// oEmbed 1.0 §2.2: url is required, format and the size limits optional.
+const OEmbedQuery = v.object({
+  url: v.pipe(v.string('url is required'), v.maxLength(2048, 'url is too long')),
+  format: v.optional(v.string()),
+  maxwidth: dimension,
+  maxheight: dimension,
+});
+
+const CARD_WIDTH = 1200;
+const CARD_HEIGHT = 630;
+
+/** The social cards (`/og/{slug}.{hash}.png`) and oEmbed (`/oembed?url=…`) for unfurlers. */
+export function socialRoutes(deps: AppDeps) {
+  const { db, siteUrl } = deps;
+  const query = databaseCall(deps.dbTimeoutMs);
+  const origin = new URL(siteUrl).origin;
+
+  return new Hono()
+    .get(
+      `${paths.cards}/:file`,
+      vValidator('param', CardParams, (result, c) => (result.success ? undefined : c.notFound())),
+      async (c) => {
+        const [, slug = '', hash] = CARD_FILE.exec(c.req.valid('param').file) ?? [];
+        const card = await query(getSocialCard(db, slug));
+        if (!card) return c.notFound();
+        // An older card (the title changed): send the crawler to the current one.
+        if (card.hash !== hash) {
+          c.header('Cache-Control', 'public, max-age=300');
+          return c.redirect(cardPath(slug, card.hash), 302);
+        }
+        return c.body(card.png, 200, {
+          'Content-Type': 'image/png',
+          'Cache-Control': 'public, max-age=31536000, immutable',
+        });
+      },
+    )
+    .get(
+      paths.oembed,
+      vValidator('query', OEmbedQuery, (result, c) =>
+        result.success ? undefined : apiError(c, 400, 'invalid_request', 'De aanvraag is ongeldig.'),
+      ),
+      async (c) => {
+        const { url, format, maxwidth, maxheight } = c.req.valid('query');
+        // oEmbed §2.3.5: a format the provider does not offer is 501 Not Implemented.
+        if (format !== undefined && format !== 'json') {
+          return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
+        }
+        const match = URL.canParse(url) ? ARTICLE_PATH.exec(new URL(url).pathname) : null;
+        const article =
+          match && new URL(url).origin === origin ? await query(getArticleRef(db, match[2] ?? '')) : null;
+        if (!article || article.publishedAt !== match?.[1]) {
+          return apiError(c, 404, 'not_found', 'Geen artikel van deze site.');
+        }
+        const thumbnail = article.cardHash ? cardPath(article.slug, article.cardHash) : assets.card;
+        // oEmbed §2.3.4: a thumbnail must respect maxwidth and maxheight; ours has one size.
+        const fits = (maxwidth ?? CARD_WIDTH) >= CARD_WIDTH && (maxheight ?? CARD_HEIGHT) >= CARD_HEIGHT;
+        return c.json({
+          version: '1.0',
+          type: 'link',
+          title: article.title,
+          author_name: SITE_NAME,
+          author_url: `${siteUrl}/`,
+          provider_name: SITE_NAME,
+          provider_url: `${siteUrl}/`,
+          cache_age: 86400,
+          ...(fits && {
+            thumbnail_url: `${siteUrl}${thumbnail}`,
+            thumbnail_width: CARD_WIDTH,
+            thumbnail_height: CARD_HEIGHT,
+          }),
+        });
+      },
+    );
+}

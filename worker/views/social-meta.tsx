@@ -1,0 +1,105 @@
+import { assets } from '../assets-manifest.ts';
+import { formatDate } from '../lib/dates.ts';
+import { paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
+
+/** What link previews need of an article page. */
+export interface ArticleMeta {
+  title: string;
+  publishedAt: string;
+  updatedAt: string;
+  /** Path of the article's social card (/og/{slug}.{hash}.png), or null for the site card. */
+  cardPath: string | null;
+}
+
+export interface SocialMetaProps {
+  siteUrl: string;
+  /** Title without the site name (og:title, JSON-LD headline). */
+  title: string;
+  description: string;
+  /** Absolute canonical URL. */
+  url: string;
+  article?: ArticleMeta;
+}
+
+const CARD = { width: '1200', height: '630', type: 'image/png' } as const;
+
+/**
+ * JSON for a <script> element: `<` (and `>`, `&`, U+2028/9) as \u escapes, so that no text from a
+ * document can close the element or open a comment. hono/jsx would HTML-escape the children of a
+ * script, which corrupts JSON, hence the one dangerouslySetInnerHTML of the site, on escaped JSON.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Open Graph, Twitter card, JSON-LD and oEmbed discovery: everything unfurlers read (see
+ * ../shared/reference/unfurl-share-cache.md). Every URL is absolute and built from SITE_URL.
+ */
+export function SocialMeta(props: SocialMetaProps) {
+  const { siteUrl, article } = props;
+  const image = article?.cardPath
+    ? { url: `${siteUrl}${article.cardPath}`, alt: `${article.title} — ${SITE_NAME}` }
+    : { url: `${siteUrl}${assets.card}`, alt: `${SITE_NAME} — ${SITE_TAGLINE}` };
+  const logo = `${siteUrl}${assets.logo}`;
+  const publisher = {
+    '@type': 'Organization',
+    name: SITE_NAME,
+    url: `${siteUrl}/`,
+    logo: { '@type': 'ImageObject', url: logo },
+  };
+  return (
+    <>
+      <meta property="og:site_name" content={SITE_NAME} />
+      <meta property="og:locale" content="nl_NL" />
+      <meta property="og:type" content={article ? 'article' : 'website'} />
+      <meta property="og:title" content={props.title} />
+      <meta property="og:description" content={props.description} />
+      <meta property="og:url" content={props.url} />
+      <meta property="og:image" content={image.url} />
+      <meta property="og:image:secure_url" content={image.url} />
+      <meta property="og:image:type" content={CARD.type} />
+      <meta property="og:image:width" content={CARD.width} />
+      <meta property="og:image:height" content={CARD.height} />
+      <meta property="og:image:alt" content={image.alt} />
+      {article && <meta property="article:published_time" content={article.publishedAt} />}
+      {article && <meta property="article:modified_time" content={article.updatedAt} />}
+      <meta name="twitter:card" content="summary_large_image" />
+      {article && <meta name="twitter:label1" content="Gepubliceerd" />}
+      {article && <meta name="twitter:data1" content={formatDate(article.publishedAt)} />}
+      {article && (
+        <link
+          rel="alternate"
+          type="application/json+oembed"
+          href={`${siteUrl}${paths.oembed}?url=${encodeURIComponent(props.url)}&format=json`}
+          title={article.title}
+        />
+      )}
+      {article && (
+        <script
+          type="application/ld+json"
+          // Escaped JSON, see scriptJson: the only raw HTML of the site.
+          dangerouslySetInnerHTML={{
+            __html: scriptJson({
+              '@context': 'https://schema.org',
+              '@type': 'NewsArticle',
+              headline: props.title,
+              description: props.description,
+              datePublished: article.publishedAt,
+              dateModified: article.updatedAt,
+              image: [image.url],
+              inLanguage: 'nl',
+              url: props.url,
+              mainEntityOfPage: { '@type': 'WebPage', '@id': props.url },
+              author: { '@type': 'Organization', name: SITE_NAME, url: `${siteUrl}/` },
+              publisher,
+            }),
+          }}
+        />
+      )}
+    </>
+  );
+}

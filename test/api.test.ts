@@ -6,9 +6,10 @@ const SITE = 'https://www.vso-werkgevers.nl';
 let db: TestDatabase;
 let worker: TestWorker;
 
+// Rendering and its database round trips are measured with the L1 cache off (test/cache.test.ts covers it).
 beforeAll(async () => {
   db = await startDatabase(generatedDocuments(21));
-  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE, bindings: { L1_CACHE: 'off' } });
   await worker.fetch('/healthz');
 });
 afterAll(async () => {

@@ -11,9 +11,10 @@ let db: TestDatabase;
 let worker: TestWorker;
 
 // The two real documents plus 21 generated ones (dated 2020, so newer): 23 articles, 3 news pages.
+// Rendering and its database round trips are measured with the L1 cache off (test/cache.test.ts covers it).
 beforeAll(async () => {
   db = await startDatabase(generatedDocuments(21));
-  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE, bindings: { L1_CACHE: 'off' } });
   await worker.fetch('/healthz');
 });
 afterAll(async () => {

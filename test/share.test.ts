@@ -17,9 +17,10 @@ const e = encodeURIComponent;
 let db: TestDatabase;
 let worker: TestWorker;
 
+// The API's share counts are read with the L1 cache off: cached, they may be up to max-age (60 s) old.
 beforeAll(async () => {
   db = await startDatabase();
-  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE, bindings: { L1_CACHE: 'off' } });
 });
 afterAll(async () => {
   await worker?.dispose();

@@ -1,8 +1,15 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { jsxRenderer } from 'hono/jsx-renderer';
+import { secureHeaders } from 'hono/secure-headers';
+import { buildId } from './assets-manifest.ts';
 import type { Database } from './db.ts';
-import { DatabaseUnavailable } from './lib/timeout.ts';
-import type { Sidebar } from './queries.ts';
+import { ContentVersions } from './lib/content-version.ts';
+import { edgeCache } from './lib/edge-cache.ts';
+import { securityHeaders } from './lib/security.ts';
+import { DatabaseUnavailable, withTimeout } from './lib/timeout.ts';
+import { getContentVersion, type Sidebar } from './queries.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { apiError, apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
@@ -18,6 +25,10 @@ export interface AppDeps {
   siteUrl: string;
   /** How long a database call may take before the request is answered without it. */
   dbTimeoutMs: number;
+  /** The L1 page cache on the Cache API; off only to measure rendering (the benchmark). */
+  l1Cache: boolean;
+  /** Secret of `POST /admin/purge`; without it the route does not exist. */
+  purgeToken?: string;
 }
 
 // The props every page passes to c.render(), typed for the layout renderer.
@@ -40,7 +51,10 @@ const RETRY_AFTER = '30';
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  const versions = new ContentVersions(() => withTimeout(getContentVersion(deps.db), deps.dbTimeoutMs));
 
+  // Outermost, so that every answer has them: cache hits, 304s, errors.
+  app.use('*', secureHeaders(securityHeaders));
   // JSON is always UTF-8; say so, as the API contract promises (Hono's c.json omits the charset).
   app.use('*', async (c, next) => {
     await next();
@@ -48,6 +62,16 @@ export function createApp(deps: AppDeps) {
       c.res.headers.set('Content-Type', 'application/json; charset=utf-8');
     }
   });
+  app.use(
+    '*',
+    edgeCache({
+      siteUrl: deps.siteUrl,
+      buildId,
+      enabled: deps.l1Cache,
+      versions,
+      render: async (request, c) => app.fetch(request, c.env, c.executionCtx),
+    }),
+  );
   app.use(
     '*',
     jsxRenderer(({ children, ...props }) => (
@@ -58,9 +82,10 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', healthRoutes(deps));
+  app.route('/', adminRoutes(deps, versions));
   app.route('/api', apiRoutes(deps));
   app.route('/', feedRoutes(deps));
-  app.route('/', shareRoutes(deps));
+  app.route('/', shareRoutes(deps, versions));
   app.route('/', socialRoutes(deps));
   app.route('/', pageRoutes(deps));
 
@@ -80,6 +105,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.onError((error, c) => {
+    // Hono's own middleware (bearerAuth) answers with an HTTPException that carries its response.
+    if (error instanceof HTTPException) return error.getResponse();
     console.error(`${c.req.method} ${c.req.path}:`, error);
     // The database being slow or away is temporary: say so with 503 and Retry-After.
     const unavailable = error instanceof DatabaseUnavailable;

@@ -7,6 +7,8 @@ declare global {
   interface Env {
     /** Secret: the Turso database token (`wrangler secret put LIBSQL_AUTH_TOKEN`); unset for a local server. */
     LIBSQL_AUTH_TOKEN?: string;
+    /** Secret: bearer token of `POST /admin/purge` (`wrangler secret put PURGE_TOKEN`); unset, the route does not exist. */
+    PURGE_TOKEN?: string;
   }
 }
 

@@ -10,9 +10,22 @@ let app: App | undefined;
 
 function appFor(env: Env): App {
   app ??= createApp({
-    db: drizzle(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema }),
+    db: drizzle(
+      createClient({
+        url: env.LIBSQL_URL,
+        authToken: env.LIBSQL_AUTH_TOKEN,
+        // The client queues requests beyond `concurrency` (default 20; 0 also means 20) and starts a
+        // queued one when another request's finishes. In workerd that hands one visitor's query to
+        // another visitor's request, which may be gone by then: the query hangs until the time limit.
+        // Each request is limited by the platform anyway, so the client's queue must never fill.
+        concurrency: Number.MAX_SAFE_INTEGER,
+      }),
+      { schema },
+    ),
     siteUrl: env.SITE_URL.replace(/\/+$/, ''),
     dbTimeoutMs: 3000,
+    l1Cache: env.L1_CACHE !== 'off',
+    purgeToken: env.PURGE_TOKEN || undefined,
   });
   return app;
 }

@@ -1,13 +1,35 @@
 import type { InArgs } from '@libsql/client';
-import { asc, count, desc, eq, sql } from 'drizzle-orm';
-import { articles, participants, shareCounts, siteBlocks, socialCards } from '../schema/db.ts';
+import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/db.ts';
 import type { Database } from './db.ts';
+import type { ContentVersion } from './lib/content-version.ts';
 import { NETWORKS, type Network } from './lib/share.ts';
 
 /**
  * Every query the site makes, as plain functions taking `db` first. A page is one `db.batch` of the
- * statements it needs (its own plus the sidebar's): one libSQL pipeline, one network round trip.
+ * statements it needs (its own, the sidebar's and the content version): one libSQL pipeline, one
+ * network round trip. The content version read in the same batch tells the cache exactly which
+ * content a response shows.
  */
+
+/** The content version the seed wrote (site_meta), read with every page. */
+function versionStatement(db: Database) {
+  return db
+    .select({ key: siteMeta.key, value: siteMeta.value })
+    .from(siteMeta)
+    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at']));
+}
+
+function toVersion(rows: { key: string; value: string }[]): ContentVersion | null {
+  const id = rows.find((row) => row.key === 'content_version')?.value;
+  const updatedAt = rows.find((row) => row.key === 'content_updated_at')?.value;
+  return id && updatedAt ? { id, updatedAt } : null;
+}
+
+/** The current content version alone: the background check of the cache. */
+export async function getContentVersion(db: Database): Promise<ContentVersion | null> {
+  return toVersion(await versionStatement(db));
+}
 
 export const summaryColumns = {
   slug: articles.slug,
@@ -26,7 +48,7 @@ export type ArticleSummary = {
 
 const newestFirst = [desc(articles.publishedAt), desc(articles.id)] as const;
 
-/** Sidebar of every page: the site blocks and the participants, alphabetically. */
+/** Sidebar of every page (the site blocks, the participants alphabetically) and the content version. */
 function sidebarStatements(db: Database) {
   return [
     db.select().from(siteBlocks),
@@ -34,6 +56,7 @@ function sidebarStatements(db: Database) {
       .select({ name: participants.name, slug: participants.slug })
       .from(participants)
       .orderBy(sql`${participants.name} collate nocase`),
+    versionStatement(db),
   ] as const;
 }
 
@@ -56,10 +79,12 @@ function toSidebar(
   };
 }
 
+export type Versioned = { version: ContentVersion | null };
+
 /** Pages without their own data (participants, about, featured): just the sidebar. */
-export async function getSidebar(db: Database): Promise<Sidebar> {
-  const [blocks, people] = await db.batch(sidebarStatements(db));
-  return toSidebar(blocks, people);
+export async function getSidebar(db: Database): Promise<{ sidebar: Sidebar } & Versioned> {
+  const [blocks, people, meta] = await db.batch(sidebarStatements(db));
+  return { sidebar: toSidebar(blocks, people), version: toVersion(meta) };
 }
 
 /** A page of article summaries, newest first, with the total, and the sidebar. */
@@ -67,8 +92,8 @@ export async function listArticles(
   db: Database,
   page: number,
   limit: number,
-): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar }> {
-  const [rows, [total], blocks, people] = await db.batch([
+): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar } & Versioned> {
+  const [rows, [total], blocks, people, meta] = await db.batch([
     db
       .select(summaryColumns)
       .from(articles)
@@ -78,7 +103,12 @@ export async function listArticles(
     db.select({ n: count() }).from(articles),
     ...sidebarStatements(db),
   ]);
-  return { articles: rows, total: total?.n ?? 0, sidebar: toSidebar(blocks, people) };
+  return {
+    articles: rows,
+    total: total?.n ?? 0,
+    sidebar: toSidebar(blocks, people),
+    version: toVersion(meta),
+  };
 }
 
 export type ArticleDetail = typeof articles.$inferSelect;
@@ -105,13 +135,15 @@ export async function getArticle(
   db: Database,
   slug: string,
   options: { shares?: boolean } = {},
-): Promise<{
-  article: ArticleDetail | null;
-  previous: Neighbour | null;
-  next: Neighbour | null;
-  shares: ShareCounts;
-  sidebar: Sidebar;
-}> {
+): Promise<
+  {
+    article: ArticleDetail | null;
+    previous: Neighbour | null;
+    next: Neighbour | null;
+    shares: ShareCounts;
+    sidebar: Sidebar;
+  } & Versioned
+> {
   const self = db
     .select({ publishedAt: articles.publishedAt, id: articles.id })
     .from(articles)
@@ -123,7 +155,7 @@ export async function getArticle(
     .from(shareCounts)
     .innerJoin(articles, eq(articles.id, shareCounts.articleId))
     .where(options.shares ? eq(articles.slug, slug) : sql`0`);
-  const [[article], [previous], [next], blocks, people, shareRows] = await db.batch([
+  const [[article], [previous], [next], blocks, people, meta, shareRows] = await db.batch([
     db.select().from(articles).where(eq(articles.slug, slug)),
     db
       .select(neighbour)
@@ -146,25 +178,37 @@ export async function getArticle(
     next: next ?? null,
     shares: toShareCounts(shareRows),
     sidebar: toSidebar(blocks, people),
+    version: toVersion(meta),
   };
 }
 
-/** What a share redirect, the oEmbed answer and the card need of an article: one small select. */
+export type ArticleRef = {
+  id: number;
+  slug: string;
+  title: string;
+  publishedAt: string;
+  cardHash: string | null;
+};
+
+/** What a share redirect and the oEmbed answer need of an article, and the content version. */
 export async function getArticleRef(
   db: Database,
   slug: string,
-): Promise<{ id: number; slug: string; title: string; publishedAt: string; cardHash: string | null } | null> {
-  const [row] = await db
-    .select({
-      id: articles.id,
-      slug: articles.slug,
-      title: articles.title,
-      publishedAt: articles.publishedAt,
-      cardHash: articles.cardHash,
-    })
-    .from(articles)
-    .where(eq(articles.slug, slug));
-  return row ?? null;
+): Promise<{ article: ArticleRef | null } & Versioned> {
+  const [[article], meta] = await db.batch([
+    db
+      .select({
+        id: articles.id,
+        slug: articles.slug,
+        title: articles.title,
+        publishedAt: articles.publishedAt,
+        cardHash: articles.cardHash,
+      })
+      .from(articles)
+      .where(eq(articles.slug, slug)),
+    versionStatement(db),
+  ]);
+  return { article: article ?? null, version: toVersion(meta) };
 }
 
 /**
@@ -234,14 +278,10 @@ export async function searchArticles(
   db: Database,
   query: string,
   limit = 50,
-): Promise<{ results: SearchResult[]; sidebar: Sidebar }> {
+): Promise<{ results: SearchResult[]; sidebar: Sidebar } & Versioned> {
   const fts = toFtsQuery(query);
-  const [blocks, people] = sidebarStatements(db);
-  if (fts === null) {
-    const sidebar = toSidebar(...(await db.batch([blocks, people])));
-    return { results: [], sidebar };
-  }
-  const [results, b, p] = await db.batch([
+  if (fts === null) return { results: [], ...(await getSidebar(db)) };
+  const [results, blocks, people, meta] = await db.batch([
     db
       .select({
         ...summaryColumns,
@@ -252,32 +292,41 @@ export async function searchArticles(
       .where(sql`articles_fts match ${fts}`)
       .orderBy(sql`bm25(articles_fts, 10.0, 3.0, 1.0)`, ...newestFirst)
       .limit(limit),
-    blocks,
-    people,
+    ...sidebarStatements(db),
   ]);
-  return { results, sidebar: toSidebar(b, p) };
+  return { results, sidebar: toSidebar(blocks, people), version: toVersion(meta) };
 }
 
 /** Newest articles with their full body, for the feed. */
-export async function listFeedArticles(db: Database, limit = 20): Promise<ArticleDetail[]> {
-  return db
-    .select()
-    .from(articles)
-    .orderBy(...newestFirst)
-    .limit(limit);
+export async function listFeedArticles(
+  db: Database,
+  limit = 20,
+): Promise<{ articles: ArticleDetail[] } & Versioned> {
+  const [rows, meta] = await db.batch([
+    db
+      .select()
+      .from(articles)
+      .orderBy(...newestFirst)
+      .limit(limit),
+    versionStatement(db),
+  ]);
+  return { articles: rows, version: toVersion(meta) };
 }
 
 /** Every article's URL parts and dates, and when the site blocks last changed, for the sitemap. */
-export async function listSitemapEntries(db: Database): Promise<{
-  articles: { slug: string; publishedAt: string; updatedAt: string }[];
-  siteUpdatedAt: string | null;
-}> {
-  const [rows, [site]] = await db.batch([
+export async function listSitemapEntries(db: Database): Promise<
+  {
+    articles: { slug: string; publishedAt: string; updatedAt: string }[];
+    siteUpdatedAt: string | null;
+  } & Versioned
+> {
+  const [rows, [site], meta] = await db.batch([
     db
       .select({ slug: articles.slug, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
       .from(articles)
       .orderBy(...newestFirst),
     db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
+    versionStatement(db),
   ]);
-  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null };
+  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null, version: toVersion(meta) };
 }

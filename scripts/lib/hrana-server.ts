@@ -43,6 +43,8 @@ export interface HranaServer {
   /** Counts HTTP requests received: total, and POST pipeline requests. Tests use this to count database round trips. */
   stats: { requests: number; pipelines: number };
   resetStats(): void;
+  /** Changes the simulated round trip while running, e.g. to make the database slower than a client's time limit. */
+  setLatency(ms: number): void;
   /** Stops listening, destroys open sockets, rolls back open transactions, closes every connection. */
   close(): Promise<void>;
 }
@@ -543,7 +545,7 @@ function errorBody(message: string, code: string) {
 export async function startHranaServer(opts: HranaServerOptions): Promise<HranaServer> {
   const file = opts.file;
   const host = opts.host ?? '127.0.0.1';
-  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  let latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const streamExpiryMs = opts.streamExpiryMs ?? 10_000;
   const txTimeoutMs = opts.txTimeoutMs ?? 5_000;
   const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
@@ -1315,6 +1317,9 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     url: `http://${urlHost}:${port}`,
     port,
     stats,
+    setLatency(ms: number) {
+      latencyMs = Math.max(0, ms);
+    },
     resetStats() {
       stats.requests = 0;
       stats.pipelines = 0;

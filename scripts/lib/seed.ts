@@ -280,13 +280,20 @@ export async function seedDatabase(
   summary.changed = statements.length > 0;
   if (!summary.changed) return summary;
 
-  statements.push(
-    db
-      .insert(siteMeta)
-      .values({ key: 'content_version', value: summary.contentVersion })
-      .onConflictDoUpdate({ target: siteMeta.key, set: { value: summary.contentVersion } })
-      .toSQL(),
-  );
+  // The Worker's caches compare this version (and date their pages by it): it changes with every
+  // seed that writes anything.
+  for (const [key, value] of [
+    ['content_version', summary.contentVersion],
+    ['content_updated_at', now],
+  ] as const) {
+    statements.push(
+      db
+        .insert(siteMeta)
+        .values({ key, value })
+        .onConflictDoUpdate({ target: siteMeta.key, set: { value } })
+        .toSQL(),
+    );
+  }
 
   // One write transaction, sent in chunks so that thousands of documents do not make one huge request.
   const toStatement = (s: { sql: string; params: unknown[] }) => ({ sql: s.sql, args: s.params as InArgs });

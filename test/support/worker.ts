@@ -52,6 +52,8 @@ export interface TestWorker {
   /** Where Miniflare serves the Worker over HTTP, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The Worker's `caches.default` (the L1 cache), to look into or age its entries. */
+  defaultCache(): Promise<Cache>;
   dispose(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startWorker(options: {
     // Miniflare's fetch types differ from the DOM ones only nominally.
     fetch: (path, init) =>
       mf.dispatchFetch(new URL(path, url).toString(), init as never) as unknown as Promise<Response>,
+    defaultCache: async () => (await mf.getCaches()).default as unknown as Cache,
     dispose: () => mf.dispose(),
   };
 }

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import { SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
+import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,
@@ -100,7 +101,8 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/articles', vValidator('query', ListQuery, invalid), async (c) => {
     const { page, limit } = c.req.valid('query');
-    const { articles, total } = await query(listArticles(db, page, limit));
+    const { articles, total, version } = await query(listArticles(db, page, limit));
+    describeContent(c, version, [tags.articles]);
     const pages = Math.max(1, Math.ceil(total / limit));
     return c.json({
       articles: articles.map(summary),
@@ -118,8 +120,12 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/articles/:slug', vValidator('param', SlugParam, invalid), async (c) => {
-    const { article, shares } = await query(getArticle(db, c.req.valid('param').slug, { shares: true }));
+    const { slug } = c.req.valid('param');
+    const { article, shares, version } = await query(getArticle(db, slug, { shares: true }));
     if (!article) return apiError(c, 404, 'not_found', 'Dit artikel bestaat niet.');
+    describeContent(c, version, [tags.article(slug)]);
+    // Shares change without a new content version: part of the ETag (a total only ever grows).
+    c.set('etagExtra', String(shares.total));
     return c.json({
       article: {
         slug: article.slug,
@@ -136,12 +142,14 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/participants', async (c) => {
-    const { participants } = await query(getSidebar(db));
-    return c.json({ participants: participants.map((p) => ({ name: p.name, slug: p.slug })) });
+    const { sidebar, version } = await query(getSidebar(db));
+    describeContent(c, version, [tags.site]);
+    return c.json({ participants: sidebar.participants.map((p) => ({ name: p.name, slug: p.slug })) });
   });
 
   api.get('/site', async (c) => {
-    const sidebar = await query(getSidebar(db));
+    const { sidebar, version } = await query(getSidebar(db));
+    describeContent(c, version, [tags.site]);
     return c.json({
       about: sidebar.about && { text: sidebar.about.text, url: url(paths.about) },
       featured: sidebar.featured && { ...sidebar.featured, url: url(paths.featured) },
@@ -151,7 +159,8 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q } = c.req.valid('query');
-    const { results } = await query(searchArticles(db, q));
+    const { results, version } = await query(searchArticles(db, q));
+    describeContent(c, version, [tags.articles]);
     return c.json({
       query: q,
       results: results.map((r) => ({ ...summary(r), snippet: highlightHtml(r.snippet) })),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.tsx';
 import { rfc822 } from '../lib/dates.ts';
+import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
@@ -45,7 +46,8 @@ export function feedRoutes(deps: AppDeps) {
 
   return new Hono()
     .get(paths.feed, async (c) => {
-      const articles = await query(listFeedArticles(db, 20));
+      const { articles, version } = await query(listFeedArticles(db, 20));
+      describeContent(c, version, [tags.articles]);
       const items = await Promise.all(
         articles.map(async (a) => {
           const link = `${siteUrl}${articlePath(a)}`;
@@ -76,7 +78,8 @@ export function feedRoutes(deps: AppDeps) {
       return c.body(body.value, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
     })
     .get(paths.sitemap, async (c) => {
-      const { articles, siteUpdatedAt } = await query(listSitemapEntries(db));
+      const { articles, siteUpdatedAt, version } = await query(listSitemapEntries(db));
+      describeContent(c, version, [tags.site, tags.articles]);
       const newest = articles.reduce<string | null>(
         (max, a) => (max && max > a.updatedAt ? max : a.updatedAt),
         null,

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
+import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, searchArticles } from '../queries.ts';
 import {
@@ -46,7 +47,8 @@ export function pageRoutes(deps: AppDeps) {
 
   return new Hono()
     .get('/', async (c) => {
-      const { articles, total, sidebar } = await query(listArticles(db, 1, HOME_PAGE_SIZE));
+      const { articles, total, sidebar, version } = await query(listArticles(db, 1, HOME_PAGE_SIZE));
+      describeContent(c, version, [tags.site, tags.articles]);
       return c.render(<HomePage articles={articles} total={total} />, {
         title: null,
         description: sidebar.about?.text ?? `Nieuws van ${SITE_NAME}`,
@@ -60,7 +62,8 @@ export function pageRoutes(deps: AppDeps) {
       vValidator('query', NewsQuery, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const page = Number(c.req.valid('query').pagina ?? 1);
-        const { articles, total, sidebar } = await query(listArticles(db, page, NEWS_PAGE_SIZE));
+        const { articles, total, sidebar, version } = await query(listArticles(db, page, NEWS_PAGE_SIZE));
+        describeContent(c, version, [tags.site, tags.articles]);
         const pages = Math.max(1, Math.ceil(total / NEWS_PAGE_SIZE));
         if (page > pages) return c.notFound();
         return c.render(<NewsPage articles={articles} page={page} pages={pages} total={total} />, {
@@ -77,8 +80,9 @@ export function pageRoutes(deps: AppDeps) {
       vValidator('param', ArticleParams, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const { date, slug } = c.req.valid('param');
-        const { article, previous, next, sidebar } = await query(getArticle(db, slug));
+        const { article, previous, next, sidebar, version } = await query(getArticle(db, slug));
         if (!article) return c.notFound();
+        describeContent(c, version, [tags.site, tags.articles, tags.article(slug)]);
         // The slug identifies the article; a wrong date in the URL is an old or mistyped link.
         if (article.publishedAt !== date) return c.redirect(articlePath(article), 301);
         const path = articlePath(article);
@@ -102,7 +106,8 @@ export function pageRoutes(deps: AppDeps) {
       },
     )
     .get(paths.participants, async (c) => {
-      const sidebar = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db));
+      describeContent(c, version, [tags.site]);
       return c.render(<ParticipantsPage sidebar={sidebar} />, {
         title: 'Participanten',
         description: `De participanten van ${SITE_NAME}: ${sidebar.participants.map((p) => p.name).join(', ')}.`,
@@ -112,7 +117,8 @@ export function pageRoutes(deps: AppDeps) {
       });
     })
     .get(paths.about, async (c) => {
-      const sidebar = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db));
+      describeContent(c, version, [tags.site]);
       return c.render(<AboutPage sidebar={sidebar} />, {
         title: 'Over VSO Werkgevers',
         description: truncate(sidebar.about?.text ?? SITE_NAME, 160),
@@ -122,7 +128,8 @@ export function pageRoutes(deps: AppDeps) {
       });
     })
     .get(paths.featured, async (c) => {
-      const sidebar = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db));
+      describeContent(c, version, [tags.site]);
       return c.render(<FeaturedPage sidebar={sidebar} />, {
         title: sidebar.featured?.title ?? 'Zelfstandige Publieke Werkgevers',
         description: truncate(sidebar.featured?.text ?? SITE_NAME, 160),
@@ -134,7 +141,8 @@ export function pageRoutes(deps: AppDeps) {
     .get(paths.search, vValidator('query', SearchQuery), async (c) => {
       const q = c.req.valid('query').q.trim();
       const tooLong = q.length > MAX_QUERY_LENGTH;
-      const { results, sidebar } = await query(searchArticles(db, tooLong ? '' : q));
+      const { results, sidebar, version } = await query(searchArticles(db, tooLong ? '' : q));
+      describeContent(c, version, [tags.site, tags.articles]);
       return c.render(<SearchPage query={q} results={q && !tooLong ? results : null} tooLong={tooLong} />, {
         title: q && !tooLong ? `Zoeken: ${q}` : 'Zoeken',
         description: `Zoek in het nieuws van ${SITE_NAME}.`,

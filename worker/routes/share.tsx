@@ -4,9 +4,10 @@ import * as v from 'valibot';
 import { SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { inBackground } from '../lib/background.ts';
+import type { ContentVersions } from '../lib/content-version.ts';
 import { isCountedAgent, NETWORKS, type Network, parseInstance, shareIntent } from '../lib/share.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { getArticleRef, incrementShare } from '../queries.ts';
+import { type ArticleRef, getArticleRef, incrementShare } from '../queries.ts';
 import { articlePath, paths } from '../site.ts';
 import { MastodonSharePage } from '../views/pages.tsx';
 
@@ -21,9 +22,28 @@ const MastodonQuery = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLe
  * "Deel dit artikel": `GET /deel/{slug}/{network}` → 302 to the network's share intent, counted in
  * the background. Mastodon first asks for the visitor's own instance.
  */
-export function shareRoutes(deps: AppDeps) {
+export function shareRoutes(deps: AppDeps, versions: ContentVersions) {
   const { db, siteUrl } = deps;
   const query = databaseCall(deps.dbTimeoutMs);
+
+  // A shared link brings bursts of share clicks for one article: lookups are remembered while the
+  // content version this isolate knows stays the same (a new title comes with a new version). Only
+  // values are kept, never promises: workerd does not let one request wait on another's I/O.
+  let lookupsOf = '';
+  const lookups = new Map<string, ArticleRef | null>();
+  const lookup = async (slug: string): Promise<ArticleRef | null> => {
+    const known = versions.current?.id ?? '';
+    if (known !== lookupsOf || lookups.size > 1000) {
+      lookups.clear();
+      lookupsOf = known;
+    }
+    const remembered = lookups.get(slug);
+    if (remembered !== undefined) return remembered;
+    const { article, version } = await query(getArticleRef(db, slug));
+    versions.observe(version);
+    if (version?.id === lookupsOf) lookups.set(slug, article);
+    return article;
+  };
 
   /** One share by a person: not for HEAD (link checkers) and not for crawlers and preview fetchers. */
   const count = (c: Context, articleId: number, network: Network) => {
@@ -44,7 +64,7 @@ export function shareRoutes(deps: AppDeps) {
       vValidator('query', MastodonQuery, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const { slug, network } = c.req.valid('param');
-        const article = await query(getArticleRef(db, slug));
+        const article = await lookup(slug);
         if (!article) return c.notFound();
         const target = { url: `${siteUrl}${articlePath(article)}`, title: article.title };
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
+import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
@@ -61,11 +62,14 @@ export function socialRoutes(deps: AppDeps) {
           return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
         }
         const match = URL.canParse(url) ? ARTICLE_PATH.exec(new URL(url).pathname) : null;
-        const article =
-          match && new URL(url).origin === origin ? await query(getArticleRef(db, match[2] ?? '')) : null;
+        const { article, version } =
+          match && new URL(url).origin === origin
+            ? await query(getArticleRef(db, match[2] ?? ''))
+            : { article: null, version: null };
         if (!article || article.publishedAt !== match?.[1]) {
           return apiError(c, 404, 'not_found', 'Geen artikel van deze site.');
         }
+        describeContent(c, version, [tags.article(article.slug)]);
         const thumbnail = article.cardHash ? cardPath(article.slug, article.cardHash) : assets.card;
         // oEmbed §2.3.4: a thumbnail must respect maxwidth and maxheight; ours has one size.
         const fits = (maxwidth ?? CARD_WIDTH) >= CARD_WIDTH && (maxheight ?? CARD_HEIGHT) >= CARD_HEIGHT;

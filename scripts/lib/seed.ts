@@ -313,3 +313,19 @@ export async function seedDatabase(
   }
   return summary;
 }
+
+/**
+ * What a seed changed, as Workers Cache purge target (the Worker's Cache-Tag values, see
+ * worker/lib/edge-cache.ts): each changed article and every list of articles; the site blocks.
+ * Null when nothing changed; everything when the tags would exceed Cloudflare's 1000 per purge.
+ */
+export function purgeTargetOf(summary: SeedSummary): { tags: string[] } | { everything: true } | null {
+  if (!summary.changed) return null;
+  const slugs = [...summary.inserted, ...summary.updated, ...summary.pruned];
+  const tags = slugs.map((slug) => `article:${slug}`);
+  // New cards alone (a backfill) change the og:image of article pages, which all carry 'articles'.
+  if (slugs.length > 0 || summary.cards > 0) tags.push('articles');
+  if (summary.site.length > 0) tags.push('site');
+  if (tags.length === 0) tags.push('site', 'articles');
+  return tags.length > 1000 ? { everything: true } : { tags };
+}

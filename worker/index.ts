@@ -10,7 +10,17 @@ let app: App | undefined;
 
 function appFor(env: Env): App {
   app ??= createApp({
-    db: drizzle(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema }),
+    db: drizzle(
+      createClient({
+        url: env.LIBSQL_URL,
+        authToken: env.LIBSQL_AUTH_TOKEN,
+        // No queue in the shared client. Its default limit (20 requests at once) starts a queued query
+        // from the request that frees a slot; workerd cancels that fetch when that other request ends,
+        // and under load pages hung until the time limit (503). A page sends one request at a time.
+        concurrency: Number.POSITIVE_INFINITY,
+      }),
+      { schema },
+    ),
     siteUrl: env.SITE_URL.replace(/\/+$/, ''),
     dbTimeoutMs: 3000,
   });

@@ -4,6 +4,7 @@
  * desktop widths, and screenshots of an article (kept in test-results/screenshots/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dutchDate } from '../scripts/lib/generated-documents.ts';
 import {
   type Browser,
   checkAccessibility,
@@ -13,7 +14,6 @@ import {
   type Page,
   screenshot,
 } from './support/browser.ts';
-import { dutchDate } from './support/documents.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';

@@ -25,6 +25,16 @@ describe('GET /healthz through the built Worker in workerd', () => {
     expect(db.server.stats.pipelines).toBe(1);
   });
 
+  it('answers 64 requests at once, none waiting on another request', async () => {
+    // Over HTTP, so that workerd really runs them side by side (each is its own request context).
+    const responses = await Promise.all(
+      Array.from({ length: 64 }, () =>
+        fetch(`${worker.url}/healthz`, { signal: AbortSignal.timeout(10_000) }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(64).fill(200));
+  });
+
   it('answers 503 with ok:false when the database cannot be reached', async () => {
     const orphan = await startWorker({ libsqlUrl: 'http://127.0.0.1:9' });
     try {

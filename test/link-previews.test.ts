@@ -10,10 +10,11 @@ import ogs from 'open-graph-scraper';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClient } from '../scripts/lib/database.ts';
+import { dutchDate } from '../scripts/lib/generated-documents.ts';
 import { parseDocuments } from '../scripts/lib/parse-document.ts';
 import { seedDatabase } from '../scripts/lib/seed.ts';
 import { ROOT } from './support/cli.ts';
-import { dutchDate, makeDocument } from './support/documents.ts';
+import { makeDocument } from './support/documents.ts';
 import { textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Kept apart from schema/dutch-date.ts on purpose: tests use these documents to check that parser.
+const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
+const MONTHS = [
+  'januari',
+  'februari',
+  'maart',
+  'april',
+  'mei',
+  'juni',
+  'juli',
+  'augustus',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
+
+/** The "Geplaatst op" text for an ISO date, e.g. "dinsdag 12 februari 2019". */
+export function dutchDate(iso: string): string {
+  const date = new Date(`${iso}T12:00:00Z`);
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/**
+ * `count` generated documents, one a day from `start`, titled "Bericht nummer N". They carry the
+ * site parts (about, participants, featured) of the real first seed document, so that the newest
+ * document, whose site parts the seed keeps, leaves the site as the real documents describe it.
+ * Used by the tests and by `npm run bench` (thousands of articles).
+ */
+export function generatedDocuments(count: number, start = '2020-01-01'): { name: string; text: string }[] {
+  const real = readFileSync(
+    join(import.meta.dirname, '..', '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
+    'utf8',
+  );
+  const chrome = real.slice(0, real.indexOf('Met elkaar voor 125.000 banen'));
+  return Array.from({ length: count }, (_, i) => {
+    const iso = new Date(Date.parse(`${start}T12:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
+    const article = [
+      `Bericht nummer ${i + 1}`,
+      `Samenvatting van bericht ${i + 1} over werkgevers.`,
+      `Meer tekst over banen (${i + 1}).`,
+      `Geplaatst op ${dutchDate(iso)}`,
+      'Deel dit artikel',
+      'Ga naar...',
+    ];
+    return { name: `gen_${String(i).padStart(5, '0')}.txt`, text: `${chrome}${article.join('\n\n')}` };
+  });
+}

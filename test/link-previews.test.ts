@@ -234,9 +234,10 @@ describe('/oembed', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
-  it('answers 400 without url, 501 for format=xml, and leaves out a thumbnail that does not fit', async () => {
+  it('answers 400 without url or with an unknown format, 501 for format=xml, and leaves out a thumbnail that does not fit', async () => {
     expect((await worker.fetch('/oembed?format=json')).status).toBe(400);
     expect((await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=xml`)).status).toBe(501);
+    expect((await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=yaml`)).status).toBe(400);
     const small = await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&maxwidth=600`);
     expect(small.status).toBe(200);
     expect(await small.json()).not.toHaveProperty('thumbnail_url');

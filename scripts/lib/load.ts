@@ -107,10 +107,13 @@ export async function warmUp(
   await autocannon({ url, connections: options.connections, duration: options.durationS });
 }
 
-/** `connections` keep-alive connections sending GET `url` back to back for `durationS` seconds. */
+/**
+ * `connections` keep-alive connections sending GET `url` back to back for `durationS` seconds; with
+ * `paths`, each connection cycles through them instead (a mix of pages).
+ */
 export async function runLoad(
   url: string,
-  options: { connections: number; durationS: number },
+  options: { connections: number; durationS: number; paths?: string[] },
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: string[] = [];
@@ -119,6 +122,7 @@ export async function runLoad(
     url,
     connections: options.connections,
     duration: options.durationS,
+    ...(options.paths && { requests: options.paths.map((path) => ({ method: 'GET' as const, path })) }),
     setupClient(client) {
       // The typings say header object; autocannon passes the parser's record with a flat [name, value, …] list.
       client.on('headers', (info: unknown) => {

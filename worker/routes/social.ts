@@ -17,7 +17,8 @@ const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transfor
 // oEmbed 1.0 §2.2: url is required, format and the size limits optional.
 const OEmbedQuery = v.object({
   url: v.pipe(v.string('url is required'), v.maxLength(2048, 'url is too long')),
-  format: v.optional(v.string()),
+  // The two formats oEmbed defines; anything else is bad input (400).
+  format: v.optional(v.picklist(['json', 'xml'])),
   maxwidth: dimension,
   maxheight: dimension,
 });
@@ -58,7 +59,7 @@ export function socialRoutes(deps: AppDeps) {
       async (c) => {
         const { url, format, maxwidth, maxheight } = c.req.valid('query');
         // oEmbed §2.3.5: a format the provider does not offer is 501 Not Implemented.
-        if (format !== undefined && format !== 'json') {
+        if (format === 'xml') {
           return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
         }
         const match = URL.canParse(url) ? ARTICLE_PATH.exec(new URL(url).pathname) : null;

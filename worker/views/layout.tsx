@@ -102,7 +102,7 @@ export function Layout(props: LayoutProps) {
           siteUrl={props.siteUrl}
           title={props.title ?? SITE_NAME}
           description={props.description}
-          url={`${props.siteUrl}${props.path}`}
+          url={props.noindex ? null : `${props.siteUrl}${props.path}`}
           article={props.article}
         />
         <link rel="stylesheet" href={assets.css} />

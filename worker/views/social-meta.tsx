@@ -16,8 +16,8 @@ export interface SocialMetaProps {
   /** Title without the site name (og:title, JSON-LD headline). */
   title: string;
   description: string;
-  /** Absolute canonical URL. */
-  url: string;
+  /** Absolute canonical URL; null for pages that have none (404, errors, search results). */
+  url: string | null;
   article?: ArticleMeta;
 }
 
@@ -41,6 +41,8 @@ export function scriptJson(value: unknown): string {
  */
 export function SocialMeta(props: SocialMetaProps) {
   const { siteUrl, article } = props;
+  // Articles always have their canonical URL; the fallback only satisfies the type.
+  const canonical = props.url ?? `${siteUrl}/`;
   const image = article?.cardPath
     ? { url: `${siteUrl}${article.cardPath}`, alt: `${article.title} — ${SITE_NAME}` }
     : { url: `${siteUrl}${assets.card}`, alt: `${SITE_NAME} — ${SITE_TAGLINE}` };
@@ -58,7 +60,7 @@ export function SocialMeta(props: SocialMetaProps) {
       <meta property="og:type" content={article ? 'article' : 'website'} />
       <meta property="og:title" content={props.title} />
       <meta property="og:description" content={props.description} />
-      <meta property="og:url" content={props.url} />
+      {props.url && <meta property="og:url" content={props.url} />}
       <meta property="og:image" content={image.url} />
       <meta property="og:image:secure_url" content={image.url} />
       <meta property="og:image:type" content={CARD.type} />
@@ -74,7 +76,7 @@ export function SocialMeta(props: SocialMetaProps) {
         <link
           rel="alternate"
           type="application/json+oembed"
-          href={`${siteUrl}${paths.oembed}?url=${encodeURIComponent(props.url)}&format=json`}
+          href={`${siteUrl}${paths.oembed}?url=${encodeURIComponent(canonical)}&format=json`}
           title={article.title}
         />
       )}
@@ -92,8 +94,8 @@ export function SocialMeta(props: SocialMetaProps) {
               dateModified: article.updatedAt,
               image: [image.url],
               inLanguage: 'nl',
-              url: props.url,
-              mainEntityOfPage: { '@type': 'WebPage', '@id': props.url },
+              url: canonical,
+              mainEntityOfPage: { '@type': 'WebPage', '@id': canonical },
               author: { '@type': 'Organization', name: SITE_NAME, url: `${siteUrl}/` },
               publisher,
             }),

@@ -58,6 +58,18 @@ function start(env: Record<string, string>) {
   return { child, exited, log: () => output };
 }
 
+/**
+ * Stops `npm start` the way a user does (SIGTERM), so that it stops wrangler and the database server;
+ * SIGKILL only if it does not exit, since a killed start script would leave wrangler running.
+ */
+async function stop(run: ReturnType<typeof start>): Promise<void> {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  run.child.kill('SIGTERM');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
+  await run.exited;
+  clearTimeout(timer);
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -69,9 +81,7 @@ describe('npm start', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const [port, dbPort] = [await freePort(), await freePort()];
     const run = start({ PORT: String(port), DB_PORT: String(dbPort), DB_FILE: join(dir, 'vso.db') });
-    cleanups.push(() => {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
-    });
+    cleanups.push(() => stop(run));
 
     expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
       ok: true,
@@ -92,9 +102,7 @@ describe('npm start', () => {
     cleanups.push(() => db.close());
     const [port, dbPort] = [await freePort(), await freePort()];
     const run = start({ PORT: String(port), DB_PORT: String(dbPort), LIBSQL_URL: db.server.url });
-    cleanups.push(() => {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
-    });
+    cleanups.push(() => stop(run));
     expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
       ok: true,
       articles: 2,

@@ -156,6 +156,28 @@ describe('other endpoints', () => {
     expect(long.body.error.issues[0]).toEqual({ path: 'q', message: 'q must be at most 200 characters' });
   });
 
+  it('/api/search pages its results with meta.pagination', async () => {
+    const { body } = await api('/api/search?q=samenvatting&limit=5&page=2');
+    expect(body.results).toHaveLength(5);
+    expect(body.meta.pagination).toEqual({
+      page: 2,
+      limit: 5,
+      pages: 5,
+      total: 21,
+      next: 3,
+      prev: 1,
+      matches: 21,
+    });
+    const first = await api('/api/search?q=samenvatting');
+    expect(first.body.results).toHaveLength(10);
+    expect(first.body.meta.pagination).toMatchObject({ page: 1, limit: 10, pages: 3, next: 2, prev: null });
+    for (const query of ['limit=0', 'limit=51', 'page=0', 'page=abc']) {
+      const bad = await api(`/api/search?q=samenvatting&${query}`);
+      expect(bad.response.status, query).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_request');
+    }
+  });
+
   it('/api/openapi.json is an OpenAPI 3.1 document with the routes and their parameters', async () => {
     const { body } = await api('/api/openapi.json');
     expect(body.openapi).toBe('3.1.0');

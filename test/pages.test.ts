@@ -217,6 +217,36 @@ describe('search', () => {
     }
   });
 
+  it('pages the results by 10: "samenvatting" is in the 21 generated articles only', async () => {
+    const first = await get('/zoeken?q=samenvatting');
+    expect(first.text).toContain('21 resultaten voor “samenvatting”');
+    expect(first.html.match(/<li><article><h3>/g)).toHaveLength(10);
+    expect(first.html).toContain('Pagina 1 van 3');
+    expect(first.html).toContain(
+      '<a href="/zoeken?q=samenvatting&amp;pagina=2" rel="next">Volgende resultaten »</a>',
+    );
+    expect(first.roundTrips).toBe(1);
+    const last = await get('/zoeken?q=samenvatting&pagina=3');
+    expect(last.html.match(/<li><article><h3>/g)).toHaveLength(1);
+    expect(last.html).toContain(
+      '<a href="/zoeken?q=samenvatting&amp;pagina=2" rel="prev">« Vorige resultaten</a>',
+    );
+    const titles = (html: string) => [...html.matchAll(/<h3><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    const all = [
+      ...titles(first.html),
+      ...titles((await get('/zoeken?q=samenvatting&pagina=2')).html),
+      ...titles(last.html),
+    ];
+    expect(new Set(all).size).toBe(21);
+    for (const path of [
+      '/zoeken?q=samenvatting&pagina=4',
+      '/zoeken?q=samenvatting&pagina=0',
+      '/zoeken?q=x&pagina=abc',
+    ]) {
+      expect((await get(path)).response.status, path).toBe(404);
+    }
+  });
+
   it('answers a query over 200 characters with a friendly message', async () => {
     const { response, text } = await get(`/zoeken?q=${'a'.repeat(201)}`);
     expect(response.status).toBe(200);

@@ -161,7 +161,9 @@ describe('a minute at 64 connections', () => {
     });
     expect(result.errors).toBe(0);
     expect(result.responses).toBeGreaterThan(1000);
-    expect(result.statuses).toEqual({ 200: result.responses });
+    // Every status line seen was 200 (a response cut off by the end of the run may count here only).
+    expect(Object.keys(result.statuses)).toEqual(['200']);
+    expect(result.statuses[200]).toBeGreaterThanOrEqual(result.responses);
   });
 });
 

@@ -277,14 +277,17 @@ export type SearchResult = ArticleSummary & { snippet: string };
  */
 export const SEARCH_CANDIDATES = 500;
 
-/** Full-text search (FTS5, diacritics-insensitive, prefix) with highlighted snippets, and the sidebar. */
+/**
+ * Full-text search (FTS5, diacritics-insensitive, prefix): a page of results with highlighted
+ * snippets, how many articles match in all, and the sidebar.
+ */
 export async function searchArticles(
   db: Database,
   query: string,
-  limit = 50,
-): Promise<{ results: SearchResult[]; sidebar: Sidebar } & Versioned> {
+  { page = 1, limit = 10 }: { page?: number; limit?: number } = {},
+): Promise<{ results: SearchResult[]; total: number; sidebar: Sidebar } & Versioned> {
   const fts = toFtsQuery(query);
-  if (fts === null) return { results: [], ...(await getSidebar(db)) };
+  if (fts === null) return { results: [], total: 0, ...(await getSidebar(db)) };
   const candidates = db.$with('candidates').as(
     db
       .select({
@@ -296,14 +299,16 @@ export async function searchArticles(
       .orderBy(sql`rowid desc`)
       .limit(SEARCH_CANDIDATES),
   );
-  const [rows, blocks, people, meta] = await db.batch([
+  const [rows, [count], blocks, people, meta] = await db.batch([
     db
       .with(candidates)
       .select({ ...summaryColumns, bodyText: articles.bodyText })
       .from(candidates)
       .innerJoin(articles, eq(articles.id, candidates.hit))
       .orderBy(sql`candidates.score`, ...newestFirst)
-      .limit(limit),
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ n: sql<number>`count(*)` }).from(sql`articles_fts`).where(sql`articles_fts match ${fts}`),
     ...sidebarStatements(db),
   ]);
   const words = queryWords(query);
@@ -311,7 +316,7 @@ export async function searchArticles(
     ...summary,
     snippet: makeSnippet(bodyText, words, { start: MARK_START, end: MARK_END }),
   }));
-  return { results, sidebar: toSidebar(blocks, people), version: toVersion(meta) };
+  return { results, total: count?.n ?? 0, sidebar: toSidebar(blocks, people), version: toVersion(meta) };
 }
 
 /** Newest articles with their full body, for the feed. */

@@ -32,6 +32,7 @@ export const articlePath = (article: { publishedAt: string; slug: string }) =>
 export const NEWS_PAGE_SIZE = 10;
 export const HOME_PAGE_SIZE = 10;
 export const MAX_QUERY_LENGTH = 200;
+export const SEARCH_PAGE_SIZE = 10;
 
 /** The social card of an article; the content hash in the name lets it be cached forever. */
 export const cardPath = (slug: string, hash: string) => `${paths.cards}/${slug}.${hash}.png`;

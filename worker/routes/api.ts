@@ -13,6 +13,7 @@ import {
   listArticles,
   MARK_END,
   MARK_START,
+  SEARCH_CANDIDATES,
   searchArticles,
 } from '../queries.ts';
 import { articlePath, MAX_QUERY_LENGTH, navigation, paths } from '../site.ts';
@@ -74,7 +75,22 @@ export const SearchQuery = v.object({
     v.maxLength(MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`),
     v.description('Search words; every word must occur (as a prefix), diacritics are ignored.'),
   ),
+  page: v.pipe(wholeNumber('page', 1, 1_000_000, '1'), v.description('Page number, from 1.')),
+  limit: v.pipe(wholeNumber('limit', 1, 50, '10'), v.description('Results per page, 1–50 (default 10).')),
 });
+
+/** `meta.pagination` of a list, as Ghost's Content API has it. */
+function pagination(page: number, limit: number, total: number) {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  return {
+    page,
+    limit,
+    pages,
+    total,
+    next: page < pages ? page + 1 : null,
+    prev: page > 1 ? Math.min(page - 1, pages) : null,
+  };
+}
 
 export function apiRoutes(deps: AppDeps) {
   const { db, siteUrl } = deps;
@@ -103,20 +119,7 @@ export function apiRoutes(deps: AppDeps) {
     const { page, limit } = c.req.valid('query');
     const { articles, total, version } = await query(listArticles(db, page, limit));
     describeContent(c, version, [tags.articles]);
-    const pages = Math.max(1, Math.ceil(total / limit));
-    return c.json({
-      articles: articles.map(summary),
-      meta: {
-        pagination: {
-          page,
-          limit,
-          pages,
-          total,
-          next: page < pages ? page + 1 : null,
-          prev: page > 1 ? Math.min(page - 1, pages) : null,
-        },
-      },
-    });
+    return c.json({ articles: articles.map(summary), meta: { pagination: pagination(page, limit, total) } });
   });
 
   api.get('/articles/:slug', vValidator('param', SlugParam, invalid), async (c) => {
@@ -158,12 +161,16 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
-    const { q } = c.req.valid('query');
-    const { results, version } = await query(searchArticles(db, q));
+    const { q, page, limit } = c.req.valid('query');
+    const { results, total, version } = await query(searchArticles(db, q, { page, limit }));
     describeContent(c, version, [tags.articles]);
     return c.json({
       query: q,
       results: results.map((r) => ({ ...summary(r), snippet: highlightHtml(r.snippet) })),
+      // Relevance is ranked among the newest SEARCH_CANDIDATES matches: pages end there.
+      meta: {
+        pagination: { ...pagination(page, limit, Math.min(total, SEARCH_CANDIDATES)), matches: total },
+      },
     });
   });
 

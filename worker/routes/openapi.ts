@@ -137,6 +137,13 @@ export function buildOpenApi(siteUrl: string) {
               v.object({
                 query: v.string(),
                 results: v.array(v.object({ ...ArticleSummary.entries, snippet: v.string() })),
+                meta: v.object({
+                  pagination: v.object({
+                    ...Pagination.entries,
+                    /** Every matching article; `total` counts the ranked ones (the newest 500 at most). */
+                    matches: v.number(),
+                  }),
+                }),
               }),
               'Search results',
             ),

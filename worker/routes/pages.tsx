@@ -5,7 +5,7 @@ import { SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { getArticle, getSidebar, listArticles, searchArticles } from '../queries.ts';
+import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
 import {
   articlePath,
   cardPath,
@@ -13,6 +13,7 @@ import {
   MAX_QUERY_LENGTH,
   NEWS_PAGE_SIZE,
   paths,
+  SEARCH_PAGE_SIZE,
   SITE_NAME,
 } from '../site.ts';
 import {
@@ -39,7 +40,10 @@ const ArticleParams = v.object({
   date: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
   slug: v.pipe(v.string(), v.maxLength(200), v.regex(SLUG_PATTERN)),
 });
-const SearchQuery = v.object({ q: v.optional(v.string(), '') });
+const SearchQuery = v.object({
+  q: v.optional(v.string(), ''),
+  pagina: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/))),
+});
 
 export function pageRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -138,19 +142,39 @@ export function pageRoutes(deps: AppDeps) {
         sidebar,
       });
     })
-    .get(paths.search, vValidator('query', SearchQuery), async (c) => {
-      const q = c.req.valid('query').q.trim();
-      const tooLong = q.length > MAX_QUERY_LENGTH;
-      const { results, sidebar, version } = await query(searchArticles(db, tooLong ? '' : q));
-      describeContent(c, version, [tags.site, tags.articles]);
-      return c.render(<SearchPage query={q} results={q && !tooLong ? results : null} tooLong={tooLong} />, {
-        title: q && !tooLong ? `Zoeken: ${q}` : 'Zoeken',
-        description: `Zoek in het nieuws van ${SITE_NAME}.`,
-        path: paths.search,
-        section: paths.search,
-        // Result pages are endless variations of one page: keep them out of search engines.
-        noindex: q !== '',
-        sidebar,
-      });
-    });
+    .get(
+      paths.search,
+      vValidator('query', SearchQuery, (result, c) => (result.success ? undefined : c.notFound())),
+      async (c) => {
+        const q = c.req.valid('query').q.trim();
+        const page = Number(c.req.valid('query').pagina ?? 1);
+        const tooLong = q.length > MAX_QUERY_LENGTH;
+        const { results, total, sidebar, version } = await query(
+          searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE }),
+        );
+        const pages = Math.max(1, Math.ceil(Math.min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE));
+        if (page > pages) return c.notFound();
+        describeContent(c, version, [tags.site, tags.articles]);
+        return c.render(
+          <SearchPage
+            query={q}
+            results={q && !tooLong ? results : null}
+            total={total}
+            ranked={SEARCH_CANDIDATES}
+            page={page}
+            pages={pages}
+            tooLong={tooLong}
+          />,
+          {
+            title: q && !tooLong ? `Zoeken: ${q}` : 'Zoeken',
+            description: `Zoek in het nieuws van ${SITE_NAME}.`,
+            path: paths.search,
+            section: paths.search,
+            // Result pages are endless variations of one page: keep them out of search engines.
+            noindex: q !== '',
+            sidebar,
+          },
+        );
+      },
+    );
 }

@@ -131,17 +131,20 @@ export function Pagination({
   page,
   pages,
   href,
+  labels = ['« Nieuwere berichten', 'Oudere berichten »'],
 }: {
   page: number;
   pages: number;
   href: (page: number) => string;
+  /** Texts of the links to the previous and the next page. */
+  labels?: readonly [string, string];
 }) {
   if (pages <= 1) return null;
   return (
     <nav class="pagination" aria-label="Paginering">
       {page > 1 ? (
         <a href={href(page - 1)} rel="prev">
-          « Nieuwere berichten
+          {labels[0]}
         </a>
       ) : (
         <span />
@@ -151,7 +154,7 @@ export function Pagination({
       </span>
       {page < pages ? (
         <a href={href(page + 1)} rel="next">
-          Oudere berichten »
+          {labels[1]}
         </a>
       ) : (
         <span />

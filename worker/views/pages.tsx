@@ -127,7 +127,17 @@ export function FeaturedPage({ sidebar }: { sidebar: Sidebar }) {
   );
 }
 
-export function SearchPage(props: { query: string; results: SearchResult[] | null; tooLong: boolean }) {
+export function SearchPage(props: {
+  query: string;
+  results: SearchResult[] | null;
+  /** Articles that match in all; the best of the newest `ranked` of them are shown. */
+  total: number;
+  ranked: number;
+  page: number;
+  pages: number;
+  tooLong: boolean;
+}) {
+  const count = `${props.total} ${props.total === 1 ? 'resultaat' : 'resultaten'}`;
   return (
     <>
       <h1>Zoeken</h1>
@@ -140,10 +150,15 @@ export function SearchPage(props: { query: string; results: SearchResult[] | nul
       {props.results && (
         <section aria-labelledby="resultaten">
           <h2 id="resultaten">
-            {props.results.length === 0
-              ? `Geen resultaten voor “${props.query}”`
-              : `${props.results.length} ${props.results.length === 1 ? 'resultaat' : 'resultaten'} voor “${props.query}”`}
+            {props.total === 0 ? `Geen resultaten voor “${props.query}”` : `${count} voor “${props.query}”`}
+            {props.pages > 1 && <span class="visually-hidden"> — pagina {props.page}</span>}
           </h2>
+          {props.total > props.ranked && (
+            <p class="meta">
+              De {props.ranked} nieuwste berichten met deze woorden staan op volgorde van relevantie. Maak uw
+              zoekopdracht specifieker om ook oudere berichten te vinden.
+            </p>
+          )}
           {props.results.length > 0 && (
             <ol class="article-list search-results">
               {props.results.map((result) => (
@@ -163,6 +178,14 @@ export function SearchPage(props: { query: string; results: SearchResult[] | nul
               ))}
             </ol>
           )}
+          <Pagination
+            page={props.page}
+            pages={props.pages}
+            href={(page) =>
+              `${paths.search}?q=${encodeURIComponent(props.query)}${page > 1 ? `&pagina=${page}` : ''}`
+            }
+            labels={['« Vorige resultaten', 'Volgende resultaten »']}
+          />
         </section>
       )}
     </>

@@ -140,7 +140,7 @@ export function buildOpenApi(siteUrl: string) {
                 meta: v.object({
                   pagination: v.object({
                     ...Pagination.entries,
-                    /** Every matching article; `total` counts the ranked ones (the newest 500 at most). */
+                    /** Every matching article; `total` counts the ranked ones (the newest 200 at most). */
                     matches: v.number(),
                   }),
                 }),

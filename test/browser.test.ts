@@ -155,3 +155,48 @@ describe('an article at phone and desktop widths', () => {
     });
   });
 });
+
+describe('"Deel dit artikel" in the browser', () => {
+  it('adds "Kopieer link" with a script that breaks no Content-Security-Policy, and copies the URL', async () => {
+    await withPage({}, async (page) => {
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: worker.url });
+      await page.goto(`${worker.url}${MET}`);
+      const share = page.locator('section.share');
+      // The plain links are there without the script; the script adds its button.
+      await expect(share.getByRole('link', { name: 'Deel via LinkedIn' }).getAttribute('href')).resolves.toBe(
+        '/deel/met-elkaar-voor-125000-banen/linkedin',
+      );
+      const copy = share.getByRole('button', { name: 'Kopieer link' });
+      await copy.click();
+      await share.locator('.share-status:not(:empty)').waitFor();
+      await expect(share.locator('.share-status').textContent()).resolves.toBe('De link is gekopieerd.');
+      const copied = await page.evaluate('navigator.clipboard.readText()');
+      expect(copied).toBe(`${worker.url}${MET}`);
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it('remembers the Mastodon instance for the next share', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${worker.url}/deel/met-elkaar-voor-125000-banen/mastodon`);
+      await page.getByLabel('Uw Mastodon-server').fill('mastodon.example');
+      // The form's answer redirects to the instance, which does not exist here: the request is enough.
+      const [request] = await Promise.all([
+        page.waitForRequest(/^https:\/\/mastodon\.example\//),
+        page.getByRole('button', { name: 'Delen op Mastodon' }).click(),
+      ]);
+      const target = new URL(request.url());
+      expect(target.pathname).toBe('/share');
+      expect(target.searchParams.get('text')).toBe(`Met elkaar voor 125.000 banen ${worker.url}${MET}`);
+      // Let the failed navigation to the unreachable instance settle before the next one.
+      await page.waitForURL(/^chrome-error:/);
+      await page.goto(`${worker.url}/deel/centrale-postbus-voor-vragen-over-de-banenafspraak/mastodon`);
+      await expect(page.getByLabel('Uw Mastodon-server').inputValue()).resolves.toBe('mastodon.example');
+    });
+  });
+});

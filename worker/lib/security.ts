@@ -15,7 +15,9 @@ export const securityHeaders: NonNullable<Parameters<typeof secureHeaders>[0]> =
     connectSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
-    formAction: ["'self'"],
+    // The Mastodon share form is answered with a redirect to the visitor's own instance, and Chrome
+    // checks form-action on the redirect too.
+    formAction: ["'self'", 'https:'],
     frameAncestors: ["'none'"],
   },
   xFrameOptions: 'DENY',

@@ -14,6 +14,7 @@ import { dutchDate } from '../scripts/lib/generated-documents.ts';
 import { parseDocuments } from '../scripts/lib/parse-document.ts';
 import { seedDatabase } from '../scripts/lib/seed.ts';
 import { ROOT } from './support/cli.ts';
+import { CRAWLER_AGENTS } from './support/crawlers.ts';
 import { makeDocument } from './support/documents.ts';
 import { textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
@@ -245,37 +246,30 @@ describe('/oembed', () => {
 });
 
 describe('crawlers', () => {
-  it.each([
-    'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
-    'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
-    'Twitterbot/1.0',
-    'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-    'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
-    'TelegramBot (like TwitterBot)',
-    'WhatsApp/2.23.20.0',
-    'http.rb/5.1.1 (Mastodon/4.3.0; +https://mastodon.social/)',
-    'Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)',
-  ])('%s gets the page (GET, HEAD and Range) as text/html; charset=utf-8', async (agent) => {
-    const get = await worker.fetch(path(MET), { headers: { 'User-Agent': agent } });
-    expect(get.status).toBe(200);
-    expect(get.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
-    const full = await get.text();
-    expect(full).toContain('<meta property="og:title" content="Met elkaar voor 125.000 banen"/>');
+  it.each([...CRAWLER_AGENTS])(
+    '%s gets the page (GET, HEAD and Range) as text/html; charset=utf-8',
+    async (agent) => {
+      const get = await worker.fetch(path(MET), { headers: { 'User-Agent': agent } });
+      expect(get.status).toBe(200);
+      expect(get.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
+      const full = await get.text();
+      expect(full).toContain('<meta property="og:title" content="Met elkaar voor 125.000 banen"/>');
 
-    const head = await worker.fetch(path(MET), { method: 'HEAD', headers: { 'User-Agent': agent } });
-    expect(head.status).toBe(200);
-    expect(head.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
-    expect(await head.text()).toBe('');
+      const head = await worker.fetch(path(MET), { method: 'HEAD', headers: { 'User-Agent': agent } });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
+      expect(await head.text()).toBe('');
 
-    // Facebook asks for the first 512 KB: the whole page (200) or exactly the range asked for (206).
-    const ranged = await worker.fetch(path(MET), {
-      headers: { 'User-Agent': agent, Range: 'bytes=0-524288', 'Accept-Encoding': 'gzip, deflate' },
-    });
-    expect([200, 206]).toContain(ranged.status);
-    const body = await ranged.text();
-    if (ranged.status === 206) expect(full.startsWith(body)).toBe(true);
-    else expect(body).toBe(full);
-  });
+      // Facebook asks for the first 512 KB: the whole page (200) or exactly the range asked for (206).
+      const ranged = await worker.fetch(path(MET), {
+        headers: { 'User-Agent': agent, Range: 'bytes=0-524288', 'Accept-Encoding': 'gzip, deflate' },
+      });
+      expect([200, 206]).toContain(ranged.status);
+      const body = await ranged.text();
+      if (ranged.status === 206) expect(full.startsWith(body)).toBe(true);
+      else expect(body).toBe(full);
+    },
+  );
 
   it('robots.txt lets crawlers read pages and cards', async () => {
     const text = await (await worker.fetch('/robots.txt')).text();

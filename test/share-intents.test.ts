@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitText, isCountedAgent, NETWORKS, parseInstance, shareIntent } from '../worker/lib/share.ts';
+import { CRAWLER_AGENTS } from './support/crawlers.ts';
 
 const article = {
   url: 'https://www.vso-werkgevers.nl/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen',
@@ -81,15 +82,7 @@ describe('parseInstance', () => {
 
 describe('isCountedAgent', () => {
   it.each([
-    'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
-    'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
-    'Twitterbot/1.0',
-    'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-    'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
-    'TelegramBot (like TwitterBot)',
-    'WhatsApp/2.23.20.0',
-    'http.rb/5.1.1 (Mastodon/4.3.0; +https://mastodon.social/)',
-    'Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)',
+    ...CRAWLER_AGENTS,
     'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
     'curl/8.5.0',
     '',

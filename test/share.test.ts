@@ -4,6 +4,7 @@
  * link could be abused as an open redirect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRAWLER_AGENTS } from './support/crawlers.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const SITE = 'https://www.vso-werkgevers.nl';
@@ -104,13 +105,7 @@ describe('GET /deel/{slug}/{network}', () => {
     const before = await shares();
     const head = await share(`/deel/${SLUG}/facebook`, { method: 'HEAD' });
     expect(head.status).toBe(302);
-    for (const agent of [
-      'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
-      'Twitterbot/1.0',
-      'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-      'WhatsApp/2.23.20.0',
-      'Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)',
-    ]) {
+    for (const agent of CRAWLER_AGENTS) {
       const response = await share(`/deel/${SLUG}/facebook`, { headers: { 'User-Agent': agent } });
       expect(response.status, agent).toBe(302);
     }

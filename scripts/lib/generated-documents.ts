@@ -1,27 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Kept apart from schema/dutch-date.ts on purpose: tests use these documents to check that parser.
-const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const MONTHS = [
-  'januari',
-  'februari',
-  'maart',
-  'april',
-  'mei',
-  'juni',
-  'juli',
-  'augustus',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
+// Written with Intl, not with schema/dutch-date.ts: tests use these documents to check that parser.
+const longDutch = new Intl.DateTimeFormat('nl-NL', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** The "Geplaatst op" text for an ISO date, e.g. "dinsdag 12 februari 2019". */
 export function dutchDate(iso: string): string {
-  const date = new Date(`${iso}T12:00:00Z`);
-  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return longDutch.format(new Date(`${iso}T12:00:00Z`));
 }
 
 /**

@@ -3,11 +3,11 @@
  * thread of its own: the database killed under load and brought back, a minute at 64 connections,
  * and 5,000 generated hostile requests. Every answer is checked; nothing here is timed.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
 import { type HranaThread, startHranaThread } from '../scripts/lib/hrana-thread.ts';
-import { freePort, runLoad } from '../scripts/lib/load.ts';
+import { freePort, httpSend, runLoad } from '../scripts/lib/load.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const SITE = 'https://www.vso-werkgevers.nl';
@@ -41,33 +41,15 @@ interface Answer {
 }
 
 /** One raw HTTP request (any method, path and headers), with the whole answer. */
-function send(
+async function send(
   method: string,
   path: string,
   headers: Record<string, string> = {},
   body?: string,
   via: Agent | false = agent,
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${worker.url}${path.startsWith('/') ? '' : '/'}`,
-      { agent: via, method, path, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const answer = await httpSend(worker.url, { method, path, headers, body, agent: via });
+  return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
 }
 
 /** Runs `task` for every item with at most `width` at a time. */

@@ -21,9 +21,36 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 /** GET without Accept-Encoding (as the load generator sends it): the body's bytes are the page's. */
 export function httpGet(url: string): Promise<Fetched> {
+  return httpSend(url);
+}
+
+/**
+ * One HTTP request as it is given: any method, headers and body, and a `path` sent exactly as
+ * written (no normalization of `..` or percent escapes), with the whole answer and its timing.
+ */
+export function httpSend(
+  url: string,
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Default: one kept-alive connection per origin; `false`: a new connection for this request. */
+    agent?: Agent | false;
+  } = {},
+): Promise<Fetched> {
+  const method = options.method ?? 'GET';
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const req = httpRequest(url, { agent }, (res) => {
+    // An explicit `path: undefined` would replace the URL's path with "/": pass only what is given.
+    const { path, headers } = options;
+    const request = {
+      agent: options.agent ?? agent,
+      method,
+      ...(path && { path }),
+      ...(headers && { headers }),
+    };
+    const req = httpRequest(url, request, (res) => {
       const ttfbMs = performance.now() - start;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,9 +65,9 @@ export function httpGet(url: string): Promise<Fetched> {
         }),
       );
     });
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url}: no answer in 30 s`)));
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 

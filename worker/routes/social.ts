@@ -62,11 +62,11 @@ export function socialRoutes(deps: AppDeps) {
         if (format === 'xml') {
           return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
         }
-        const match = URL.canParse(url) ? ARTICLE_PATH.exec(new URL(url).pathname) : null;
-        const { article, version } =
-          match && new URL(url).origin === origin
-            ? await query(getArticleRef(db, match[2] ?? ''))
-            : { article: null, version: null };
+        const target = URL.canParse(url) ? new URL(url) : null;
+        const match = target?.origin === origin ? ARTICLE_PATH.exec(target.pathname) : null;
+        const { article, version } = match
+          ? await query(getArticleRef(db, match[2] ?? ''))
+          : { article: null, version: null };
         if (!article || article.publishedAt !== match?.[1]) {
           return apiError(c, 404, 'not_found', 'Geen artikel van deze site.');
         }

@@ -451,6 +451,7 @@ describe('HTTP surface', () => {
     // any prefix before /v2/pipeline (a client URL with a path)
     const prefixed = await fetch(`${server.url}/some/db/v2/pipeline`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'select 1' } }, { type: 'close' }] }),
     });
     expect(prefixed.status).toBe(200);

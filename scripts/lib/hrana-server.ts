@@ -2,20 +2,39 @@
  * A small libSQL server: Hrana v2 over HTTP (the JSON protocol of sqld/Turso) on top of the embedded
  * `libsql` engine, so `@libsql/client` can talk to a local database file exactly as it talks to Turso.
  *
- * Protocol: github.com/tursodatabase/libsql docs/HTTP_V2_SPEC.md and docs/HRANA_2_SPEC.md; the
- * requests the client really sends and the engine's pitfalls are in shared/reference/hrana-v2.md.
+ * The protocol is in hrana-protocol.ts, what SQL may do in hrana-sql.ts, one connection and its
+ * limits in hrana-engine.ts; this file holds the streams, their order and the HTTP surface.
  *
- * The engine is synchronous, so a pipeline runs from start to finish in one go. The only cross-stream
- * conflict is a stream that keeps a transaction open between HTTP requests (interactive transactions):
- * while one stream does, pipelines of other streams wait in a FIFO queue instead of failing with
- * SQLITE_BUSY, and an owner that idles longer than `txTimeoutMs` while others wait loses its turn.
+ * Pipelines run one at a time, as on a single SQLite writer. The only cross-stream conflict is a
+ * stream that keeps a transaction open between HTTP requests (interactive transactions): while one
+ * stream does, pipelines of other streams wait in a FIFO queue instead of failing with SQLITE_BUSY, and
+ * an owner that idles longer than `txTimeoutMs` while others wait loses its turn. A statement may take
+ * at most `statementTimeoutMs`, so nobody waits longer than that for another's statement.
+ *
+ * It listens on the loopback interface for this machine's own programs only: a web page in the
+ * developer's browser must not be able to use it (a form post, `fetch` with `no-cors`, DNS rebinding).
+ * So every request must name this server in `Host`, must not come from a foreign `Origin`, pipelines
+ * must be `application/json` (which a page can only send after a CORS preflight), and no CORS header is
+ * ever sent.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'libsql';
 import * as v from 'valibot';
+import { bindArgs, Connection, checkpoint, type EngineLimits } from './hrana-engine.ts';
+import {
+  type BatchCond,
+  type HranaError,
+  PipelineReqBody,
+  RequestError,
+  type Stmt,
+  type StmtResult,
+  type StreamRequest,
+  type StreamResult,
+  toHranaError,
+} from './hrana-protocol.ts';
+import { analyzeSqlCached, type SqlInfo } from './hrana-sql.ts';
 
 export interface HranaServerOptions {
   /** Database file path. */
@@ -34,6 +53,10 @@ export interface HranaServerOptions {
   txTimeoutMs?: number;
   /** Default 32 MiB; larger bodies get 413 JSON. */
   maxBodyBytes?: number;
+  /** A statement running longer is interrupted and answered with SQLITE_INTERRUPT, default 10_000. */
+  statementTimeoutMs?: number;
+  /** A result whose rows would be larger than this in JSON is answered with RESPONSE_TOO_LARGE, default 64 MiB. */
+  maxResultBytes?: number;
 }
 
 export interface HranaServer {
@@ -45,464 +68,21 @@ export interface HranaServer {
   resetStats(): void;
   /** Changes the simulated round trip while running, e.g. to make the database slower than a client's time limit. */
   setLatency(ms: number): void;
-  /** Stops listening, destroys open sockets, rolls back open transactions, closes every connection. */
+  /**
+   * Stops listening, interrupts a running statement, destroys open sockets, rolls back open
+   * transactions, closes every connection and checkpoints the write-ahead log into the database file.
+   */
   close(): Promise<void>;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Request schemas (HRANA_2_SPEC.md "Requests", HTTP_V2_SPEC.md "Pipeline")
-
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
-
-const NullValue = v.object({ type: v.literal('null') });
-const IntegerValue = v.object({
-  type: v.literal('integer'),
-  value: v.pipe(
-    v.union([v.pipe(v.string(), v.regex(/^[+-]?\d{1,20}$/)), v.pipe(v.number(), v.safeInteger())]),
-    v.transform((x) => BigInt(x)),
-    v.check((x) => x >= I64_MIN && x <= I64_MAX, 'integer value out of the 64-bit range'),
-  ),
-});
-const FloatValue = v.object({ type: v.literal('float'), value: v.number() });
-const TextValue = v.object({ type: v.literal('text'), value: v.string() });
-const BlobValue = v.object({
-  type: v.literal('blob'),
-  base64: v.pipe(
-    v.string(),
-    v.check((s) => BASE64.test(s) && s.replace(/=+$/, '').length % 4 !== 1, 'invalid base64'),
-  ),
-});
-const Value = v.variant('type', [NullValue, IntegerValue, FloatValue, TextValue, BlobValue]);
-type Value = v.InferOutput<typeof Value>;
-
-const SqlId = v.pipe(v.number(), v.integer(), v.minValue(-2147483648), v.maxValue(2147483647));
-const StepIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2147483647));
-
-const NamedArg = v.object({ name: v.string(), value: Value });
-const Stmt = v.pipe(
-  v.object({
-    sql: v.nullish(v.string()),
-    sql_id: v.nullish(SqlId),
-    args: v.nullish(v.array(Value)),
-    named_args: v.nullish(v.array(NamedArg)),
-    want_rows: v.nullish(v.boolean()),
-  }),
-  v.check((s) => (s.sql == null) !== (s.sql_id == null), 'a statement needs exactly one of sql and sql_id'),
-);
-type Stmt = v.InferOutput<typeof Stmt>;
-
-type BatchCond =
-  | { type: 'ok'; step: number }
-  | { type: 'error'; step: number }
-  | { type: 'not'; cond: BatchCond }
-  | { type: 'and'; conds: BatchCond[] }
-  | { type: 'or'; conds: BatchCond[] }
-  | { type: 'is_autocommit' };
-const BatchCond: v.GenericSchema<BatchCond> = v.lazy(() =>
-  v.variant('type', [
-    v.object({ type: v.literal('ok'), step: StepIndex }),
-    v.object({ type: v.literal('error'), step: StepIndex }),
-    v.object({ type: v.literal('not'), cond: BatchCond }),
-    v.object({ type: v.literal('and'), conds: v.array(BatchCond) }),
-    v.object({ type: v.literal('or'), conds: v.array(BatchCond) }),
-    v.object({ type: v.literal('is_autocommit') }),
-  ]),
-);
-const BatchStep = v.object({ condition: v.nullish(BatchCond), stmt: Stmt });
-
-const SqlSource = {
-  sql: v.nullish(v.string()),
-  sql_id: v.nullish(SqlId),
-};
-const hasOneSource = (r: { sql?: string | null; sql_id?: number | null }) =>
-  (r.sql == null) !== (r.sql_id == null);
-
-const StreamRequest = v.pipe(
-  v.variant('type', [
-    v.object({ type: v.literal('close') }),
-    v.object({ type: v.literal('execute'), stmt: Stmt }),
-    v.object({ type: v.literal('batch'), batch: v.object({ steps: v.array(BatchStep) }) }),
-    v.object({ type: v.literal('sequence'), ...SqlSource }),
-    v.object({ type: v.literal('describe'), ...SqlSource }),
-    v.object({ type: v.literal('store_sql'), sql_id: SqlId, sql: v.string() }),
-    v.object({ type: v.literal('close_sql'), sql_id: SqlId }),
-    v.object({ type: v.literal('get_autocommit') }),
-  ]),
-  v.check(
-    (r) => (r.type !== 'sequence' && r.type !== 'describe') || hasOneSource(r),
-    'sequence and describe need exactly one of sql and sql_id',
-  ),
-);
-type StreamRequest = v.InferOutput<typeof StreamRequest>;
-
-const PipelineReqBody = v.object({
-  baton: v.nullish(v.string()),
-  requests: v.array(StreamRequest),
-});
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
-// Response shapes
-
-interface HranaError {
-  message: string;
-  code: string;
-}
-type ProtoValue =
-  | { type: 'null' }
-  | { type: 'integer'; value: string }
-  | { type: 'float'; value: number }
-  | { type: 'text'; value: string }
-  | { type: 'blob'; base64: string };
-interface StmtResult {
-  cols: { name: string; decltype: string | null }[];
-  rows: ProtoValue[][];
-  affected_row_count: number;
-  last_insert_rowid: string | null;
-  query_duration_ms: number;
-}
-type StreamResult =
-  | { type: 'ok'; response: { type: string } & Record<string, unknown> }
-  | { type: 'error'; error: HranaError };
-
-/** An error reported inside a pipeline result (HTTP 200), not at the HTTP level. */
-class RequestError extends Error {
-  readonly code: string;
-  constructor(message: string, code: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// SQL lexer: the engine silently runs only the first statement of `select 1; select 2` and silently
-// ignores missing or extra arguments, so statements and parameters are counted here.
-
-const TK_SEMI = 0; // 1 is whitespace and comments, skipped before the state machine
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-/** The state machine of SQLite's sqlite3_complete() (complete.c): `;` inside CREATE TRIGGER … END does not end the statement. */
-const COMPLETE_TRANS: readonly (readonly number[])[] = [
-  /* 0 INVALID */ [1, 0, 2, 3, 4, 2, 2, 2],
-  /* 1 START   */ [1, 1, 2, 3, 4, 2, 2, 2],
-  /* 2 NORMAL  */ [1, 2, 2, 2, 2, 2, 2, 2],
-  /* 3 EXPLAIN */ [1, 3, 3, 2, 4, 2, 2, 2],
-  /* 4 CREATE  */ [1, 4, 2, 2, 2, 4, 5, 2],
-  /* 5 TRIGGER */ [6, 5, 5, 5, 5, 5, 5, 5],
-  /* 6 SEMI    */ [6, 6, 5, 5, 5, 5, 5, 7],
-  /* 7 END     */ [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const KEYWORD_TOKENS: Record<string, number> = {
-  EXPLAIN: TK_EXPLAIN,
-  CREATE: TK_CREATE,
-  TEMP: TK_TEMP,
-  TEMPORARY: TK_TEMP,
-  TRIGGER: TK_TRIGGER,
-  END: TK_END,
-};
-const MAX_VARIABLE_NUMBER = 32766;
-
-interface SqlInfo {
-  /** Non-empty statements in the text. */
-  statements: number;
-  /** Parameter slots of the first statement: index i is parameter i+1; its name (with prefix) or null. */
-  params: (string | null)[];
-  /** Whether parameter i+1 occurs in the SQL (`?3` alone leaves 1 and 2 unused). */
-  used: boolean[];
-  /** Named parameters (with prefix) → 1-based index. */
-  names: Map<string, number>;
-  /** A `?0` or `?40000`: leave the error to the engine, do not check arguments. */
-  badParam: boolean;
-  /** The first two bare words of the first statement, upper-cased. */
-  keywords: string[];
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
-/** SQLite's IdChar(): letters, digits, `_`, `$` and every non-ASCII byte. */
-const isIdChar = (c: number) =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36 || c >= 128;
-
-function skipQuoted(sql: string, start: number, quote: number): number {
-  let i = start + 1;
-  for (;;) {
-    const end = sql.indexOf(String.fromCharCode(quote), i);
-    if (end < 0) return sql.length;
-    if (sql.charCodeAt(end + 1) === quote) {
-      i = end + 2;
-      continue;
-    }
-    return end + 1;
-  }
-}
-
-function analyzeSql(sql: string): SqlInfo {
-  const info: SqlInfo = {
-    statements: 0,
-    params: [],
-    used: [],
-    names: new Map(),
-    badParam: false,
-    keywords: [],
-  };
-  const n = sql.length;
-  let state = 1;
-  let inStmt = false;
-  let i = 0;
-  while (i < n) {
-    const c = sql.charCodeAt(i);
-    const start = i;
-    let tok = TK_OTHER;
-    let param: string | null | undefined; // undefined: no parameter; null: anonymous `?`
-    let word: string | undefined;
-    if (isSpace(c)) {
-      i++;
-      continue;
-    } else if (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) {
-      const eol = sql.indexOf('\n', i + 2);
-      i = eol < 0 ? n : eol + 1;
-      continue;
-    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
-      const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-      continue;
-    } else if (c === 59 /* ; */) {
-      tok = TK_SEMI;
-      i++;
-    } else if (c === 39 /* ' */ || c === 34 /* " */ || c === 96 /* ` */) {
-      i = skipQuoted(sql, i, c);
-    } else if (c === 91 /* [ */) {
-      const close = sql.indexOf(']', i + 1);
-      i = close < 0 ? n : close + 1;
-    } else if (c === 63 /* ? */) {
-      i++;
-      while (i < n && isDigit(sql.charCodeAt(i))) i++;
-      param = i - start > 1 ? sql.slice(start, i) : null;
-    } else if (c === 58 /* : */ || c === 64 /* @ */ || c === 35 /* # */ || c === 36 /* $ */) {
-      // tokenize.c, CC_VARALPHA/CC_DOLLAR: identifier chars, TCL-style `::` and a `(…)` suffix
-      let j = i + 1;
-      let chars = 0;
-      while (j < n) {
-        const d = sql.charCodeAt(j);
-        if (isIdChar(d)) {
-          chars++;
-          j++;
-        } else if (d === 40 /* ( */ && chars > 0) {
-          j++;
-          while (j < n && !isSpace(sql.charCodeAt(j)) && sql.charCodeAt(j) !== 41) j++;
-          if (j < n && sql.charCodeAt(j) === 41) j++;
-          break;
-        } else if (d === 58 && sql.charCodeAt(j + 1) === 58) {
-          j += 2;
-        } else {
-          break;
-        }
-      }
-      if (chars > 0) {
-        param = sql.slice(start, j);
-        i = j;
-      } else {
-        i++;
-      }
-    } else if (isIdChar(c) && !isDigit(c)) {
-      let j = i + 1;
-      while (j < n && isIdChar(sql.charCodeAt(j))) j++;
-      if (j - i === 1 && (c === 120 || c === 88) && sql.charCodeAt(j) === 39) {
-        i = skipQuoted(sql, j, 39); // blob literal x'…'
-      } else {
-        word = sql.slice(i, j).toUpperCase();
-        tok = KEYWORD_TOKENS[word] ?? TK_OTHER;
-        i = j;
-      }
-    } else if (isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) {
-      let j = i + 1;
-      while (j < n) {
-        const d = sql.charCodeAt(j);
-        const prev = sql.charCodeAt(j - 1);
-        if (isIdChar(d) || d === 46 || ((d === 43 || d === 45) && (prev === 101 || prev === 69))) j++;
-        else break;
-      }
-      i = j;
-    } else {
-      i++;
-    }
-
-    const row = COMPLETE_TRANS[state];
-    state = row?.[tok] ?? 2;
-    if (tok === TK_SEMI) {
-      if (state === 1) inStmt = false;
-      continue;
-    }
-    if (!inStmt) {
-      inStmt = true;
-      info.statements++;
-    }
-    if (info.statements !== 1) continue;
-    if (word !== undefined && info.keywords.length < 2) info.keywords.push(word);
-    if (param === undefined) continue;
-    // expr.c, sqlite3ExprAssignVarNumber(): `?` takes the next index, `?NNN` sets it, a name keeps its first index
-    let index: number;
-    if (param === null) {
-      index = info.params.length + 1;
-    } else if (param.startsWith('?')) {
-      index = Number(param.slice(1));
-      if (!(index >= 1 && index <= MAX_VARIABLE_NUMBER)) {
-        info.badParam = true;
-        continue;
-      }
-    } else {
-      index = info.names.get(param) ?? info.params.length + 1;
-    }
-    while (info.params.length < index) {
-      info.params.push(null);
-      info.used.push(false);
-    }
-    if (param !== null && !info.names.has(param)) {
-      info.names.set(param, index);
-      if (info.params[index - 1] === null) info.params[index - 1] = param;
-    }
-    info.used[index - 1] = true;
-  }
-  return info;
-}
-
-const sqlInfoCache = new Map<string, SqlInfo>();
-
-/** SqlInfo is never mutated after analysis, so one per SQL text serves every connection. */
-function analyzeSqlCached(sql: string): SqlInfo {
-  const hit = sqlInfoCache.get(sql);
-  if (hit) return hit;
-  const info = analyzeSql(sql);
-  if (sql.length <= 16 * 1024) {
-    sqlInfoCache.set(sql, info);
-    if (sqlInfoCache.size > 500) {
-      const oldest = sqlInfoCache.keys().next().value;
-      if (oldest !== undefined) sqlInfoCache.delete(oldest);
-    }
-  }
-  return info;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Values and errors
-
-type BindValue = bigint | number | string | Buffer | null;
-
-function toBindValue(value: Value): BindValue {
-  switch (value.type) {
-    case 'null':
-      return null;
-    case 'integer':
-      return value.value;
-    case 'float':
-      return value.value; // the engine binds every JS number as REAL, as sqld does for `float`
-    case 'text':
-      return value.value;
-    case 'blob':
-      return Buffer.from(value.base64, 'base64');
-  }
-}
-
-function toProtoValue(value: unknown): ProtoValue {
-  if (value === null || value === undefined) return { type: 'null' };
-  if (typeof value === 'bigint') return { type: 'integer', value: value.toString() };
-  if (typeof value === 'number') {
-    // JSON has no Infinity/NaN (`select 1e999`): null is the only value the client can decode
-    return Number.isFinite(value) ? { type: 'float', value } : { type: 'null' };
-  }
-  if (typeof value === 'string') return { type: 'text', value };
-  if (value instanceof Uint8Array) {
-    return {
-      type: 'blob',
-      base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
-    };
-  }
-  return { type: 'text', value: String(value) };
-}
-
-const SQLITE_BASE_CODES: Record<number, string> = {
-  1: 'SQLITE_ERROR',
-  2: 'SQLITE_INTERNAL',
-  3: 'SQLITE_PERM',
-  4: 'SQLITE_ABORT',
-  5: 'SQLITE_BUSY',
-  6: 'SQLITE_LOCKED',
-  7: 'SQLITE_NOMEM',
-  8: 'SQLITE_READONLY',
-  9: 'SQLITE_INTERRUPT',
-  10: 'SQLITE_IOERR',
-  11: 'SQLITE_CORRUPT',
-  12: 'SQLITE_NOTFOUND',
-  13: 'SQLITE_FULL',
-  14: 'SQLITE_CANTOPEN',
-  15: 'SQLITE_PROTOCOL',
-  16: 'SQLITE_EMPTY',
-  17: 'SQLITE_SCHEMA',
-  18: 'SQLITE_TOOBIG',
-  19: 'SQLITE_CONSTRAINT',
-  20: 'SQLITE_MISMATCH',
-  21: 'SQLITE_MISUSE',
-  22: 'SQLITE_NOLFS',
-  23: 'SQLITE_AUTH',
-  24: 'SQLITE_FORMAT',
-  25: 'SQLITE_RANGE',
-  26: 'SQLITE_NOTADB',
-  27: 'SQLITE_NOTICE',
-  28: 'SQLITE_WARNING',
-};
-
-/** Engine errors carry extended codes (`SQLITE_CONSTRAINT_PRIMARYKEY`); Hrana reports the base code. */
-function toHranaError(err: unknown): HranaError {
-  if (err instanceof RequestError) return { message: err.message, code: err.code };
-  const e = err as { message?: unknown; code?: unknown; rawCode?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  if (typeof e?.rawCode === 'number') {
-    const base = SQLITE_BASE_CODES[e.rawCode & 0xff];
-    if (base) return { message, code: base };
-  }
-  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) {
-    const base = Object.values(SQLITE_BASE_CODES).find(
-      (b) => e.code === b || String(e.code).startsWith(`${b}_`),
-    );
-    return { message, code: base ?? 'SQLITE_ERROR' };
-  }
-  return { message, code: 'SQLITE_ERROR' };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Connections and streams
-
-type Db = InstanceType<typeof Database>;
-type Statement = ReturnType<Db['prepare']>;
-
-interface Conn {
-  db: Db;
-  /** `select changes(), total_changes(), last_insert_rowid()`, prepared once. */
-  meta: Statement;
-  /** Counts statements left busy (null when the engine lacks the sqlite_stmt table). */
-  busyCheck: Statement | null;
-  /** Temp objects, busy statements and the foreign_keys setting: what makes a connection differ from a fresh one. */
-  stateCheck: Statement | null;
-  /**
-   * Prepared statements by SQL text, least recently used first. Besides saving the prepare, this
-   * bounds the native statements a connection holds: the engine finalizes one only when the JS
-   * object is garbage-collected, and thousands of live statements make schema changes and PRAGMAs slow.
-   */
-  cache: Map<string, CachedStmt>;
-}
-
-interface CachedStmt {
-  stmt: Statement;
-  reader: boolean;
-}
+// Streams
 
 interface Stream {
-  conn: Conn | null;
+  conn: Connection | null;
   sqls: Map<number, string>;
   baton: string | null;
   /** A request of this stream is queued or running. */
@@ -526,20 +106,29 @@ interface QueueEntry {
 }
 
 const POOL_SIZE = 8;
-const BUSY_TIMEOUT_MS = 100;
 const MAX_STORED_SQL = 1000;
 const MAX_EXPIRED_BATONS = 10_000;
 const MAX_LIVE_STREAMS = 1000;
-const STMT_CACHE_SIZE = 100;
-const MAX_CACHED_SQL_LENGTH = 16 * 1024;
-const DML_KEYWORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
-/** The checking statement counts itself. */
-const BUSY_STMTS_SQL = 'select count(*) - 1 from sqlite_stmt where busy';
-const STATE_CHECK_SQL = `select (select count(*) from temp.sqlite_schema), (${BUSY_STMTS_SQL}),
-  (select foreign_keys from pragma_foreign_keys)`;
 
 function errorBody(message: string, code: string) {
   return { message, code };
+}
+
+/** What a dropped client looks like: one log line, not a stack trace. */
+function isClientGone(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'ERR_STREAM_DESTROYED' ||
+    (err as { message?: unknown })?.message === 'aborted'
+  );
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`), as the client sends it. */
+function isJsonContentType(value: string | undefined): boolean {
+  return (value ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 export async function startHranaServer(opts: HranaServerOptions): Promise<HranaServer> {
@@ -549,115 +138,38 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   const streamExpiryMs = opts.streamExpiryMs ?? 10_000;
   const txTimeoutMs = opts.txTimeoutMs ?? 5_000;
   const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const limits: EngineLimits = {
+    statementTimeoutMs: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    maxResultBytes: opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+  };
   const tokenDigest =
     opts.authToken === undefined ? null : createHash('sha256').update(opts.authToken).digest();
 
   const stats = { requests: 0, pipelines: 0 };
-  const pool: Conn[] = [];
+  const pool: Connection[] = [];
   const streamsByBaton = new Map<string, Stream>();
   const liveStreams = new Set<Stream>();
   const expiredBatons = new Map<string, number>();
   const queue: QueueEntry[] = [];
   let lockOwner: Stream | null = null;
+  /** The stream whose pipeline is running, if any: pipelines that touch the database run one at a time. */
+  let running: Stream | null = null;
+  let runningDone: Promise<void> = Promise.resolve();
   let txTimer: NodeJS.Timeout | null = null;
-  let draining = false;
   let closed = false;
 
   // Fail fast (bad path, not a database) before listening, and switch the file to WAL once.
-  const first = openConn();
-  releaseConn(first);
+  releaseConn(await Connection.open(file, limits));
 
-  function openConn(): Conn {
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    try {
-      db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL');
-      const meta = db.prepare('select changes(), total_changes(), last_insert_rowid()');
-      meta.raw(true);
-      meta.safeIntegers(true);
-      let busyCheck: Statement | null = null;
-      let stateCheck: Statement | null = null;
-      try {
-        busyCheck = db.prepare(BUSY_STMTS_SQL);
-        busyCheck.raw(true);
-        busyCheck.safeIntegers(false);
-        stateCheck = db.prepare(STATE_CHECK_SQL);
-        stateCheck.raw(true);
-        stateCheck.safeIntegers(false);
-      } catch (err) {
-        console.warn('hrana-server: no sqlite_stmt table, connections are not pooled:', err);
-      }
-      return { db, meta, busyCheck, stateCheck, cache: new Map() };
-    } catch (err) {
-      closeConn(db);
-      throw err;
-    }
-  }
-
-  function closeConn(db: Db) {
-    // Pitfall: close() with an open transaction can keep the write lock; never read inTransaction after close().
-    try {
-      if (db.inTransaction) db.exec('ROLLBACK');
-    } catch (err) {
-      console.error('hrana-server: rollback before close failed:', err);
-    }
-    try {
-      db.close();
-    } catch (err) {
-      console.error('hrana-server: close failed:', err);
-    }
-  }
-
-  /**
-   * A statement left busy keeps the connection's read snapshot (it would never see newer commits).
-   * EXPLAIN is reset where it runs; this catches whatever else the engine leaves busy.
-   */
-  function hasBusyStatements(conn: Conn): boolean {
-    if (conn.busyCheck === null) return false;
-    const row = conn.busyCheck.all([])[0] as unknown[] | undefined;
-    return Number(row?.[0]) > 0;
-  }
-
-  function prepareCached(conn: Conn, sql: string): CachedStmt {
-    const hit = conn.cache.get(sql);
-    if (hit) {
-      conn.cache.delete(sql);
-      conn.cache.set(sql, hit);
-      return hit;
-    }
-    const stmt = conn.db.prepare(sql);
-    const entry = { stmt, reader: stmt.reader };
-    if (entry.reader) stmt.raw(true);
-    stmt.safeIntegers(true);
-    if (sql.length <= MAX_CACHED_SQL_LENGTH) {
-      conn.cache.set(sql, entry);
-      if (conn.cache.size > STMT_CACHE_SIZE) {
-        const oldest = conn.cache.keys().next().value;
-        if (oldest !== undefined) conn.cache.delete(oldest);
-      }
-    }
-    return entry;
-  }
-
-  function acquireConn(): Conn {
-    return pool.pop() ?? openConn();
+  async function acquireConn(): Promise<Connection> {
+    return pool.pop() ?? (await Connection.open(file, limits));
   }
 
   /** Back to the pool in the state of a fresh connection, or closed when that cannot be ensured. */
-  function releaseConn(conn: Conn) {
-    let reusable = !closed && pool.length < POOL_SIZE && conn.stateCheck !== null;
-    try {
-      if (conn.db.inTransaction) conn.db.exec('ROLLBACK');
-      if (reusable && conn.stateCheck) {
-        const [temp, busy, foreignKeys] = (conn.stateCheck.all([])[0] ?? []) as unknown[];
-        reusable = temp === 0 && busy === 0;
-        // sqld opens a connection per stream, so a PRAGMA must not outlive the stream here either.
-        if (reusable && foreignKeys !== 0) conn.db.exec('PRAGMA foreign_keys=OFF');
-      }
-    } catch {
-      reusable = false; // a connection we cannot reset is not reused
-    }
-    if (reusable) pool.push(conn);
-    else closeConn(conn.db);
+  function releaseConn(conn: Connection) {
+    // sqld opens a connection per stream: whatever a stream set must not outlive it here either.
+    if (!closed && pool.length < POOL_SIZE && conn.resetForReuse()) pool.push(conn);
+    else conn.close();
   }
 
   function newBaton(): string {
@@ -718,32 +230,37 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       }
       owner.txTimedOut = true;
       try {
-        if (owner.conn?.db.inTransaction) owner.conn.db.exec('ROLLBACK');
+        owner.conn?.rollback();
       } catch (err) {
         // Without a rollback the connection may still hold the lock: drop it altogether.
         console.error('hrana-server: rollback after transaction timeout failed:', err);
-        if (owner.conn) closeConn(owner.conn.db);
+        owner.conn?.close();
         owner.conn = null;
       }
       releaseLock();
     }, wait);
   }
 
+  /** Whether a pipeline of `stream` may start now. */
+  function mayRun(stream: Stream): boolean {
+    if (running !== null) return false;
+    if (lockOwner !== null) return lockOwner === stream;
+    return true;
+  }
+
   function drain() {
-    if (draining) return;
-    draining = true;
-    try {
-      while (!closed && lockOwner === null && queue.length > 0) {
-        queue.shift()?.run();
-      }
-    } finally {
-      draining = false;
+    while (!closed && running === null && queue.length > 0) {
+      // The lock owner's next request goes first; without an owner, arrival order.
+      const index = lockOwner === null ? 0 : queue.findIndex((e) => e.stream === lockOwner);
+      if (index < 0) break;
+      const [entry] = queue.splice(index, 1);
+      entry?.run();
     }
     armTxTimer();
   }
 
   // ------------------------------------------------------------------------------------------------
-  // Executing requests (synchronous)
+  // Executing requests
 
   function resolveSql(stream: Stream, src: { sql?: string | null; sql_id?: number | null }): string {
     if (src.sql != null) return src.sql;
@@ -753,8 +270,19 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     return sql;
   }
 
-  function singleStatement(sql: string): SqlInfo {
+  /** The analysis of an SQL text this server agrees to run, or the reason it does not. */
+  function allowedSql(sql: string): SqlInfo {
+    if (sql.includes('\u0000')) {
+      // The engine would run the text only up to the NUL.
+      throw new RequestError('The SQL text contains a NUL character (U+0000)', 'SQL_PARSE_ERROR');
+    }
     const info = analyzeSqlCached(sql);
+    if (info.refusal !== null) throw new RequestError(info.refusal, 'SQLITE_AUTH');
+    return info;
+  }
+
+  function singleStatement(sql: string): SqlInfo {
+    const info = allowedSql(sql);
     if (info.statements === 0)
       throw new RequestError('SQL string does not contain any statement', 'SQL_NO_STATEMENT');
     if (info.statements > 1) {
@@ -763,94 +291,15 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     return info;
   }
 
-  /** Every argument as one array in parameter order: the engine binds an array by index. */
-  function bindArgs(stmt: Stmt, info: SqlInfo): BindValue[] {
-    const args = stmt.args ?? [];
-    const named = stmt.named_args ?? [];
-    const nParams = info.params.length;
-    if (info.badParam) return args.map(toBindValue);
-    if (args.length > nParams) {
-      throw new RequestError(
-        `${args.length} positional arguments given, but the statement has ${nParams} parameters`,
-        'ARGS_INVALID',
-      );
-    }
-    const values: BindValue[] = new Array(nParams).fill(null);
-    const bound: boolean[] = new Array(nParams).fill(false);
-    args.forEach((value, i) => {
-      values[i] = toBindValue(value);
-      bound[i] = true;
-    });
-    for (const { name, value } of named) {
-      // Named arguments may come with or without their prefix (`:a` or `a`); sqld tries `:`, `@`, `$`.
-      const index = /^[:@$#?]/.test(name)
-        ? info.names.get(name)
-        : (info.names.get(`:${name}`) ?? info.names.get(`@${name}`) ?? info.names.get(`$${name}`));
-      if (index === undefined)
-        throw new RequestError(`The statement has no parameter named ${name}`, 'ARGS_INVALID');
-      values[index - 1] = toBindValue(value);
-      bound[index - 1] = true;
-    }
-    for (let i = 0; i < nParams; i++) {
-      if (info.used[i] && !bound[i]) {
-        throw new RequestError(
-          `No value given for parameter ${info.params[i] ?? `?${i + 1}`}`,
-          'ARGS_INVALID',
-        );
-      }
-    }
-    return values;
-  }
-
-  /**
-   * Engine quirk: an EXPLAIN statement stays busy after all() has read every row, and a busy statement
-   * pins the connection's read snapshot (later reads on it never see newer commits). get() resets it;
-   * EXPLAIN never executes its statement, so running it once more has no effect.
-   */
-  function resetExplain(prepared: Statement, args: BindValue[]) {
-    prepared.get(args);
-  }
-
-  function readMeta(conn: Conn): [bigint, bigint, bigint] {
-    const row = conn.meta.all([])[0] as [bigint, bigint, bigint] | undefined;
-    return row ?? [0n, 0n, 0n];
-  }
-
-  function executeStmt(stream: Stream, conn: Conn, stmt: Stmt): StmtResult {
+  function executeStmt(stream: Stream, conn: Connection, stmt: Stmt): Promise<StmtResult> {
     const sql = resolveSql(stream, stmt);
     const info = singleStatement(sql);
-    const started = performance.now();
-    const { stmt: prepared, reader } = prepareCached(conn, sql);
-    const args = bindArgs(stmt, info);
-    const before = readMeta(conn)[1];
-    let cols: StmtResult['cols'] = [];
-    let rows: ProtoValue[][] = [];
-    if (reader) {
-      cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
-      const raw = prepared.all(args) as unknown[][];
-      if (info.keywords[0] === 'EXPLAIN') resetExplain(prepared, args);
-      if (stmt.want_rows !== false) rows = raw.map((row) => row.map(toProtoValue));
-    } else {
-      prepared.run(args);
-    }
-    const [changes, total, rowid] = readMeta(conn);
-    // `total_changes()` moves only when this statement changed rows (as better-sqlite3's run()), which
-    // also covers `INSERT … RETURNING`, run as a reader; DDL such as CREATE VIRTUAL TABLE … fts5 also
-    // writes rows (shadow tables), which sqld does not count either.
-    const changed = total !== before && DML_KEYWORDS.has(info.keywords[0] ?? '');
-    return {
-      cols,
-      rows,
-      affected_row_count: changed ? Number(changes) : 0,
-      last_insert_rowid: changed ? rowid.toString() : null,
-      query_duration_ms: performance.now() - started,
-    };
+    return conn.execute(sql, info, bindArgs(stmt, info), stmt.want_rows !== false);
   }
-
   function evalCond(
     cond: BatchCond,
     outcomes: ('ok' | 'error' | 'skipped')[],
-    conn: Conn,
+    conn: Connection,
     depth: number,
   ): boolean {
     if (depth > 1000) throw new RequestError('Batch condition nested too deeply', 'BATCH_COND_INVALID');
@@ -866,7 +315,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       case 'or':
         return cond.conds.some((c) => evalCond(c, outcomes, conn, depth + 1));
       case 'is_autocommit':
-        return !conn.db.inTransaction;
+        return !conn.inTransaction;
     }
   }
 
@@ -895,7 +344,11 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     }
   }
 
-  function executeBatch(stream: Stream, conn: Conn, steps: { condition?: BatchCond | null; stmt: Stmt }[]) {
+  async function executeBatch(
+    stream: Stream,
+    conn: Connection,
+    steps: { condition?: BatchCond | null; stmt: Stmt }[],
+  ) {
     steps.forEach((step, i) => {
       if (step.condition) checkCond(step.condition, i, 0);
     });
@@ -910,7 +363,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         continue;
       }
       try {
-        stepResults.push(executeStmt(stream, conn, step.stmt));
+        stepResults.push(await executeStmt(stream, conn, step.stmt));
         stepErrors.push(null);
         outcomes.push('ok');
       } catch (err) {
@@ -920,33 +373,6 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       }
     }
     return { step_results: stepResults, step_errors: stepErrors };
-  }
-
-  function describe(conn: Conn, sql: string) {
-    const info = singleStatement(sql);
-    const { stmt: prepared, reader } = prepareCached(conn, sql);
-    const cols = reader ? prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null })) : [];
-    const isExplain = info.keywords[0] === 'EXPLAIN';
-    // Best effort for sqlite3_stmt_readonly(), which the engine does not expose: a statement that
-    // writes opens a write transaction (OP_Transaction with p2 != 0) in its bytecode.
-    let isReadonly = true;
-    if (!isExplain) {
-      const explain = conn.db.prepare(`EXPLAIN ${sql}`);
-      explain.safeIntegers(false);
-      const explainArgs = new Array(info.params.length).fill(null);
-      const ops = explain.all(explainArgs) as {
-        opcode?: unknown;
-        p2?: unknown;
-      }[];
-      isReadonly = !ops.some((op) => op.opcode === 'Transaction' && op.p2 !== 0);
-      resetExplain(explain, explainArgs);
-    }
-    return {
-      params: info.params.map((name) => ({ name })),
-      cols,
-      is_explain: isExplain,
-      is_readonly: isReadonly,
-    };
   }
 
   function isRollback(sql: string): boolean {
@@ -961,12 +387,15 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     );
   }
 
-  function connOf(stream: Stream): Conn {
-    stream.conn ??= acquireConn();
+  async function connOf(stream: Stream): Promise<Connection> {
+    stream.conn ??= await acquireConn();
     return stream.conn;
   }
 
-  function executeRequest(stream: Stream, req: StreamRequest): Record<string, unknown> & { type: string } {
+  async function executeRequest(
+    stream: Stream,
+    req: StreamRequest,
+  ): Promise<Record<string, unknown> & { type: string }> {
     switch (req.type) {
       case 'close':
         freeStream(stream);
@@ -990,22 +419,24 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
           }
           throw timeoutError();
         }
-        return { type: 'execute', result: executeStmt(stream, connOf(stream), req.stmt) };
+        return { type: 'execute', result: await executeStmt(stream, await connOf(stream), req.stmt) };
       }
       case 'batch':
         if (stream.txTimedOut) throw timeoutError();
-        return { type: 'batch', result: executeBatch(stream, connOf(stream), req.batch.steps) };
+        return { type: 'batch', result: await executeBatch(stream, await connOf(stream), req.batch.steps) };
       case 'sequence': {
         if (stream.txTimedOut) throw timeoutError();
-        // exec() runs the `;`-separated statements in order and stops at the first error.
-        connOf(stream).db.exec(resolveSql(stream, req));
+        const sql = resolveSql(stream, req);
+        await (await connOf(stream)).executeSequence(sql, allowedSql(sql));
         return { type: 'sequence' };
       }
-      case 'describe':
+      case 'describe': {
         if (stream.txTimedOut) throw timeoutError();
-        return { type: 'describe', result: describe(connOf(stream), resolveSql(stream, req)) };
+        const sql = resolveSql(stream, req);
+        return { type: 'describe', result: await (await connOf(stream)).describe(sql, singleStatement(sql)) };
+      }
       case 'get_autocommit':
-        return { type: 'get_autocommit', is_autocommit: !(stream.conn?.db.inTransaction ?? false) };
+        return { type: 'get_autocommit', is_autocommit: !(stream.conn?.inTransaction ?? false) };
     }
   }
 
@@ -1013,8 +444,8 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     return { cols: [], rows: [], affected_row_count: 0, last_insert_rowid: null, query_duration_ms: 0 };
   }
 
-  /** Runs a whole pipeline synchronously; every request runs even after an error. */
-  function runPipeline(stream: Stream, requests: StreamRequest[]): PipelineOutcome {
+  /** Runs a whole pipeline; every request runs even after an error. */
+  async function runPipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
     const results: StreamResult[] = [];
     for (const req of requests) {
       if (stream.closed) {
@@ -1026,7 +457,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         continue;
       }
       try {
-        results.push({ type: 'ok', response: executeRequest(stream, req) });
+        results.push({ type: 'ok', response: await executeRequest(stream, req) });
       } catch (err) {
         results.push({ type: 'error', error: toHranaError(err) });
       }
@@ -1036,10 +467,10 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
 
     let inTx = false;
     try {
-      inTx = stream.conn?.db.inTransaction ?? false;
-      if (stream.conn && !inTx && hasBusyStatements(stream.conn)) {
+      inTx = stream.conn?.inTransaction ?? false;
+      if (stream.conn && !inTx && stream.conn.hasBusyStatements()) {
         console.warn('hrana-server: a statement was left busy; replacing the connection');
-        closeConn(stream.conn.db);
+        stream.conn.close();
         stream.conn = null;
       }
     } catch (err) {
@@ -1069,21 +500,31 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     }
     return new Promise((resolve) => {
       const run = () => {
-        try {
-          resolve(runPipeline(stream, requests));
-        } catch (err) {
-          console.error('hrana-server: pipeline failed:', err);
-          stream.busy = false;
-          freeStream(stream);
-          resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
-        }
+        running = stream;
+        runningDone = runPipeline(stream, requests)
+          .then(resolve, (err: unknown) => {
+            console.error('hrana-server: pipeline failed:', err);
+            stream.busy = false;
+            freeStream(stream);
+            resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
+          })
+          .finally(() => {
+            running = null;
+            drain();
+          });
       };
       const touchesDb = requests.some(
         (r) => r.type !== 'store_sql' && r.type !== 'close_sql' && r.type !== 'close',
       );
-      const inTx = lockOwner === stream;
-      const mustWait = touchesDb && !inTx && (lockOwner !== null || queue.length > 0);
-      if (!mustWait) {
+      if (!touchesDb && running !== stream) {
+        // Stored SQL and closing touch no statement: they need not wait for others.
+        runPipeline(stream, requests).then(resolve, (err: unknown) => {
+          console.error('hrana-server: pipeline failed:', err);
+          resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
+        });
+        return;
+      }
+      if (mayRun(stream) && (lockOwner === stream || queue.length === 0)) {
         run();
         return;
       }
@@ -1096,7 +537,6 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
           resolve({ status: 503, body: errorBody('The server is shutting down', 'SERVER_CLOSING') });
         },
       });
-      if (lockOwner === null) queueMicrotask(drain);
       armTxTimer();
     });
   }
@@ -1169,6 +609,16 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         res,
         401,
         errorBody('Unauthorized: a valid `Authorization: Bearer` token is required', 'UNAUTHORIZED'),
+      );
+      return;
+    }
+    if (!isJsonContentType(req.headers['content-type'])) {
+      // A form or a `text/plain` fetch from a web page is a "simple" request that needs no preflight.
+      req.resume();
+      await send(
+        res,
+        415,
+        errorBody('A pipeline must be sent as `Content-Type: application/json`', 'UNSUPPORTED_MEDIA_TYPE'),
       );
       return;
     }
@@ -1256,6 +706,12 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     stats.requests++;
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const refusal = foreignRequest(req);
+    if (refusal !== null) {
+      req.resume();
+      await send(res, refusal.status, errorBody(refusal.message, refusal.code));
+      return;
+    }
     if (path.endsWith('/v2/pipeline')) {
       if (method !== 'POST') {
         req.resume();
@@ -1285,8 +741,38 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     await send(res, 200, path === '/health' ? { status: 'ok' } : { version: 2 });
   }
 
+  /**
+   * A request this server does not take: another `Host` (DNS rebinding: a page on a name that
+   * resolves to 127.0.0.1), or a browser's `Origin` / `Sec-Fetch-Site` of another site.
+   */
+  function foreignRequest(req: IncomingMessage): { status: number; message: string; code: string } | null {
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.has(hostHeader)) {
+      return {
+        status: 421,
+        message: `This server answers only for ${[...allowedHosts].join(', ')}`,
+        code: 'HOST_NOT_ALLOWED',
+      };
+    }
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if (
+      (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) ||
+      site === 'cross-site' ||
+      site === 'same-site'
+    ) {
+      return { status: 403, message: 'Requests from web pages are not accepted', code: 'ORIGIN_NOT_ALLOWED' };
+    }
+    return null;
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      if (isClientGone(err)) {
+        console.warn(`hrana-server: a client went away during ${req.method} ${req.url}`);
+        res.destroy();
+        return;
+      }
       console.error('hrana-server: request failed:', err);
       if (!res.headersSent && !res.destroyed) {
         const text = JSON.stringify(errorBody('Internal server error', 'INTERNAL_ERROR'));
@@ -1311,6 +797,13 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const loopbackNames = ['127.0.0.1', 'localhost', '[::1]'];
+  const allowedHosts = new Set(
+    [urlHost, ...(loopbackNames.includes(urlHost) ? loopbackNames : [])].map((h) =>
+      `${h}:${port}`.toLowerCase(),
+    ),
+  );
+  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
 
   let closing: Promise<void> | null = null;
   return {
@@ -1330,12 +823,20 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         if (txTimer) clearTimeout(txTimer);
         txTimer = null;
         for (const entry of queue.splice(0)) entry.abort();
+        // A statement still running is interrupted; its pipeline answers before the sockets close.
+        running?.conn?.interrupt();
+        await runningDone;
         for (const stream of [...liveStreams]) freeStream(stream);
         lockOwner = null;
-        for (const conn of pool.splice(0)) closeConn(conn.db);
+        for (const conn of pool.splice(0)) conn.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stopped;
+        try {
+          checkpoint(file);
+        } catch (err) {
+          console.error('hrana-server: checkpoint at close failed:', err);
+        }
       })();
       return closing;
     },

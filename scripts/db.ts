@@ -1,13 +1,16 @@
 /**
- * `npm run db`: the local libSQL server (Hrana v2 over HTTP) on a database file.
+ * `npm run db`: the local libSQL server (Hrana v2 over HTTP) on a database file, in a child process
+ * that this one watches (scripts/lib/hrana-process.ts).
  *
  * Env: DB_FILE (default .data/vso.db), DB_PORT (default 8080), DB_AUTH_TOKEN (optional bearer token),
- * DB_LATENCY_MS (optional simulated round trip, default 0; or `--latency MS`).
+ * DB_LATENCY_MS (optional simulated round trip, default 0; or `--latency MS`), DB_STATEMENT_TIMEOUT_MS
+ * (default 10000).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startHranaServer } from './lib/hrana-server.ts';
+import { superviseHranaServer } from './lib/hrana-process.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from './lib/hrana-server.ts';
 
 function parseNonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -28,9 +31,14 @@ const latencyMs = parseNonNegativeInt(
   0,
 );
 const authToken = process.env.DB_AUTH_TOKEN || undefined;
+const statementTimeoutMs = parseNonNegativeInt(
+  'DB_STATEMENT_TIMEOUT_MS',
+  process.env.DB_STATEMENT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+);
 
 mkdirSync(dirname(file), { recursive: true });
-const server = await startHranaServer({ file, port, authToken, latencyMs });
+const server = await superviseHranaServer({ file, port, authToken, latencyMs, statementTimeoutMs });
 const extras = [authToken ? 'bearer token required' : '', latencyMs ? `latency ${latencyMs} ms` : '']
   .filter(Boolean)
   .join(', ');

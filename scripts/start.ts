@@ -5,14 +5,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { migrateDatabase, openClient, ROOT } from './lib/database.ts';
-import { type HranaServer, startHranaServer } from './lib/hrana-server.ts';
+import { type SupervisedServer, superviseHranaServer } from './lib/hrana-process.ts';
 import { formatProblem, parseDocuments } from './lib/parse-document.ts';
 import { readDocuments, seedDatabase } from './lib/seed.ts';
 
 const port = Number(process.env.PORT || 8787);
 const siteUrl = process.env.SITE_URL || `http://127.0.0.1:${port}`;
 let libsqlUrl = process.env.LIBSQL_URL;
-let server: HranaServer | undefined;
+let server: SupervisedServer | undefined;
 let child: ChildProcess | undefined;
 let stopping = false;
 
@@ -56,7 +56,7 @@ try {
   if (!libsqlUrl) {
     const file = process.env.DB_FILE || '.data/vso.db';
     await prepareLocalDatabase(file);
-    server = await startHranaServer({ file, port: Number(process.env.DB_PORT || 8080) });
+    server = await superviseHranaServer({ file, port: Number(process.env.DB_PORT || 8080) });
     libsqlUrl = server.url;
     console.log(`local libSQL server on ${server.url} (${file})`);
   }

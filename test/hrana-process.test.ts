@@ -1,7 +1,7 @@
 // `npm run db` as a developer runs it: the server in a watched child process that a stuck statement
 // cannot keep from stopping or from serving the next client.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
@@ -23,13 +23,17 @@ async function freePort(): Promise<number> {
 }
 
 const children: ChildProcess[] = [];
+const dirs: string[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 async function startDb(env: Record<string, string>) {
   const port = await freePort();
-  const file = join(tempDir(), 'db.db');
+  const dir = tempDir();
+  dirs.push(dir);
+  const file = join(dir, 'db.db');
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'db.ts')], {
     cwd: ROOT,

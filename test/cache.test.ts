@@ -191,6 +191,33 @@ describe('the L1 cache', () => {
     expect(fresh.response.status).toBe(304);
   });
 
+  it('ignores an If-Modified-Since that is no HTTP-date or lies in the future, on hits and misses', async () => {
+    const { response } = await get('/api/site');
+    const lastModified = response.headers.get('last-modified') ?? '';
+    const modified = new Date(lastModified);
+    // The same instant in the obsolete rfc850 form, which recipients still accept (RFC 9110 §5.6.7).
+    const weekday = modified.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
+    const [, day, month, year, time] = lastModified.split(' ');
+    const rfc850 = `${weekday}, ${day}-${month}-${year?.slice(2)} ${time} GMT`;
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toUTCString();
+    let miss = 0;
+    const both = async (headers: Record<string, string>) => {
+      const hit = await get('/api/site', { headers });
+      expect(hit.xCache, JSON.stringify(headers)).toBe('HIT');
+      const fresh = await get(`/api/search?q=datum${miss++}`, { headers });
+      expect(fresh.xCache, JSON.stringify(headers)).toBe('MISS');
+      return [hit.response.status, fresh.response.status];
+    };
+    for (const since of ['2030', '2030-01-01T00:00:00Z', 'Tue, 1 Jan 2030 00:00:00 GMT', nextYear]) {
+      expect(await both({ 'If-Modified-Since': since }), since).toEqual([200, 200]);
+    }
+    for (const since of [lastModified, rfc850]) {
+      expect(await both({ 'If-Modified-Since': since }), since).toEqual([304, 304]);
+    }
+    // With If-None-Match present, If-Modified-Since is not looked at (RFC 9110 §13.1.3).
+    expect(await both({ 'If-None-Match': '"other"', 'If-Modified-Since': lastModified })).toEqual([200, 200]);
+  });
+
   it('stores nothing that a request can forge: Host and forwarding headers change no URL', async () => {
     const forged = await get('/zelfstandige-publieke-werkgevers?utm_campaign=x', {
       headers: { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' },

@@ -355,6 +355,63 @@ describe('POST /admin/purge', () => {
     });
   });
 
+  it('answers every bad request with the JSON envelope: no JSON, another shape or media type, a method', async () => {
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    const purge = (headers: Record<string, string>, body: string, method = 'POST') =>
+      get('/admin/purge', { method, headers: { ...auth, ...headers }, ...(body && { body }) });
+    const envelope = (answer: Awaited<ReturnType<typeof get>>, what: string) => {
+      expect(answer.response.headers.get('content-type'), what).toBe('application/json; charset=utf-8');
+      expect(answer.response.headers.get('cache-control'), what).toBe('no-store');
+      const parsed = JSON.parse(answer.body);
+      expect(Object.keys(parsed), what).toEqual(['error']);
+      expect(parsed.error.message, what).toBeTypeOf('string');
+      return parsed.error;
+    };
+    const json = { 'Content-Type': 'application/json' };
+    for (const body of ['{"tags": ["site"]', '{tags: ["site"]}', "{'everything': true}", 'true,', '']) {
+      const answer = await purge(json, body);
+      expect(answer.response.status, body).toBe(400);
+      expect(envelope(answer, body)).toEqual({
+        code: 'invalid_request',
+        message: 'De aanvraag is geen geldige JSON.',
+      });
+    }
+    for (const body of [
+      '[]',
+      'null',
+      '"site"',
+      '{"tags": ["site"], "everything": true}',
+      '{"tag": ["site"]}',
+    ]) {
+      const answer = await purge(json, body);
+      expect(answer.response.status, body).toBe(400);
+      const error = envelope(answer, body);
+      expect(error.code, body).toBe('invalid_request');
+      expect(error.issues.length, body).toBeGreaterThan(0);
+    }
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', '']) {
+      const answer = await purge(type ? { 'Content-Type': type } : {}, '{"tags": ["site"]}');
+      expect(answer.response.status, type).toBe(415);
+      expect(envelope(answer, type).code).toBe('unsupported_media_type');
+    }
+    // A media type with parameters, in any case, is still JSON (RFC 9110 §8.3.1).
+    const withCharset = await purge(
+      { 'Content-Type': 'Application/JSON; charset=utf-8' },
+      '{"tags": ["site"]}',
+    );
+    expect(withCharset.response.status).toBe(200);
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const answer = await purge(json, '', method);
+      expect(answer.response.status, method).toBe(405);
+      expect(answer.response.headers.get('allow')).toBe('POST');
+      expect(envelope(answer, method).code).toBe('method_not_allowed');
+    }
+    // Without the token, the body is not even read.
+    const anonymous = await get('/admin/purge', { method: 'POST', headers: json, body: '{' });
+    expect(anonymous.response.status).toBe(401);
+    expect(envelope(anonymous, 'no token').code).toBe('unauthorized');
+  });
+
   it('does not exist without PURGE_TOKEN', async () => {
     const bare = await startWorker({ libsqlUrl: server.url, siteUrl: SITE });
     try {

@@ -191,6 +191,33 @@ describe('the L1 cache', () => {
     expect(fresh.response.status).toBe(304);
   });
 
+  it('ignores an If-Modified-Since that is no HTTP-date or lies in the future, on hits and misses', async () => {
+    const { response } = await get('/api/site');
+    const lastModified = response.headers.get('last-modified') ?? '';
+    const modified = new Date(lastModified);
+    // The same instant in the obsolete rfc850 form, which recipients still accept (RFC 9110 §5.6.7).
+    const weekday = modified.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
+    const [, day, month, year, time] = lastModified.split(' ');
+    const rfc850 = `${weekday}, ${day}-${month}-${year?.slice(2)} ${time} GMT`;
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toUTCString();
+    let miss = 0;
+    const both = async (headers: Record<string, string>) => {
+      const hit = await get('/api/site', { headers });
+      expect(hit.xCache, JSON.stringify(headers)).toBe('HIT');
+      const fresh = await get(`/api/search?q=datum${miss++}`, { headers });
+      expect(fresh.xCache, JSON.stringify(headers)).toBe('MISS');
+      return [hit.response.status, fresh.response.status];
+    };
+    for (const since of ['2030', '2030-01-01T00:00:00Z', 'Tue, 1 Jan 2030 00:00:00 GMT', nextYear]) {
+      expect(await both({ 'If-Modified-Since': since }), since).toEqual([200, 200]);
+    }
+    for (const since of [lastModified, rfc850]) {
+      expect(await both({ 'If-Modified-Since': since }), since).toEqual([304, 304]);
+    }
+    // With If-None-Match present, If-Modified-Since is not looked at (RFC 9110 §13.1.3).
+    expect(await both({ 'If-None-Match': '"other"', 'If-Modified-Since': lastModified })).toEqual([200, 200]);
+  });
+
   it('stores nothing that a request can forge: Host and forwarding headers change no URL', async () => {
     const forged = await get('/zelfstandige-publieke-werkgevers?utm_campaign=x', {
       headers: { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' },
@@ -326,6 +353,63 @@ describe('POST /admin/purge', () => {
       workersCache: 'unavailable',
       tags: ['site', 'article:met-elkaar-voor-125000-banen'],
     });
+  });
+
+  it('answers every bad request with the JSON envelope: no JSON, another shape or media type, a method', async () => {
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    const purge = (headers: Record<string, string>, body: string, method = 'POST') =>
+      get('/admin/purge', { method, headers: { ...auth, ...headers }, ...(body && { body }) });
+    const envelope = (answer: Awaited<ReturnType<typeof get>>, what: string) => {
+      expect(answer.response.headers.get('content-type'), what).toBe('application/json; charset=utf-8');
+      expect(answer.response.headers.get('cache-control'), what).toBe('no-store');
+      const parsed = JSON.parse(answer.body);
+      expect(Object.keys(parsed), what).toEqual(['error']);
+      expect(parsed.error.message, what).toBeTypeOf('string');
+      return parsed.error;
+    };
+    const json = { 'Content-Type': 'application/json' };
+    for (const body of ['{"tags": ["site"]', '{tags: ["site"]}', "{'everything': true}", 'true,', '']) {
+      const answer = await purge(json, body);
+      expect(answer.response.status, body).toBe(400);
+      expect(envelope(answer, body)).toEqual({
+        code: 'invalid_request',
+        message: 'De aanvraag is geen geldige JSON.',
+      });
+    }
+    for (const body of [
+      '[]',
+      'null',
+      '"site"',
+      '{"tags": ["site"], "everything": true}',
+      '{"tag": ["site"]}',
+    ]) {
+      const answer = await purge(json, body);
+      expect(answer.response.status, body).toBe(400);
+      const error = envelope(answer, body);
+      expect(error.code, body).toBe('invalid_request');
+      expect(error.issues.length, body).toBeGreaterThan(0);
+    }
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', '']) {
+      const answer = await purge(type ? { 'Content-Type': type } : {}, '{"tags": ["site"]}');
+      expect(answer.response.status, type).toBe(415);
+      expect(envelope(answer, type).code).toBe('unsupported_media_type');
+    }
+    // A media type with parameters, in any case, is still JSON (RFC 9110 §8.3.1).
+    const withCharset = await purge(
+      { 'Content-Type': 'Application/JSON; charset=utf-8' },
+      '{"tags": ["site"]}',
+    );
+    expect(withCharset.response.status).toBe(200);
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const answer = await purge(json, '', method);
+      expect(answer.response.status, method).toBe(405);
+      expect(answer.response.headers.get('allow')).toBe('POST');
+      expect(envelope(answer, method).code).toBe('method_not_allowed');
+    }
+    // Without the token, the body is not even read.
+    const anonymous = await get('/admin/purge', { method: 'POST', headers: json, body: '{' });
+    expect(anonymous.response.status).toBe(401);
+    expect(envelope(anonymous, 'no token').code).toBe('unauthorized');
   });
 
   it('does not exist without PURGE_TOKEN', async () => {

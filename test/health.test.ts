@@ -35,12 +35,22 @@ describe('GET /healthz through the built Worker in workerd', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(64).fill(200));
   });
 
-  it('answers 503 with ok:false when the database cannot be reached', async () => {
+  it('answers 503 with ok:false and the Retry-After of every 503 when the database cannot be reached', async () => {
     const orphan = await startWorker({ libsqlUrl: 'http://127.0.0.1:9' });
     try {
       const response = await orphan.fetch('/healthz');
       expect(response.status).toBe(503);
+      expect(response.headers.get('cache-control')).toBe('no-store');
       expect(await response.json()).toEqual({ ok: false, articles: null });
+      // The same wait as the pages and the API ask for when the database is away.
+      const retryAfter = response.headers.get('retry-after');
+      expect(retryAfter).toMatch(/^[1-9]\d*$/);
+      for (const path of ['/api/site', '/participanten']) {
+        const other = await orphan.fetch(path);
+        expect(other.status, path).toBe(503);
+        expect(other.headers.get('retry-after'), path).toBe(retryAfter);
+        await other.body?.cancel();
+      }
     } finally {
       await orphan.dispose();
     }

@@ -252,6 +252,15 @@ describe('search', () => {
     expect(response.status).toBe(200);
     expect(text).toContain('Uw zoekopdracht is te lang. Gebruik maximaal 200 tekens.');
   });
+
+  it('counts the query as the API does: as sent, in code points', async () => {
+    const emoji = await get(`/zoeken?q=${encodeURIComponent('😀'.repeat(200))}`);
+    expect(emoji.text).not.toContain('Uw zoekopdracht is te lang.');
+    const padded = await get(`/zoeken?q=${encodeURIComponent(` ${'a'.repeat(199)} `)}`);
+    expect(padded.text).toContain('Uw zoekopdracht is te lang.');
+    const api = await get(`/api/search?q=${encodeURIComponent(` ${'a'.repeat(199)} `)}`);
+    expect(api.response.status).toBe(400);
+  });
 });
 
 describe('feed, sitemap, robots', () => {

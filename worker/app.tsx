@@ -7,7 +7,7 @@ import type { Database } from './db.ts';
 import { ContentVersions } from './lib/content-version.ts';
 import { edgeCache } from './lib/edge-cache.ts';
 import { securityHeaders } from './lib/security.ts';
-import { DatabaseUnavailable, withTimeout } from './lib/timeout.ts';
+import { DatabaseUnavailable, RETRY_AFTER, withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiError, apiRoutes } from './routes/api.ts';
@@ -41,9 +41,6 @@ declare module 'hono' {
     ): Response | Promise<Response>;
   }
 }
-
-/** Seconds a visitor (or crawler) is asked to wait before trying again when the database is away. */
-const RETRY_AFTER = '30';
 
 /**
  * Builds the whole site from its dependencies. The Worker entry (worker/index.ts) is the only

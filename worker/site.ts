@@ -32,6 +32,11 @@ export const articlePath = (article: { publishedAt: string; slug: string }) =>
 export const NEWS_PAGE_SIZE = 10;
 export const HOME_PAGE_SIZE = 10;
 export const MAX_QUERY_LENGTH = 200;
+/**
+ * The length of a search query as sent, in Unicode code points: what JSON Schema's maxLength counts,
+ * so that the API's document states the check exactly. Pages and the API count alike.
+ */
+export const queryLength = (q: string) => [...q].length;
 export const SEARCH_PAGE_SIZE = 10;
 
 /** The social card of an article; the content hash in the name lets it be cached forever. */

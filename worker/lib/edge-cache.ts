@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { inBackground } from './background.ts';
 import { CACHE_CONTROL, cacheClassOf, cacheKey, FRESH_SECONDS, STALE_SECONDS } from './cache-policy.ts';
 import type { ContentVersion, ContentVersions } from './content-version.ts';
+import { parseHttpDate } from './http-date.ts';
 import { DatabaseUnavailable } from './timeout.ts';
 
 declare module 'hono' {
@@ -43,13 +44,19 @@ function matchesEtag(header: string, etag: string): boolean {
  * RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it, for GET and HEAD.
  * True when the client's copy is current and a 304 is the answer.
  */
-function notModified(request: Request, headers: Headers): boolean {
+function notModified(request: Request, headers: Headers, now: number): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const etag = headers.get('ETag');
   const inm = request.headers.get('If-None-Match');
   if (inm !== null) return etag !== null && matchesEtag(inm, etag);
-  const ims = Date.parse(request.headers.get('If-Modified-Since') ?? '');
-  const modified = Date.parse(headers.get('Last-Modified') ?? '');
-  return !Number.isNaN(ims) && !Number.isNaN(modified) && modified <= ims;
+  const since = request.headers.get('If-Modified-Since');
+  const lastModified = headers.get('Last-Modified');
+  if (since === null || lastModified === null) return false;
+  // RFC 9110 §13.1.3: a value that is not an HTTP-date is ignored, and so is a date later than now
+  // (invalid there too): honoured, it would answer 304 to every change until that date.
+  const ims = parseHttpDate(since, now);
+  const modified = parseHttpDate(lastModified, now);
+  return ims !== null && ims <= now && modified !== null && modified <= ims;
 }
 
 /** RFC 9110 §15.4.5: a 304 carries the validators and caching headers the 200 would have had. */
@@ -121,7 +128,7 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
   }
 
   function finish(c: Context, response: Response): Response {
-    return notModified(c.req.raw, response.headers) ? toNotModified(response) : response;
+    return notModified(c.req.raw, response.headers, now()) ? toNotModified(response) : response;
   }
 
   /** Renders `key` again after the response has gone out, once at a time per key and isolate. */

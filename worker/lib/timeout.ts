@@ -14,6 +14,12 @@ export class DatabaseUnavailable extends Error {
 }
 
 /**
+ * Seconds a visitor, crawler or monitor is asked to wait (Retry-After, RFC 9110 §10.2.3) before
+ * trying again when the database is away: every 503 of the site says the same.
+ */
+export const RETRY_AFTER = '30';
+
+/**
  * Rejects when `promise` takes longer than `ms`. A database that hangs must not hold a visitor's
  * request until the platform gives up.
  */

@@ -1,9 +1,9 @@
-import { vValidator } from '@hono/valibot-validator';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import * as v from 'valibot';
 import type { AppDeps } from '../app.tsx';
 import type { ContentVersions } from '../lib/content-version.ts';
+import { apiError, errorEnvelope, toIssues } from './api.ts';
 
 // Cloudflare allows up to 1000 tags per purge; ours are short and plain (see `tags` in edge-cache.ts).
 const PurgeBody = v.union([
@@ -17,7 +17,40 @@ const PurgeBody = v.union([
   v.strictObject({ everything: v.literal(true) }),
 ]);
 
-const envelope = (code: string, message: string) => ({ error: { code, message } });
+type Purge = v.InferOutput<typeof PurgeBody>;
+
+/** `application/json`, any case, with or without parameters (RFC 9110 §8.3.1; JSON has no charset). */
+const isJson = (contentType: string | undefined) => /^application\/json[ \t]*(;|$)/i.test(contentType ?? '');
+
+/**
+ * The purge body, or the envelope that says what is wrong with it: another media type (415), no JSON
+ * (400), JSON of another shape (400 with the issues). Hono's JSON validator answers the first two in
+ * plain text.
+ */
+async function readPurge(c: Context): Promise<{ body: Purge } | { answer: Response }> {
+  if (!isJson(c.req.header('Content-Type'))) {
+    return {
+      answer: apiError(
+        c,
+        415,
+        'unsupported_media_type',
+        'Stuur de aanvraag als Content-Type: application/json.',
+      ),
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await c.req.text());
+  } catch {
+    return { answer: apiError(c, 400, 'invalid_request', 'De aanvraag is geen geldige JSON.') };
+  }
+  const parsed = v.safeParse(PurgeBody, json);
+  if (!parsed.success) {
+    const message = 'Verwacht {"tags": [...]} of {"everything": true}.';
+    return { answer: apiError(c, 400, 'invalid_request', message, toIssues(parsed.issues)) };
+  }
+  return { body: parsed.output };
+}
 
 /**
  * `POST /admin/purge` (bearer PURGE_TOKEN): purges Workers Cache by tag after a publish, and makes
@@ -33,19 +66,18 @@ export function adminRoutes(deps: AppDeps, versions: ContentVersions) {
     // Hono's bearerAuth compares tokens in constant time (hashes, then timingSafeEqual).
     bearerAuth({
       token,
-      noAuthenticationHeader: { message: envelope('unauthorized', 'Authorization: Bearer … ontbreekt.') },
-      invalidAuthenticationHeader: {
-        message: envelope('invalid_request', 'Ongeldige Authorization-header.'),
+      noAuthenticationHeader: {
+        message: errorEnvelope('unauthorized', 'Authorization: Bearer … ontbreekt.'),
       },
-      invalidToken: { message: envelope('unauthorized', 'Onjuist token.') },
-    }),
-    vValidator('json', PurgeBody, (result, c) => {
-      if (!result.success) {
-        return c.json(envelope('invalid_request', 'Verwacht {"tags": [...]} of {"everything": true}.'), 400);
-      }
+      invalidAuthenticationHeader: {
+        message: errorEnvelope('invalid_request', 'Ongeldige Authorization-header.'),
+      },
+      invalidToken: { message: errorEnvelope('unauthorized', 'Onjuist token.') },
     }),
     async (c) => {
-      const body = c.req.valid('json');
+      const read = await readPurge(c);
+      if ('answer' in read) return read.answer;
+      const { body } = read;
       versions.check(c, true);
       let cache: CacheContext | undefined;
       try {
@@ -66,5 +98,10 @@ export function adminRoutes(deps: AppDeps, versions: ContentVersions) {
       );
     },
   );
+  // Any other method: the envelope with Allow (RFC 9110 §15.5.6), not the HTML 404 page.
+  admin.all('/admin/purge', (c) => {
+    c.header('Allow', 'POST');
+    return apiError(c, 405, 'method_not_allowed', `${c.req.method} is niet toegestaan; gebruik POST.`);
+  });
   return admin;
 }

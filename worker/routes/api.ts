@@ -16,22 +16,45 @@ import {
   SEARCH_CANDIDATES,
   searchArticles,
 } from '../queries.ts';
-import { articlePath, MAX_QUERY_LENGTH, navigation, paths } from '../site.ts';
+import { articlePath, MAX_QUERY_LENGTH, navigation, paths, queryLength } from '../site.ts';
 import { buildOpenApi } from './openapi.ts';
 
-/** The one error envelope of the API: `{"error": {"code", "message", "issues"?}}`. */
-export function apiError(
+/** The `error.code` of each status the API (and the admin route) answers with the envelope. */
+export const ERROR_CODES = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  415: 'unsupported_media_type',
+  500: 'internal_error',
+  503: 'service_unavailable',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_CODES;
+type ErrorCode = (typeof ERROR_CODES)[ErrorStatus];
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** The body of the one error envelope: `{"error": {"code", "message", "issues"?}}`. */
+export const errorEnvelope = (code: ErrorCode, message: string, issues?: Issue[]) => ({
+  error: issues ? { code, message, issues } : { code, message },
+});
+
+/** An answer with the error envelope; the code is the one of its status (ERROR_CODES). */
+export function apiError<S extends ErrorStatus>(
   c: Context,
-  status: 400 | 404 | 405 | 500 | 503,
-  code: string,
+  status: S,
+  code: (typeof ERROR_CODES)[S],
   message: string,
-  issues?: { path: string; message: string }[],
+  issues?: Issue[],
 ) {
-  return c.json({ error: issues ? { code, message, issues } : { code, message } }, status);
+  return c.json(errorEnvelope(code, message, issues), status);
 }
 
 type Issues = readonly v.BaseIssue<unknown>[];
-const toIssues = (issues: Issues) =>
+export const toIssues = (issues: Issues): Issue[] =>
   issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message }));
 
 /** The validator hook of every API route: invalid input → 400 with every problem listed. */
@@ -41,23 +64,73 @@ const invalid = (result: { success: boolean; issues?: Issues }, c: Context) => {
   }
 };
 
-const wholeNumber = (name: string, min: number, max: number, fallback: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,7}$/, `${name} must be a whole number`),
-      v.transform(Number),
-      v.minValue(min, `${name} must be at least ${min}`),
-      v.maxValue(max, `${name} must be at most ${max}`),
+/** The methods the API answers; any other gets 405 with `Allow` listing these. */
+export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
+/**
+ * The JSON Schema the OpenAPI document states for a parameter whose checks JSON Schema cannot read
+ * off the valibot pipe (a string parsed into a number; a length in code points). It sits next to
+ * those checks and is built from the same values.
+ */
+export const documented = <T>(jsonSchema: Record<string, unknown>) =>
+  v.metadata<T, { jsonSchema: Record<string, unknown> }>({ jsonSchema });
+
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * A whole-number query parameter from `min` to `max`, `fallback` when absent. Decimal digits only
+ * (no sign, point, exponent or white space), so that what the document calls an integer is exactly
+ * what passes; the bounds are checked on the value, so leading zeros and long inputs are harmless.
+ */
+function wholeNumber(name: string, min: number, max: number, fallback: number, what: string) {
+  return v.pipe(
+    v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(DIGITS, `${name} must be a whole number`),
+        v.transform(Number),
+        v.minValue(min, `${name} must be at least ${min}`),
+        v.maxValue(max, `${name} must be at most ${max}`),
+      ),
+      String(fallback),
     ),
-    fallback,
+    v.description(
+      `${what}: a whole number from ${min} to ${max} in decimal digits (no sign, decimal point or exponent); ${fallback} when absent.`,
+    ),
+    documented<number>({ type: 'integer', minimum: min, maximum: max, default: fallback }),
   );
+}
+
+/** At least one character that is not white space: what is left after trimming is not empty. */
+const NOT_BLANK = /\S/;
+
+/**
+ * `q` of the search. Its length is counted as sent and in Unicode code points, as JSON Schema's
+ * maxLength counts (RFC 8259 characters), so the document's minLength/maxLength/pattern state
+ * exactly what is checked. The search form's maxlength (UTF-16 units) never lets through more.
+ */
+const searchWords = v.pipe(
+  v.string('q is required'),
+  // `\s` is exactly what String#trim removes (ECMA-262 WhiteSpace and LineTerminator).
+  v.regex(NOT_BLANK, 'q is required'),
+  v.check((q) => queryLength(q) <= MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`),
+  v.trim(),
+  v.description(
+    `Search words; every word must occur (as a prefix), diacritics are ignored. At most ${MAX_QUERY_LENGTH} characters as sent, counted in Unicode code points (as JSON Schema counts); white space at either end counts, and is removed before searching. At least one character that is not white space.`,
+  ),
+  documented<string>({
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_QUERY_LENGTH,
+    pattern: NOT_BLANK.source,
+  }),
+);
 
 // Request schemas, declared above the routes that validate with them; the OpenAPI document is
 // generated from these same schemas.
 export const ListQuery = v.object({
-  page: v.pipe(wholeNumber('page', 1, 1_000_000, '1'), v.description('Page number, from 1.')),
-  limit: v.pipe(wholeNumber('limit', 1, 100, '15'), v.description('Articles per page, 1–100 (default 15).')),
+  page: wholeNumber('page', 1, 1_000_000, 1, 'Page number'),
+  limit: wholeNumber('limit', 1, 100, 15, 'Articles per page'),
 });
 export const SlugParam = v.object({
   slug: v.pipe(
@@ -68,15 +141,9 @@ export const SlugParam = v.object({
   ),
 });
 export const SearchQuery = v.object({
-  q: v.pipe(
-    v.string('q is required'),
-    v.trim(),
-    v.minLength(1, 'q is required'),
-    v.maxLength(MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`),
-    v.description('Search words; every word must occur (as a prefix), diacritics are ignored.'),
-  ),
-  page: v.pipe(wholeNumber('page', 1, 1_000_000, '1'), v.description('Page number, from 1.')),
-  limit: v.pipe(wholeNumber('limit', 1, 50, '10'), v.description('Results per page, 1–50 (default 10).')),
+  q: searchWords,
+  page: wholeNumber('page', 1, 1_000_000, 1, 'Page number'),
+  limit: wholeNumber('limit', 1, 50, 10, 'Results per page'),
 });
 
 /** `meta.pagination` of a list, as Ghost's Content API has it. */
@@ -106,10 +173,10 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   const api = new Hono();
-  api.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
+  api.use('*', cors({ origin: '*', allowMethods: [...ALLOWED_METHODS] }));
   api.use('*', async (c, next) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-      c.header('Allow', 'GET, HEAD, OPTIONS');
+    if (!(ALLOWED_METHODS as readonly string[]).includes(c.req.method)) {
+      c.header('Allow', ALLOWED_METHODS.join(', '));
       return apiError(c, 405, 'method_not_allowed', `${c.req.method} is niet toegestaan; gebruik GET.`);
     }
     await next();

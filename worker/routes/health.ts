@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.tsx';
-import { withTimeout } from '../lib/timeout.ts';
+import { RETRY_AFTER, withTimeout } from '../lib/timeout.ts';
 import { countArticles } from '../queries.ts';
 
-/** `GET /healthz` → `{"ok": true, "articles": N}`, or 503 `{"ok": false, "articles": null}` when the database is unreachable. */
+/** `GET /healthz` → `{"ok": true, "articles": N}`, or 503 `{"ok": false, "articles": null}` with Retry-After when the database is unreachable. */
 export function healthRoutes(deps: AppDeps) {
   return new Hono().get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
@@ -12,6 +12,7 @@ export function healthRoutes(deps: AppDeps) {
       return c.json({ ok: true, articles });
     } catch (error) {
       console.error('healthz: database unreachable', error);
+      c.header('Retry-After', RETRY_AFTER);
       return c.json({ ok: false, articles: null }, 503);
     }
   });

@@ -1,8 +1,10 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { Block } from '../../schema/document.ts';
+import { CACHE_CONTROL } from '../lib/cache-policy.ts';
 import { NETWORKS } from '../lib/share.ts';
-import { ListQuery, SearchQuery, SlugParam } from './api.ts';
+import { RETRY_AFTER } from '../lib/timeout.ts';
+import { ALLOWED_METHODS, ERROR_CODES, type ErrorStatus, ListQuery, SearchQuery, SlugParam } from './api.ts';
 
 // Response shapes, as valibot schemas so that the OpenAPI document describes them from one source.
 const ArticleSummary = v.object({
@@ -24,13 +26,6 @@ const Article = v.object({
     ),
   ),
 });
-const ErrorEnvelope = v.object({
-  error: v.object({
-    code: v.string(),
-    message: v.string(),
-    issues: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
-  }),
-});
 const Pagination = v.object({
   page: v.number(),
   limit: v.number(),
@@ -43,114 +38,260 @@ const Link = v.object({ label: v.string(), url: v.string() });
 
 const schema = (s: v.GenericSchema) => toJsonSchema(s, { errorMode: 'ignore', target: 'draft-2020-12' });
 
+/** The error envelope (`errorEnvelope` in api.ts) of one status, with that status's code. */
+const ErrorEnvelope = (status: ErrorStatus) =>
+  v.object({
+    error: v.object({
+      code: v.literal(ERROR_CODES[status]),
+      message: v.pipe(v.string(), v.description('For people, in Dutch.')),
+      issues: v.optional(
+        v.pipe(
+          v.array(v.object({ path: v.string(), message: v.string() })),
+          v.description('What is wrong with which parameter (400 only).'),
+        ),
+      ),
+    }),
+  });
+
 /** Query or path parameters of an operation, from the valibot object that validates them. */
 function parameters(inSpec: 'query' | 'path', object: v.ObjectSchema<v.ObjectEntries, undefined>) {
   return Object.entries(object.entries).map(([name, entry]) => {
-    const json = schema(entry as v.GenericSchema) as { description?: string };
+    const valibot = entry as v.GenericSchema;
+    // A parameter whose checks JSON Schema cannot read off the pipe states its own (api.ts).
+    const stated = (v.getMetadata(valibot) as { jsonSchema?: Record<string, unknown> }).jsonSchema;
+    const { description, ...json } = (stated ?? schema(valibot)) as { description?: string };
     return {
       name,
       in: inSpec,
       required: inSpec === 'path' || !('default' in (entry as object)),
-      description: json.description,
-      schema: { ...json, description: undefined },
+      description: v.getDescription(valibot) ?? description,
+      schema: json,
     };
   });
 }
 
+// Conditional requests (worker/lib/edge-cache.ts, RFC 9110 §13.1).
+const conditionalHeaders = [
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'ETags of copies the client has (weak comparison, or `*`); 304 when one is current.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'If-Modified-Since',
+    in: 'header',
+    required: false,
+    description:
+      'An HTTP-date (IMF-fixdate; the obsolete rfc850 and asctime forms are read too); 304 when nothing changed since. Ignored when If-None-Match is present, when it is no HTTP-date, and when it lies in the future (RFC 9110 §13.1.3).',
+    schema: { type: 'string' },
+  },
+];
+
 const json = (s: v.GenericSchema, description: string) => ({
   description,
+  headers: {
+    'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
+    ETag: { $ref: '#/components/headers/ETag' },
+    'Last-Modified': { $ref: '#/components/headers/Last-Modified' },
+  },
   content: { 'application/json': { schema: schema(s) } },
 });
-const errors = {
-  400: json(ErrorEnvelope, 'Invalid input'),
-  404: json(ErrorEnvelope, 'Not found'),
-  503: json(ErrorEnvelope, 'Database unavailable'),
-};
+const error = (status: ErrorStatus, description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers && { headers }),
+  content: { 'application/json': { schema: schema(ErrorEnvelope(status)) } },
+});
+
+// A function, not a constant: api.ts imports this module, so its values are not there yet while
+// this module loads.
+const buildComponents = () => ({
+  headers: {
+    'Cache-Control': {
+      description: 'How long the answer may be kept (the same for every page and API answer).',
+      schema: { type: 'string', const: CACHE_CONTROL.page },
+    },
+    ETag: {
+      description: 'Strong; changes with every deploy and every published change.',
+      schema: { type: 'string' },
+    },
+    'Last-Modified': { description: 'An IMF-fixdate.', schema: { type: 'string' } },
+    'Retry-After': {
+      description: 'Seconds to wait before trying again.',
+      schema: { type: 'integer', const: Number(RETRY_AFTER) },
+    },
+    Allow: {
+      description: 'The methods the API answers.',
+      schema: { type: 'string', const: ALLOWED_METHODS.join(', ') },
+    },
+  },
+  responses: {
+    NotModified: {
+      description: 'The copy named by If-None-Match or If-Modified-Since is current; no body.',
+      headers: {
+        'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
+        ETag: { $ref: '#/components/headers/ETag' },
+        'Last-Modified': { $ref: '#/components/headers/Last-Modified' },
+      },
+    },
+    BadRequest: error(400, 'Invalid parameters; `issues` says which and why'),
+    NotFound: error(404, 'No such article'),
+    MethodNotAllowed: error(405, 'The API is read-only', {
+      Allow: { $ref: '#/components/headers/Allow' },
+    }),
+    ServiceUnavailable: error(503, 'The database is unavailable or too slow; try again later', {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+    }),
+  },
+});
+let components: ReturnType<typeof buildComponents>;
+type Status = keyof typeof components.responses;
+const ref = (name: Status) => ({ $ref: `#/components/responses/${name}` });
+
+interface Get {
+  summary: string;
+  parameters?: ReturnType<typeof parameters>;
+  responses: Record<number, unknown>;
+}
+
+// The methods of an OpenAPI path item (OpenAPI 3.1 §4.8.9).
+const METHODS = ['get', 'head', 'options', 'put', 'post', 'delete', 'patch', 'trace'];
+
+/**
+ * The path item of a read-only resource: GET as given, plus the 304 of conditional requests and the
+ * 503 of a database that is away; HEAD with the same answers without a body; OPTIONS, the CORS
+ * preflight; every other method 405.
+ */
+function readOnly(get: Get) {
+  const responses: Record<number, unknown> = {
+    ...get.responses,
+    304: ref('NotModified'),
+    503: ref('ServiceUnavailable'),
+  };
+  const parametersOf = [...(get.parameters ?? []), ...conditionalHeaders];
+  return {
+    get: { ...get, parameters: parametersOf, responses },
+    head: {
+      summary: `${get.summary}: the headers of GET, no body`,
+      parameters: parametersOf,
+      responses: Object.fromEntries(
+        Object.entries(responses).map(([status, response]) => {
+          const { content: _, ...headersOnly } = resolve(response);
+          return [status, headersOnly];
+        }),
+      ),
+    },
+    options: {
+      summary: 'CORS preflight (any origin)',
+      responses: {
+        204: {
+          description: 'The methods and origins allowed',
+          headers: {
+            'Access-Control-Allow-Origin': { schema: { type: 'string', const: '*' } },
+            'Access-Control-Allow-Methods': {
+              schema: { type: 'string', const: ALLOWED_METHODS.join(',') },
+            },
+          },
+        },
+      },
+    },
+    // The API answers 405 to every method it does not allow.
+    ...Object.fromEntries(
+      METHODS.filter((method) => !(ALLOWED_METHODS as readonly string[]).includes(method.toUpperCase())).map(
+        (method) => [
+          method,
+          { summary: 'Not allowed: the API is read-only', responses: { 405: ref('MethodNotAllowed') } },
+        ],
+      ),
+    ),
+  };
+}
+
+/** A response object, or the component it refers to. */
+function resolve(response: unknown): { content?: unknown; description: string } {
+  const named = response as { $ref?: string; content?: unknown; description: string };
+  if (!named.$ref) return named;
+  return components.responses[named.$ref.split('/').pop() as Status];
+}
 
 /** OpenAPI 3.1 document of the content API, generated from the routes' valibot schemas. */
 export function buildOpenApi(siteUrl: string) {
+  components ??= buildComponents();
   return {
     openapi: '3.1.0',
     info: {
       title: 'VSO Werkgevers content API',
       version: '1.0.0',
-      description: 'Articles, participants and site texts of VSO Werkgevers. Read-only; CORS open for GET.',
+      description:
+        'Articles, participants and site texts of VSO Werkgevers. Read-only; CORS open for GET. Every error is the JSON envelope `{"error": {"code", "message", "issues"?}}`.',
     },
     servers: [{ url: `${siteUrl}/api` }],
+    components,
     paths: {
-      '/articles': {
-        get: {
-          summary: 'Articles, newest first',
-          parameters: parameters('query', ListQuery),
-          responses: {
-            200: json(
-              v.object({ articles: v.array(ArticleSummary), meta: v.object({ pagination: Pagination }) }),
-              'A page of articles',
-            ),
-            400: errors[400],
-          },
+      '/articles': readOnly({
+        summary: 'Articles, newest first',
+        parameters: parameters('query', ListQuery),
+        responses: {
+          200: json(
+            v.object({ articles: v.array(ArticleSummary), meta: v.object({ pagination: Pagination }) }),
+            'A page of articles',
+          ),
+          400: ref('BadRequest'),
         },
-      },
-      '/articles/{slug}': {
-        get: {
-          summary: 'One article with its body blocks',
-          parameters: parameters('path', SlugParam),
-          responses: {
-            200: json(v.object({ article: Article }), 'The article'),
-            400: errors[400],
-            404: errors[404],
-          },
+      }),
+      '/articles/{slug}': readOnly({
+        summary: 'One article with its body blocks',
+        parameters: parameters('path', SlugParam),
+        responses: {
+          200: json(v.object({ article: Article }), 'The article'),
+          400: ref('BadRequest'),
+          404: ref('NotFound'),
         },
-      },
-      '/participants': {
-        get: {
-          summary: 'The participants, alphabetically',
-          responses: {
-            200: json(
-              v.object({ participants: v.array(v.object({ name: v.string(), slug: v.string() })) }),
-              'Participants',
-            ),
-          },
+      }),
+      '/participants': readOnly({
+        summary: 'The participants, alphabetically',
+        responses: {
+          200: json(
+            v.object({ participants: v.array(v.object({ name: v.string(), slug: v.string() })) }),
+            'Participants',
+          ),
         },
-      },
-      '/site': {
-        get: {
-          summary: 'Site texts and navigation',
-          responses: {
-            200: json(
-              v.object({
-                about: v.nullable(v.object({ text: v.string(), url: v.string() })),
-                featured: v.nullable(v.object({ title: v.string(), text: v.string(), url: v.string() })),
-                navigation: v.array(Link),
-              }),
-              'Site texts',
-            ),
-          },
+      }),
+      '/site': readOnly({
+        summary: 'Site texts and navigation',
+        responses: {
+          200: json(
+            v.object({
+              about: v.nullable(v.object({ text: v.string(), url: v.string() })),
+              featured: v.nullable(v.object({ title: v.string(), text: v.string(), url: v.string() })),
+              navigation: v.array(Link),
+            }),
+            'Site texts',
+          ),
         },
-      },
-      '/search': {
-        get: {
-          summary: 'Full-text search; snippets are HTML with <mark> around matches',
-          parameters: parameters('query', SearchQuery),
-          responses: {
-            200: json(
-              v.object({
-                query: v.string(),
-                results: v.array(v.object({ ...ArticleSummary.entries, snippet: v.string() })),
-                meta: v.object({
-                  pagination: v.object({
-                    ...Pagination.entries,
-                    /** Every matching article; `total` counts the ranked ones (the newest 200 at most). */
-                    matches: v.number(),
-                  }),
+      }),
+      '/search': readOnly({
+        summary: 'Full-text search; snippets are HTML with <mark> around matches',
+        parameters: parameters('query', SearchQuery),
+        responses: {
+          200: json(
+            v.object({
+              query: v.pipe(v.string(), v.description('`q`, trimmed.')),
+              results: v.array(v.object({ ...ArticleSummary.entries, snippet: v.string() })),
+              meta: v.object({
+                pagination: v.object({
+                  ...Pagination.entries,
+                  /** Every matching article; `total` counts the ranked ones (the newest 200 at most). */
+                  matches: v.number(),
                 }),
               }),
-              'Search results',
-            ),
-            400: errors[400],
-          },
+            }),
+            'Search results',
+          ),
+          400: ref('BadRequest'),
         },
-      },
+      }),
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   MAX_QUERY_LENGTH,
   NEWS_PAGE_SIZE,
   paths,
+  queryLength,
   SEARCH_PAGE_SIZE,
   SITE_NAME,
 } from '../site.ts';
@@ -148,7 +149,7 @@ export function pageRoutes(deps: AppDeps) {
       async (c) => {
         const q = c.req.valid('query').q.trim();
         const page = Number(c.req.valid('query').pagina ?? 1);
-        const tooLong = q.length > MAX_QUERY_LENGTH;
+        const tooLong = queryLength(c.req.valid('query').q) > MAX_QUERY_LENGTH;
         const { results, total, sidebar, version } = await query(
           searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE }),
         );

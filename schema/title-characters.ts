@@ -66,8 +66,9 @@ let graphemes: Intl.Segmenter | undefined;
  * keycaps, skin tones and ZWJ sequences. A digit or © without U+FE0F is text, set in Inter.
  */
 export function isCardEmoji(grapheme: string): boolean {
-  // Built on first use: the `v` flag is newer than the compile target, and the Worker never needs it.
-  emoji ??= /^\p{RGI_Emoji}$/v;
+  // Built on first use, from a string: the `v` flag is newer than the compile target (ES2022).
+  // biome-ignore lint/complexity/useRegexLiterals: a literal with the v flag fails to type-check
+  emoji ??= new RegExp('^\\p{RGI_Emoji}$', 'v');
   return emoji.test(grapheme);
 }
 

@@ -242,7 +242,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('what editors really produce', () => {
   it('refuses a title longer than TITLE_MAX_LENGTH, and the longest allowed one makes a slug the routes accept', () => {
-    const longest = `${'Banen voor iedereen '.repeat(8)}`.slice(0, TITLE_MAX_LENGTH - 1).trim() + 'x';
+    const longest = 'Banen voor iedereen '.repeat(8).slice(0, TITLE_MAX_LENGTH);
     expect([...longest].length).toBe(TITLE_MAX_LENGTH);
     const { article } = parse(makeDocument({ title: longest }));
     expect(article.slug.length).toBeLessThanOrEqual(SLUG_MAX_LENGTH);

@@ -63,9 +63,12 @@ let graphemes: Intl.Segmenter | undefined;
 /**
  * Whether a grapheme is an emoji the card draws as an image: one of Unicode's recommended emoji
  * (RGI_Emoji, which the `v` flag of ECMAScript 2024 regular expressions knows), including flags,
- * keycaps, skin tones and ZWJ sequences. A digit or © without U+FE0F is text, set in Inter.
+ * keycaps, skin tones and ZWJ sequences. A digit or © without U+FE0F is text, set in Inter. A skin
+ * tone or hair component on its own (U+1F3FB–U+1F3FF, U+1F9B0–U+1F9B3) is RGI but has no image of
+ * its own in Twemoji, so it is not drawable either.
  */
 export function isCardEmoji(grapheme: string): boolean {
+  if (/^\p{Emoji_Component}$/u.test(grapheme)) return false;
   // Built on first use, from a string: the `v` flag is newer than the compile target (ES2022).
   // biome-ignore lint/complexity/useRegexLiterals: a literal with the v flag fails to type-check
   emoji ??= new RegExp('^\\p{RGI_Emoji}$', 'v');

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
 import { SLUG_MAX_LENGTH, slugify } from './slug.ts';
 import { describeCharacter, undrawableGraphemes } from './title-characters.ts';
@@ -26,16 +27,7 @@ export const TITLE_MAX_LENGTH = 150;
  */
 export const DOCUMENT_MAX_BYTES = 256 * 1024;
 
-const text = (what: string) => v.pipe(v.string(`${what} is missing`), v.minLength(1, `${what} is empty`));
-
-export const Paragraph = v.object({ type: v.literal('paragraph'), text: text('a paragraph') });
-export const Heading = v.object({ type: v.literal('heading'), text: text('a heading') });
-export const List = v.object({
-  type: v.literal('list'),
-  items: v.pipe(v.array(text('a list item')), v.minLength(1, 'a list has no items')),
-});
-export const Block = v.variant('type', [Paragraph, Heading, List]);
-export type Block = v.InferOutput<typeof Block>;
+export { Block, Heading, List, Paragraph } from './blocks.ts';
 
 const PostedDate = v.pipe(
   v.nullable(v.string()),

@@ -226,7 +226,7 @@ export const DocumentText = v.pipe(
     if (size > DOCUMENT_MAX_BYTES) {
       const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
       addIssue({
-        message: `the document is ${bytesLabel(size)} bytes; at most ${bytesLabel(DOCUMENT_MAX_BYTES)} (256 KiB) are read, and this line passes that`,
+        message: `the document is ${bytesLabel(size)} bytes; at most ${bytesLabel(DOCUMENT_MAX_BYTES)} (${DOCUMENT_MAX_BYTES / 1024} KiB) are read, and this line passes that`,
         path: atLine(lineAtByte(bytes, DOCUMENT_MAX_BYTES), []),
       });
       return NEVER;

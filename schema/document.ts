@@ -1,6 +1,8 @@
 import * as v from 'valibot';
+import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
-import { slugify } from './slug.ts';
+import { SLUG_MAX_LENGTH, slugify } from './slug.ts';
+import { describeCharacter, undrawableGraphemes } from './title-characters.ts';
 
 /**
  * The contract of a source document (content-seed/*.txt), as valibot schemas. The parser turns the
@@ -8,16 +10,24 @@ import { slugify } from './slug.ts';
  * turns it into rows-to-be. Every problem becomes an issue whose path points at a line of the file.
  */
 
-const text = (what: string) => v.pipe(v.string(`${what} is missing`), v.minLength(1, `${what} is empty`));
+/**
+ * The longest article title, in characters (code points). The title becomes the slug, and slugify
+ * never makes a slug longer than its title (it lowercases, drops marks and quotes, and folds runs of
+ * other characters into one hyphen), so 150 keeps every slug within SLUG_MAX_LENGTH, the limit the
+ * routes accept; the contract checks the slug against that same constant as well. 150 also keeps the
+ * title whole on its social card (five lines at the smallest size hold about 200 characters of
+ * ordinary text) and in search results and feed readers, which cut titles far shorter.
+ */
+export const TITLE_MAX_LENGTH = 150;
 
-export const Paragraph = v.object({ type: v.literal('paragraph'), text: text('a paragraph') });
-export const Heading = v.object({ type: v.literal('heading'), text: text('a heading') });
-export const List = v.object({
-  type: v.literal('list'),
-  items: v.pipe(v.array(text('a list item')), v.minLength(1, 'a list has no items')),
-});
-export const Block = v.variant('type', [Paragraph, Heading, List]);
-export type Block = v.InferOutput<typeof Block>;
+/**
+ * The largest source document, in bytes of UTF-8. The longest real article is a few kilobytes and a
+ * very long one (10,000 words) about 70 KB; everything a document holds ends up in its page, its API
+ * answer, the feeds and the full-text index, so a limit of 256 KiB keeps all of those bounded.
+ */
+export const DOCUMENT_MAX_BYTES = 256 * 1024;
+
+export { Block, Heading, List, Paragraph } from './blocks.ts';
 
 const PostedDate = v.pipe(
   v.nullable(v.string()),
@@ -73,6 +83,28 @@ export const RawDocument = v.object({
   title: v.pipe(
     text('the article title'),
     v.check((title) => slugify(title) !== '', 'the title has no letters or digits to make a slug from'),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const length = [...dataset.value].length;
+      const slug = slugify(dataset.value).length;
+      if (length > TITLE_MAX_LENGTH) {
+        addIssue({
+          message: `the title is ${length} characters long; at most ${TITLE_MAX_LENGTH} are allowed, so that its URL and social card hold it`,
+        });
+      } else if (slug > SLUG_MAX_LENGTH) {
+        addIssue({
+          message: `the title makes a slug of ${slug} characters; the routes accept at most ${SLUG_MAX_LENGTH}`,
+        });
+      }
+      const undrawable = undrawableGraphemes(dataset.value);
+      if (undrawable.length > 0) {
+        addIssue({
+          message:
+            `the title holds ${undrawable.map(describeCharacter).join(', ')}, which the social card ` +
+            'cannot draw: a title may use Latin, Greek and Cyrillic letters, digits, punctuation and emoji',
+        });
+      }
+    }),
   ),
   body: v.pipe(
     v.array(Block),
@@ -83,6 +115,22 @@ export const RawDocument = v.object({
     ),
   ),
   source: v.nullable(text('the source after "Bron:"')),
+  /** Every "Bron:" line of the article other than its source, which belongs just before the date. */
+  otherSources: v.array(
+    v.pipe(
+      v.object({ text: v.string(), sourceLine: v.nullable(v.number()) }),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        const { sourceLine } = dataset.value;
+        addIssue({
+          message:
+            sourceLine === null
+              ? 'a "Bron:" line inside the article: the source belongs on its own line, just before the date'
+              : `another "Bron:" line: the article's source is on line ${sourceLine}, and an article has one`,
+        });
+      }),
+    ),
+  ),
   posted: PostedDate,
 });
 export type RawDocumentInput = v.InferInput<typeof RawDocument>;
@@ -108,3 +156,116 @@ export const SourceDocument = v.pipe(
 export type SourceDocument = v.InferOutput<typeof SourceDocument>;
 export type ArticleDoc = SourceDocument['article'];
 export type SiteDoc = SourceDocument['site'];
+
+// --- the file itself ---------------------------------------------------------------------------------
+
+/** An issue about one line of the file: its path holds the 1-based line number as its only key. */
+const atLine = (line: number, lines: string[]) =>
+  [{ type: 'unknown', origin: 'value', input: lines, key: line, value: lines[line - 1] }] as [
+    v.UnknownPathItem,
+  ];
+
+/** Line of a byte offset, counting LF, CRLF and lone CR as line breaks (as the parser does). */
+function lineAtByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+  }
+  return line;
+}
+
+const hex = (code: number, digits: number) => code.toString(16).toUpperCase().padStart(digits, '0');
+const bytesLabel = (n: number) => n.toLocaleString('en');
+
+/** The offset of the first byte of the first invalid UTF-8 sequence, decoding as the WHATWG Encoding
+ * Standard does (TextDecoder with fatal: true): byte by byte in streaming mode, so that the decoder
+ * itself says where the bytes stop making sense. */
+function firstInvalidByte(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  for (let i = 0; i < bytes.length; i++) {
+    try {
+      decoder.decode(bytes.subarray(i, i + 1), { stream: true });
+    } catch {
+      // The sequence that failed began at the last lead byte (0xC0 and up) before this one, if the
+      // bytes in between are continuation bytes (0x80–0xBF); otherwise this byte is the bad one.
+      for (let k = i - 1; k >= Math.max(0, i - 3); k--) {
+        const byte = bytes[k] ?? 0;
+        if (byte >= 0xc0) return k;
+        if (byte < 0x80) break;
+      }
+      return i;
+    }
+  }
+  return bytes.length;
+}
+
+// Control characters (Unicode category Cc) other than tab and line feed; CR is a line break. Word
+// writes U+000B for a manual line break, and U+0002/U+0003 are the search snippet's own markers.
+// U+FFFD is where an earlier conversion lost a character.
+// [^\P{Cc}\t\n] is "Cc, but not tab or LF": U+0000–U+0008, U+000B–U+001F, U+007F–U+009F.
+const CONTROL = /[^\P{Cc}\t\n]/u;
+const CONTROLS = /[^\P{Cc}\t\n]/gu;
+const REPLACEMENT = /\uFFFD/;
+const C0_NAMES =
+  'NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US';
+const controlName = (code: number) =>
+  `U+${hex(code, 4)}${code < 0x20 ? ` (${C0_NAMES.split(' ')[code]})` : code === 0x7f ? ' (DEL)' : ''}`;
+
+/**
+ * A source document as it was read: bytes of UTF-8 (or text already decoded), at most
+ * DOCUMENT_MAX_BYTES. A UTF-8 byte order mark, which Windows editors write, is accepted and dropped;
+ * any other encoding is refused rather than guessed at (Latin-1 and Windows-1252 bytes are valid in
+ * neither). CRLF and lone CR line endings become LF. Control characters other than tab are refused
+ * at their line, as is U+FFFD. The output is the text the parser reads.
+ */
+export const DocumentText = v.pipe(
+  v.union([v.string(), v.instance(Uint8Array)], 'a document is text or bytes'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const input = dataset.value;
+    const size = typeof input === 'string' ? new TextEncoder().encode(input).byteLength : input.byteLength;
+    if (size > DOCUMENT_MAX_BYTES) {
+      const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+      addIssue({
+        message: `the document is ${bytesLabel(size)} bytes; at most ${bytesLabel(DOCUMENT_MAX_BYTES)} (${DOCUMENT_MAX_BYTES / 1024} KiB) are read, and this line passes that`,
+        path: atLine(lineAtByte(bytes, DOCUMENT_MAX_BYTES), []),
+      });
+      return NEVER;
+    }
+    let text: string;
+    if (typeof input === 'string') {
+      text = input.replace(/^\uFEFF/, '');
+    } else {
+      try {
+        // ignoreBOM false (the default): a leading UTF-8 byte order mark is consumed, not kept.
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
+      } catch {
+        const offset = firstInvalidByte(input);
+        addIssue({
+          message: `not valid UTF-8 (byte 0x${hex(input[offset] ?? 0, 2)}): save the document as UTF-8; other encodings such as Latin-1 or Windows-1252 are not read`,
+          path: atLine(lineAtByte(input, offset), []),
+        });
+        return NEVER;
+      }
+    }
+    text = text.replace(/\r\n?/g, '\n');
+    const lines = text.split('\n');
+    lines.forEach((line, index) => {
+      const controls = [...new Set(line.match(CONTROLS) ?? [])];
+      if (controls.length > 0) {
+        const column = [...line].findIndex((c) => CONTROL.test(c)) + 1;
+        addIssue({
+          message: `control character${controls.length > 1 ? 's' : ''} ${controls.map((c) => controlName(c.charCodeAt(0))).join(', ')} at column ${column}: only tabs and line breaks may be in a document`,
+          path: atLine(index + 1, lines),
+        });
+      }
+      if (REPLACEMENT.test(line)) {
+        const column = [...line].indexOf('\uFFFD') + 1;
+        addIssue({
+          message: `replacement character U+FFFD at column ${column}: a character was lost when the text was converted; restore it from the original`,
+          path: atLine(index + 1, lines),
+        });
+      }
+    });
+    return text;
+  }),
+);

@@ -471,7 +471,7 @@ async function main() {
 
   const real = (await readDocuments(join(ROOT, 'content-seed'))).map((doc) => ({
     file: relative(ROOT, doc.file),
-    text: doc.text,
+    bytes: doc.bytes,
   }));
   const parsedReal = parseDocuments(real);
   if (!parsedReal.ok) throw new Error('content-seed/ does not parse: run npm run seed for the problems');

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DOCUMENT_MAX_BYTES, TITLE_MAX_LENGTH } from '../schema/document.ts';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../schema/slug.ts';
 import { formatProblem, parseDocument, parseDocuments } from '../scripts/lib/parse-document.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
 
@@ -10,13 +12,13 @@ const read = (name: string) => ({
   text: readFileSync(join(seedDir, name), 'utf8'),
 });
 
-function parse(text: string, file = 'doc.txt') {
+function parse(text: string | Uint8Array, file = 'doc.txt') {
   const result = parseDocument(text, file);
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
   return result.parsed.document;
 }
 
-function problems(text: string, file = 'doc.txt') {
+function problems(text: string | Uint8Array, file = 'doc.txt') {
   const result = parseDocument(text, file);
   if (result.ok) throw new Error('expected the document to be rejected');
   return result.problems.map(formatProblem);
@@ -231,5 +233,138 @@ describe('problems are reported as file:line', () => {
       `c.txt:${lineOf(c, 'Geplaatst op')}: weekday "woensdag" does not match 12 februari 2019, which is a dinsdag`,
       `b.txt:${lineOf(b, 'Banen voor iedereen!')}: duplicate slug "banen-voor-iedereen": a.txt:${lineOf(a, 'Banen voor iedereen')} has the same`,
     ]);
+  });
+});
+
+/** The document as Latin-1 bytes: one byte per character, as an editor saving "ANSI" writes it. */
+const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('what editors really produce', () => {
+  it('refuses a title longer than TITLE_MAX_LENGTH, and the longest allowed one makes a slug the routes accept', () => {
+    const longest = 'Banen voor iedereen '.repeat(8).slice(0, TITLE_MAX_LENGTH);
+    expect([...longest].length).toBe(TITLE_MAX_LENGTH);
+    const { article } = parse(makeDocument({ title: longest }));
+    expect(article.slug.length).toBeLessThanOrEqual(SLUG_MAX_LENGTH);
+    expect(article.slug).toMatch(SLUG_PATTERN);
+
+    const title = 'Financiële ruimte voor één cao '.repeat(10).trim();
+    const text = makeDocument({ title });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Financiële')}: the title is ${[...title].length} characters long; at most ${TITLE_MAX_LENGTH} are allowed, so that its URL and social card hold it`,
+    ]);
+  });
+
+  it('refuses a file that is not UTF-8 at the line of its first invalid byte, once', () => {
+    const text = makeDocument({
+      title: 'Financiële ruimte voor één cao',
+      body: ['De eerste alinea.', 'Een tweede alinea over één cao.'],
+    });
+    // The first byte that is not UTF-8 is the "»" (0xBB in Latin-1) of the featured blurb.
+    expect(problems(latin1(text))).toEqual([
+      `doc.txt:${lineOf(text, 'Lees verder »')}: not valid UTF-8 (byte 0xBB): save the document as UTF-8; other encodings such as Latin-1 or Windows-1252 are not read`,
+    ]);
+    expect(problems(latin1(text.replace('»', '>')))[0]).toMatch(
+      new RegExp(`^doc\\.txt:${lineOf(text, 'Financiële')}: not valid UTF-8 \\(byte 0xEB\\)`),
+    );
+    // A lone continuation byte, and a lead byte cut off by the line break, on lines of their own.
+    const withX = makeDocument({ body: ['Een alinea.', 'X'] });
+    for (const byte of [0x80, 0xc3]) {
+      const bytes = utf8(withX);
+      bytes[bytes.lastIndexOf(0x58)] = byte; // the "X"
+      expect(problems(bytes)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^doc\\.txt:${lineOf(withX, 'X')}: not valid UTF-8 \\(byte 0x${byte.toString(16).toUpperCase()}\\)`,
+          ),
+        ),
+      ]);
+    }
+  });
+
+  it('reads UTF-8 bytes, with or without a byte order mark, as the same document', () => {
+    const text = makeDocument({ title: 'Financiële ruimte voor één cao' });
+    const plain = parse(utf8(text));
+    expect(plain.article.title).toBe('Financiële ruimte voor één cao');
+    expect(parse(Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8(text)))).toEqual(plain);
+    expect(parse(`\uFEFF${text}`)).toEqual(plain);
+  });
+
+  it('refuses control characters other than tab at their line, naming them; CRLF is read as LF', () => {
+    const text = makeDocument({
+      body: [
+        'Een regel\u000Bmet een zachte return uit Word.',
+        'Tekst met \u0002markers\u0003 en \u0000.',
+        'Met\ttab.',
+      ],
+    });
+    expect(problems(text.replaceAll('\n', '\r\n'))).toEqual([
+      `doc.txt:${lineOf(text, 'zachte return')}: control character U+000B (VT) at column 10: only tabs and line breaks may be in a document`,
+      `doc.txt:${lineOf(text, 'markers')}: control characters U+0002 (STX), U+0003 (ETX), U+0000 (NUL) at column 11: only tabs and line breaks may be in a document`,
+    ]);
+    const c1 = makeDocument({ body: ['Een \u0085 alinea.'] });
+    expect(problems(c1)).toEqual([
+      `doc.txt:${lineOf(c1, 'alinea.')}: control character U+0085 at column 5: only tabs and line breaks may be in a document`,
+    ]);
+  });
+
+  it('refuses text that lost characters in an earlier conversion (U+FFFD)', () => {
+    const text = makeDocument({ title: 'Financi\uFFFDle ruimte' });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Financi')}: replacement character U+FFFD at column 8: a character was lost when the text was converted; restore it from the original`,
+    ]);
+  });
+
+  it('refuses a document over DOCUMENT_MAX_BYTES with one problem, at the line that passes the limit', () => {
+    const paragraph = 'Een alinea over de banenafspraak, herhaald tot het document te groot is. '.repeat(20);
+    const count = Math.ceil(DOCUMENT_MAX_BYTES / paragraph.length) + 10;
+    const body = Array.from({ length: count }, () => paragraph.trim());
+    const text = makeDocument({ body });
+    const size = utf8(text).byteLength;
+    // The limit falls in the paragraph that starts at this byte offset: find its line.
+    let offset = 0;
+    let line = 1;
+    for (const [index, content] of text.split('\n').entries()) {
+      offset += utf8(content).byteLength + 1;
+      if (offset > DOCUMENT_MAX_BYTES) {
+        line = index + 1;
+        break;
+      }
+    }
+    const expected = [
+      `doc.txt:${line}: the document is ${size.toLocaleString('en')} bytes; at most 262,144 (256 KiB) are read, and this line passes that`,
+    ];
+    expect(problems(text)).toEqual(expected);
+    expect(problems(utf8(text))).toEqual(expected);
+    // Just under the limit is fine.
+    const fits = makeDocument({ body: body.slice(0, Math.floor(count / 2)) });
+    expect(utf8(fits).byteLength).toBeLessThan(DOCUMENT_MAX_BYTES);
+    expect(parse(fits).article.body.length).toBe(Math.floor(count / 2));
+  });
+
+  it('refuses a second "Bron:" line at that line', () => {
+    const base = makeDocument({ source: 'Eerste bron' });
+    const twoLines = base.replace('Bron: Eerste bron', 'Bron: Eerste bron\nBron: Tweede bron');
+    expect(problems(twoLines)).toEqual([
+      `doc.txt:${lineOf(twoLines, 'Tweede bron')}: another "Bron:" line: the article's source is on line ${lineOf(twoLines, 'Eerste bron')}, and an article has one`,
+    ]);
+    const twoBlocks = base.replace('Bron: Eerste bron', 'Bron: Eerste bron\n\nBron: Tweede bron');
+    expect(problems(twoBlocks)).toEqual([
+      `doc.txt:${lineOf(twoBlocks, 'Eerste bron')}: another "Bron:" line: the article's source is on line ${lineOf(twoBlocks, 'Tweede bron')}, and an article has one`,
+    ]);
+    const inside = makeDocument({ body: ['Een alinea.', 'Bron: verkeerde plek', 'Nog een alinea.'] });
+    expect(problems(inside)).toEqual([
+      `doc.txt:${lineOf(inside, 'verkeerde plek')}: a "Bron:" line inside the article: the source belongs on its own line, just before the date`,
+    ]);
+  });
+
+  it('refuses title characters the social card cannot draw, and accepts emoji', () => {
+    const text = makeDocument({ title: 'Banen in 日本 en ﷺ' });
+    expect(problems(text)).toEqual([
+      `doc.txt:${lineOf(text, 'Banen in')}: the title holds "日" (U+65E5), "本" (U+672C), "ﷺ" (U+FDFA), which the social card cannot draw: a title may use Latin, Greek and Cyrillic letters, digits, punctuation and emoji`,
+    ]);
+    const title = 'Feest 🎉 voor 👩🏽‍💻 in 🇳🇱 – Ελλάδα, Київ ❤️ 1️⃣';
+    const { article } = parse(makeDocument({ title }));
+    expect(article).toMatchObject({ title, slug: 'feest-voor-in-1' });
   });
 });

@@ -208,4 +208,23 @@ describe('npm run seed', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(await dump(client)).toEqual(before);
   });
+
+  it('reads documents as bytes: a Latin-1 file is refused at its line, a UTF-8 one with a BOM is read', async () => {
+    runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    const before = await dump(client);
+    const text = makeDocument({ title: 'Financiële ruimte voor één cao' });
+    const bom = makeDocument({ title: 'Een artikel met een BOM' });
+    writeFileSync(join(docs, '002_bom.txt'), Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from(bom)]));
+    writeFileSync(join(docs, '003_latin1.txt'), Buffer.from(text, 'latin1'));
+    const read = await readDocuments(docs);
+    expect(parseDocuments(read.filter((doc) => doc.file.endsWith('002_bom.txt'))).ok).toBe(true);
+
+    const result = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      `${join(docs, '003_latin1.txt')}:${lineOf(text, 'Lees verder »')}: not valid UTF-8 (byte 0xBB)`,
+    );
+    expect(result.stderr).toContain('1 problem(s); nothing was written');
+    expect(await dump(client)).toEqual(before);
+  });
 });

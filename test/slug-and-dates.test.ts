@@ -1,6 +1,9 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { parseDutchDate } from '../schema/dutch-date.ts';
-import { SLUG_PATTERN, slugify } from '../schema/slug.ts';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from '../schema/slug.ts';
+import { SlugParam } from '../worker/routes/api.ts';
 
 describe('slugify', () => {
   it.each([
@@ -21,6 +24,23 @@ describe('slugify', () => {
 
   it('gives an empty slug for a title without letters or digits', () => {
     expect(slugify('‘…’ — !')).toBe('');
+  });
+
+  it('never makes a slug longer than its title, so a title of TITLE_MAX_LENGTH fits the routes', () => {
+    // Per code point: lowercasing (İ → i̇), decomposition (ǆ, ﬁ, Hangul) and mark stripping never
+    // leave more than one slug character for one title character.
+    for (let code = 0; code <= 0x3ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCodePoint(code);
+      if (slugify(`a${character}a`).length > 3) throw new Error(`U+${code.toString(16)} lengthens the slug`);
+    }
+    expect(TITLE_MAX_LENGTH).toBeLessThanOrEqual(SLUG_MAX_LENGTH);
+  });
+
+  it('shares one length limit with the routes', () => {
+    const longest = 'a'.repeat(SLUG_MAX_LENGTH);
+    expect(v.safeParse(SlugParam, { slug: longest }).success).toBe(true);
+    expect(v.safeParse(SlugParam, { slug: `${longest}a` }).success).toBe(false);
   });
 });
 

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { HarfBuzz } from 'harfbuzzjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { CARD_FONT_RANGES, isCardEmoji } from '../schema/title-characters.ts';
 import {
   CARD_HEIGHT,
   CARD_WIDTH,
   DATE_LINE,
+  emojiImage,
   layoutArticleTitle,
   layoutTitle,
   missingGlyphs,
@@ -133,7 +138,7 @@ describe('social cards', () => {
 
   it('draws typographic quotes, dashes, € and diacritics with the font’s own glyphs', async () => {
     expect(await missingGlyphs('“Één” ‘reëel’ – — € 5… café')).toEqual([]);
-    expect(await missingGlyphs('banen 🙂 本')).toEqual(['🙂', '本']);
+    expect(await missingGlyphs('banen 🙂 本 👩🏽‍💻 🇳🇱 ❤️ 1️⃣')).toEqual(['本']);
   });
 
   it('keeps an absurdly long title out of the date’s band and the margins', async () => {
@@ -188,5 +193,100 @@ describe('social cards', () => {
     for (const [i, item] of items.entries()) {
       expect(Buffer.from(batch[i] ?? []).equals(Buffer.from(await renderArticleCard(item)))).toBe(true);
     }
+  });
+});
+
+/**
+ * Pixels of the rectangle whose colour is far from every blend of the title blue (#00385f) and white:
+ * anti-aliased text and a missing-glyph box are such blends, a Twemoji image is not.
+ */
+function colourful(image: Image, x0: number, y0: number, x1: number, y1: number): number {
+  const [br, bg, bb] = [0x00, 0x38, 0x5f];
+  const [dr, dg, db] = [255 - br, 255 - bg, 255 - bb];
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const [r = 0, g = 0, b = 0] = pixel(image, x, y);
+      // The closest point on the segment from blue to white, by t in [0, 1].
+      const [vr, vg, vb] = [r - br, g - bg, b - bb];
+      const t = Math.max(0, Math.min(1, (vr * dr + vg * dg + vb * db) / (dr ** 2 + dg ** 2 + db ** 2)));
+      if (Math.hypot(vr - t * dr, vg - t * dg, vb - t * db) > 40) count++;
+    }
+  }
+  return count;
+}
+
+describe('every character a title may hold', () => {
+  const box = [
+    TITLE_BOX.x,
+    TITLE_BOX.y,
+    TITLE_BOX.x + TITLE_BOX.width,
+    TITLE_BOX.y + TITLE_BOX.height,
+  ] as const;
+
+  it('draws an emoji as its Twemoji image, not as a missing-glyph box', async () => {
+    const date = '12 februari 2019';
+    const plain = decode(await renderArticleCard({ title: 'Feest voor de banenafspraak', date }));
+    const party = decode(await renderArticleCard({ title: 'Feest 🎉 voor de banenafspraak 🇳🇱', date }));
+    expect(colourful(plain, ...box)).toBe(0);
+    // 🎉 and the flag at 84 px are thousands of red, yellow and white-on-red pixels.
+    expect(colourful(party, ...box)).toBeGreaterThan(2000);
+  });
+
+  it('measures emoji as satori draws them, so a title of emoji stays inside the margins', async () => {
+    const image = decode(await renderArticleCard({ title: '🎉👩🏽‍💻'.repeat(60), date: '12 februari 2019' }));
+    const right = TITLE_BOX.x + TITLE_BOX.width;
+    expect(colourful(image, right - 60, TITLE_BOX.y, right, TITLE_BOX.y + TITLE_BOX.height)).toBeGreaterThan(
+      500,
+    );
+    expect(inked(image, right + 2, TITLE_BOX.y, CARD_WIDTH, TITLE_BOX.y + TITLE_BOX.height)).toBe(0);
+    expect(inked(image, 0, TITLE_BOX.y + TITLE_BOX.height + 2, CARD_WIDTH, DATE_LINE.y - 2)).toBe(0);
+  });
+
+  it('lists in the contract exactly the characters Inter Bold has', async () => {
+    const require = createRequire(import.meta.url);
+    const hb: HarfBuzz = await require('harfbuzzjs');
+    const font = readFileSync(require.resolve('@expo-google-fonts/inter/700Bold/Inter_700Bold.ttf'));
+    const face = hb.createFace(hb.createBlob(font), 0);
+    const codes = [...face.collectUnicodes()]
+      .filter((code) => !/[\p{Cc}\p{Co}\uFEFF]/u.test(String.fromCodePoint(code)))
+      .sort((a, b) => a - b);
+    const ranges: string[] = [];
+    for (let i = 0; i < codes.length; ) {
+      let j = i;
+      while (j + 1 < codes.length && codes[j + 1] === (codes[j] ?? 0) + 1) j++;
+      const [start = 0, end = 0] = [codes[i], codes[j]];
+      ranges.push(start === end ? start.toString(16) : `${start.toString(16)}-${end.toString(16)}`);
+      i = j + 1;
+    }
+    expect(CARD_FONT_RANGES.trim().split(/\s+/)).toEqual(ranges);
+  });
+
+  it('has a Twemoji image for every emoji the contract accepts', () => {
+    // Every RGI emoji that can be listed: single code points (with and without U+FE0F), keycaps,
+    // skin tones on every modifier base, and every flag. ZWJ sequences cannot be listed from the
+    // regular expression; Twemoji 16 and the runtime's Unicode 16 agree on them.
+    const missing: string[] = [];
+    let count = 0;
+    const check = (grapheme: string) => {
+      if (!isCardEmoji(grapheme)) return;
+      count++;
+      if (!emojiImage(grapheme)) missing.push(grapheme);
+    };
+    for (let code = 0x20; code <= 0x1ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCodePoint(code);
+      check(character);
+      check(`${character}\uFE0F`);
+      check(`${character}\uFE0F\u20E3`);
+      if (/\p{Emoji_Modifier_Base}/u.test(character)) {
+        for (let tone = 0x1f3fb; tone <= 0x1f3ff; tone++) check(character + String.fromCodePoint(tone));
+      }
+    }
+    for (let a = 0x1f1e6; a <= 0x1f1ff; a++) {
+      for (let b = 0x1f1e6; b <= 0x1f1ff; b++) check(String.fromCodePoint(a, b));
+    }
+    expect(count).toBeGreaterThan(2000);
+    expect(missing).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS, migrateDatabase, openClient, ROOT } from './database.ts';
-import { formatProblem, parseDocuments } from './parse-document.ts';
+import { type DocumentInput, formatProblem, parseDocuments } from './parse-document.ts';
 import { type Progress, seedDatabase } from './seed.ts';
 
 /** How the database was seeded (by this run or by the one whose file is reused). */
@@ -39,9 +39,14 @@ export interface BenchDatabase {
 
 const SHAPING_SOURCES = ['scripts/lib/seed.ts', 'scripts/lib/parse-document.ts', 'schema/db.ts'];
 
-function fingerprintOf(documents: { file: string; text: string }[]): string {
+function fingerprintOf(documents: DocumentInput[]): string {
   const hash = createHash('sha256');
-  for (const doc of documents) hash.update(`${doc.file}\0${doc.text}\0`);
+  for (const doc of documents) {
+    hash
+      .update(`${doc.file}\0`)
+      .update('bytes' in doc ? doc.bytes : doc.text)
+      .update('\0');
+  }
   const migrations = readdirSync(MIGRATIONS, { recursive: true, encoding: 'utf8' }).sort();
   for (const name of migrations) {
     const path = join(MIGRATIONS, name);
@@ -59,7 +64,7 @@ const seconds = (fromMs: number, toMs: number) => (toMs - fromMs) / 1000;
  */
 export async function benchDatabase(
   name: string,
-  documents: { file: string; text: string }[],
+  documents: DocumentInput[],
   options: { dir: string; fresh: boolean; log: (line: string) => void },
 ): Promise<BenchDatabase> {
   mkdirSync(options.dir, { recursive: true });
@@ -106,7 +111,7 @@ async function seed(
   file: string,
   recordFile: string,
   fingerprint: string,
-  documents: { file: string; text: string }[],
+  documents: DocumentInput[],
   log: (line: string) => void,
 ): Promise<SeedRecord> {
   for (const f of [recordFile, file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });

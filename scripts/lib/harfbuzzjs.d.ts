@@ -1,4 +1,5 @@
-// The part of harfbuzzjs (no types of its own) that the social card uses to measure text. The
+// The part of harfbuzzjs (no types of its own) that the social card uses to measure text (and its
+// test, to read the font's character map). The
 // package's module.exports is a Promise<HarfBuzz>, loaded with require() in social-card.ts.
 declare module 'harfbuzzjs' {
   export interface HbBlob {
@@ -6,6 +7,8 @@ declare module 'harfbuzzjs' {
   }
   export interface HbFace {
     readonly upem: number;
+    /** The code points of the font's character map. */
+    collectUnicodes(): Uint32Array;
     destroy(): void;
   }
   export interface HbFont {

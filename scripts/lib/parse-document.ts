@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { type Block, type RawDocumentInput, SourceDocument } from '../../schema/document.ts';
+import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../../schema/document.ts';
 
 /** One problem in one source document, reported as `file:line: message`. */
 export interface DocumentProblem {
@@ -14,6 +14,9 @@ export interface ParsedFile {
   /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
   titleLine: number;
 }
+
+/** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
+export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
 
@@ -101,7 +104,19 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
  * finds structure; the valibot contract in schema/document.ts judges it, and every issue it raises
  * is mapped back to the line it is about.
  */
-export function parseDocument(text: string, file: string): ParseResult {
+export function parseDocument(input: string | Uint8Array, file: string): ParseResult {
+  // First the file itself (size, encoding, control characters): each issue's path is its line.
+  const decoded = v.safeParse(DocumentText, input);
+  if (!decoded.success) {
+    return {
+      ok: false,
+      problems: decoded.issues.map((issue) => {
+        const line = issue.path?.[0]?.key;
+        return { file, line: typeof line === 'number' ? line : 1, message: issue.message };
+      }),
+    };
+  }
+  const text = decoded.output;
   const blocks = splitBlocks(text);
   const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
   const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
@@ -180,6 +195,22 @@ export function parseDocument(text: string, file: string): ParseResult {
     bodyLines.pop();
   }
 
+  // Every other "Bron:" line is a problem at its line; a final block of several is the source and
+  // its repeats.
+  const otherSources: { text: string; line: number }[] = [];
+  if (source === null && last && last.length > 1 && last.every((line) => SOURCE.test(line.text))) {
+    const [first, ...rest] = last;
+    source = (SOURCE.exec(first?.text ?? '')?.[1] ?? '').trim();
+    sourceLine = first?.no ?? postedLine;
+    otherSources.push(...rest.map((line) => ({ text: line.text, line: line.no })));
+    bodyLines.pop();
+  }
+  for (const block of bodyLines) {
+    for (const line of block)
+      if (SOURCE.test(line.text)) otherSources.push({ text: line.text, line: line.no });
+  }
+  otherSources.sort((a, b) => a.line - b.line);
+
   const body = bodyLines.flatMap(toBlocks);
   const raw = {
     about: aboutText,
@@ -188,6 +219,10 @@ export function parseDocument(text: string, file: string): ParseResult {
     title: title?.text ?? null,
     body: body.map((b) => b.block),
     source,
+    otherSources: otherSources.map((other) => ({
+      text: other.text,
+      sourceLine: source === null ? null : sourceLine,
+    })),
     posted: posted === null ? null : blockText(blocks[posted] ?? []),
   };
   const lines: Record<keyof typeof raw, number> = {
@@ -197,6 +232,7 @@ export function parseDocument(text: string, file: string): ParseResult {
     title: title?.no ?? postedLine,
     body: title?.no ?? postedLine,
     source: sourceLine,
+    otherSources: otherSources[0]?.line ?? sourceLine,
     posted: postedLine,
   };
 
@@ -208,6 +244,7 @@ export function parseDocument(text: string, file: string): ParseResult {
     const [key, index] = (issue.path ?? []).map((item) => item.key);
     let line = lines[key as keyof typeof raw] ?? 1;
     if (key === 'body' && typeof index === 'number') line = body[index]?.line ?? line;
+    if (key === 'otherSources' && typeof index === 'number') line = otherSources[index]?.line ?? line;
     return { file, line, message: issue.message };
   });
   return { ok: false, problems };
@@ -218,12 +255,13 @@ export function parseDocument(text: string, file: string): ParseResult {
  * Either every document is good, or the result lists every problem found.
  */
 export function parseDocuments(
-  files: { file: string; text: string }[],
+  files: DocumentInput[],
 ): { ok: true; parsed: ParsedFile[] } | { ok: false; problems: DocumentProblem[] } {
   const parsed: ParsedFile[] = [];
   const problems: DocumentProblem[] = [];
-  for (const { file, text } of files) {
-    const result = parseDocument(text, file);
+  for (const input of files) {
+    const file = input.file;
+    const result = parseDocument('bytes' in input ? input.bytes : input.text, file);
     if (result.ok) parsed.push(result.parsed);
     else problems.push(...result.problems);
   }

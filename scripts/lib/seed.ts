@@ -28,16 +28,20 @@ export interface SeedSummary {
 
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
 
-/** Reads every `*.txt` in a folder, sorted by name, as `{file, text}` with paths as given. */
+/**
+ * Reads every `*.txt` in a folder, sorted by name, as `{file, bytes}` with paths as given. Bytes, not
+ * text: Node's 'utf8' decoding would turn every invalid byte into U+FFFD without a word, and the
+ * document contract must see them to refuse the file (schema/document.ts, DocumentText).
+ */
 export async function readDocuments(
   dir: string,
   progress?: Progress,
-): Promise<{ file: string; text: string }[]> {
+): Promise<{ file: string; bytes: Uint8Array }[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.txt')).sort();
-  const out: { file: string; text: string }[] = [];
+  const out: { file: string; bytes: Uint8Array }[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    out.push({ file, text: await readFile(file, 'utf8') });
+    out.push({ file, bytes: await readFile(file) });
     progress?.('read', out.length, names.length);
   }
   return out;

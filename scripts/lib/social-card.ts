@@ -9,6 +9,11 @@
 // threads), and every platform package of 2.6.2 is on the registry, so `npm ci` finds a complete
 // lockfile. Inter comes as TTF from @expo-google-fonts/inter: one file per weight with full Latin
 // Extended coverage (“ ” – — € ë é), which HarfBuzz can read too (it cannot read WOFF or WOFF2).
+//
+// Emoji are drawn as Twemoji images (CC BY 4.0, SVG from @iconify-json/twemoji, read from
+// node_modules, never fetched): satori draws every grapheme listed in its graphemeImages option as an
+// image one em wide, and the wrapping below measures them the same way. The document contract admits
+// in a title only what Inter or Twemoji can draw (schema/title-characters.ts).
 
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -18,6 +23,7 @@ import { crc32, deflate } from 'node:zlib';
 import { renderAsync } from '@resvg/resvg-js';
 import type { HarfBuzz, HbBuffer } from 'harfbuzzjs';
 import satori from 'satori';
+import { graphemesOf, isCardEmoji } from '../../schema/title-characters.ts';
 
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
@@ -83,6 +89,57 @@ const fontFile = (weight: string) =>
 
 let assets: Promise<Assets> | undefined;
 
+// --- emoji -----------------------------------------------------------------------------------------
+
+interface IconSet {
+  icons: Record<string, { body: string; width?: number; height?: number }>;
+  aliases?: Record<string, { parent: string }>;
+  width?: number;
+  height?: number;
+}
+
+let twemoji: { chars: Record<string, string>; set: IconSet } | undefined;
+
+/** Twemoji's name for a grapheme: its code points in hex (at least 4 digits), less U+FE0F, by "-". */
+const twemojiKey = (grapheme: string) =>
+  Array.from(grapheme)
+    .filter((character) => character !== '\uFE0F')
+    .map((character) => (character.codePointAt(0) ?? 0).toString(16).padStart(4, '0'))
+    .join('-');
+
+/** The Twemoji image of an emoji grapheme as an SVG data URL, or null when Twemoji has none. */
+export function emojiImage(grapheme: string): string | null {
+  // Loaded on the first emoji only: the icon set is 10 MB of JSON.
+  twemoji ??= {
+    chars: require('@iconify-json/twemoji/chars.json'),
+    set: require('@iconify-json/twemoji/icons.json'),
+  };
+  const { chars, set } = twemoji;
+  const name = chars[twemojiKey(grapheme)];
+  if (name === undefined) return null;
+  const icon = set.icons[name] ?? set.icons[set.aliases?.[name]?.parent ?? ''];
+  if (!icon) return null;
+  const width = icon.width ?? set.width ?? 16;
+  const height = icon.height ?? set.height ?? 16;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${icon.body}</svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}
+
+/** A quick test for text that may hold an emoji, before segmenting it into graphemes. */
+const MAYBE_EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
+
+/** The emoji graphemes of a text with their images, as satori's graphemeImages option. */
+function emojiImages(text: string): Record<string, string> {
+  const images: Record<string, string> = {};
+  if (!MAYBE_EMOJI.test(text)) return images;
+  for (const grapheme of graphemesOf(text)) {
+    if (!isCardEmoji(grapheme) || grapheme in images) continue;
+    const image = emojiImage(grapheme);
+    if (image) images[grapheme] = image;
+  }
+  return images;
+}
+
 function loadAssets(): Promise<Assets> {
   assets ??= (async () => {
     const [regular, bold, logo, hb] = await Promise.all([
@@ -107,10 +164,28 @@ function loadAssets(): Promise<Assets> {
     // Wrapping measures the same prefixes again at every font size; widths in font units do not
     // depend on the size, so one cache serves them all. Cleared now and then to bound memory.
     const units = new Map<string, number>();
+    const shapedUnits = (text: string) =>
+      shape(text, (buffer) => buffer.getGlyphPositions().reduce((sum, p) => sum + p.x_advance, 0));
+    // As satori measures a line with images (measureGraphemeArray): each image is one em, and the
+    // text between images is shaped on its own.
+    const unitsWithEmoji = (text: string) => {
+      let width = 0;
+      let run = '';
+      for (const grapheme of graphemesOf(text)) {
+        if (isCardEmoji(grapheme) && emojiImage(grapheme)) {
+          if (run !== '') width += shapedUnits(run);
+          run = '';
+          width += face.upem;
+        } else {
+          run += grapheme;
+        }
+      }
+      return run === '' ? width : width + shapedUnits(run);
+    };
     const measureUnits = (text: string) => {
       let width = units.get(text);
       if (width === undefined) {
-        width = shape(text, (buffer) => buffer.getGlyphPositions().reduce((sum, p) => sum + p.x_advance, 0));
+        width = MAYBE_EMOJI.test(text) ? unitsWithEmoji(text) : shapedUnits(text);
         if (units.size >= 20_000) units.clear();
         units.set(text, width);
       }
@@ -265,12 +340,14 @@ export async function layoutArticleTitle(title: string): Promise<TitleLayout> {
 }
 
 /**
- * The characters of `text` that the card's font cannot draw (they would show as empty boxes), so a
- * caller can warn about a title with, say, emoji or CJK characters.
+ * The graphemes of `text` that the card cannot draw (they would show as empty boxes): neither Inter
+ * has them nor Twemoji, measured on the fonts themselves.
  */
 export async function missingGlyphs(text: string): Promise<string[]> {
   const { hasGlyph } = await loadAssets();
-  return [...new Set(text.replace(/\s/g, ''))].filter((character) => !hasGlyph(character));
+  return [...new Set(graphemesOf(text.replace(/\s/g, '')))].filter(
+    (grapheme) => !(isCardEmoji(grapheme) && emojiImage(grapheme)) && !hasGlyph(grapheme),
+  );
 }
 
 // --- rendering -------------------------------------------------------------------------------------
@@ -425,8 +502,12 @@ async function encodePng(rgba: Uint8Array, width: number, height: number): Promi
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
-async function toPng(node: CardNode, fonts: Assets['fonts']): Promise<Uint8Array> {
-  const svg = await satori(node, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts });
+async function toPng(
+  node: CardNode,
+  fonts: Assets['fonts'],
+  graphemeImages: Record<string, string> = {},
+): Promise<Uint8Array> {
+  const svg = await satori(node, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts, graphemeImages });
   const image = await renderAsync(svg, {
     fitTo: { mode: 'original' },
     // Text is already paths, so resvg needs no fonts; skipping the system font scan saves time.
@@ -440,7 +521,8 @@ async function toPng(node: CardNode, fonts: Assets['fonts']): Promise<Uint8Array
 /** The social card of an article: site name, the title wrapped to fit, the date. */
 export async function renderArticleCard({ title, date }: ArticleCardInput): Promise<Uint8Array> {
   const { fonts, logo, measureBold } = await loadAssets();
-  return toPng(articleCard(logo, layoutTitle(title, measureBold), date), fonts);
+  const layout = layoutTitle(title, measureBold);
+  return toPng(articleCard(logo, layout, date), fonts, emojiImages(layout.lines.join(' ')));
 }
 
 /** The card of every page that is not an article: logo, site name and tagline. */

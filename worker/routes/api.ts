@@ -2,7 +2,7 @@ import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import * as v from 'valibot';
-import { SLUG_PATTERN } from '../../schema/slug.ts';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
@@ -135,7 +135,7 @@ export const ListQuery = v.object({
 export const SlugParam = v.object({
   slug: v.pipe(
     v.string(),
-    v.maxLength(200, 'slug is too long'),
+    v.maxLength(SLUG_MAX_LENGTH, 'slug is too long'),
     v.regex(SLUG_PATTERN, 'slug may only hold a–z, 0–9 and single hyphens'),
     v.description('The article slug.'),
   ),

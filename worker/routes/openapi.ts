@@ -1,6 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
-import { Block } from '../../schema/document.ts';
+import { Block } from '../../schema/blocks.ts';
 import { CACHE_CONTROL } from '../lib/cache-policy.ts';
 import { NETWORKS } from '../lib/share.ts';
 import { RETRY_AFTER } from '../lib/timeout.ts';

@@ -1,7 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
-import { SLUG_PATTERN } from '../../schema/slug.ts';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { inBackground } from '../lib/background.ts';
 import type { ContentVersions } from '../lib/content-version.ts';
@@ -13,7 +13,7 @@ import { MastodonSharePage } from '../views/pages.tsx';
 
 // Anything else under /deel/ is the 404 page: a share link is either exactly right or not ours.
 const ShareParams = v.object({
-  slug: v.pipe(v.string(), v.maxLength(200), v.regex(SLUG_PATTERN)),
+  slug: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH), v.regex(SLUG_PATTERN)),
   network: v.picklist(NETWORKS),
 });
 const MastodonQuery = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLength(300))) });

@@ -1,6 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
 import { describeContent, tags } from '../lib/edge-cache.ts';
@@ -10,7 +11,9 @@ import { cardPath, paths, SITE_NAME } from '../site.ts';
 import { apiError } from './api.ts';
 
 const CARD_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{16})\.png$/;
-const CardParams = v.object({ file: v.pipe(v.string(), v.maxLength(230), v.regex(CARD_FILE)) });
+const CardParams = v.object({
+  file: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH + '.0123456789abcdef.png'.length), v.regex(CARD_FILE)),
+});
 
 const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)/?$`);
 const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transform(Number)));

@@ -1,4 +1,4 @@
-import type { Block } from '../../schema/document.ts';
+import type { Block } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../lib/dates.ts';
 import { linkify } from '../lib/linkify.ts';
 import { NETWORK_LABELS, NETWORKS } from '../lib/share.ts';

@@ -3,13 +3,9 @@
  * `libsql` engine, so `@libsql/client` can talk to a local database file exactly as it talks to Turso.
  *
  * The protocol is in hrana-protocol.ts, what SQL may do in hrana-sql.ts, one connection and its
- * limits in hrana-engine.ts; this file holds the streams, their order and the HTTP surface.
- *
- * Pipelines run one at a time, as on a single SQLite writer. The only cross-stream conflict is a
- * stream that keeps a transaction open between HTTP requests (interactive transactions): while one
- * stream does, pipelines of other streams wait in a FIFO queue instead of failing with SQLITE_BUSY, and
- * an owner that idles longer than `txTimeoutMs` while others wait loses its turn. A statement may take
- * at most `statementTimeoutMs`, so nobody waits longer than that for another's statement.
+ * limits in hrana-engine.ts, the requests of a stream in hrana-requests.ts, streams and their order in
+ * hrana-streams.ts; this file is the HTTP surface. A statement may take at most `statementTimeoutMs`,
+ * so nobody waits longer than that for another's statement.
  *
  * It listens on the loopback interface for this machine's own programs only: a web page in the
  * developer's browser must not be able to use it (a form post, `fetch` with `no-cors`, DNS rebinding).
@@ -17,24 +13,14 @@
  * must be `application/json` (which a page can only send after a CORS preflight), and no CORS header is
  * ever sent.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
-import { bindArgs, Connection, checkpoint, type EngineLimits } from './hrana-engine.ts';
-import {
-  type BatchCond,
-  type HranaError,
-  PipelineReqBody,
-  RequestError,
-  type Stmt,
-  type StmtResult,
-  type StreamRequest,
-  type StreamResult,
-  toHranaError,
-} from './hrana-protocol.ts';
-import { analyzeSqlCached, type SqlInfo } from './hrana-sql.ts';
+import { checkpoint, type EngineLimits } from './hrana-engine.ts';
+import { PipelineReqBody } from './hrana-protocol.ts';
+import { openStreams } from './hrana-streams.ts';
 
 export interface HranaServerOptions {
   /** Database file path. */
@@ -78,38 +64,6 @@ export interface HranaServer {
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
-// ---------------------------------------------------------------------------------------------------
-// Streams
-
-interface Stream {
-  conn: Connection | null;
-  sqls: Map<number, string>;
-  baton: string | null;
-  /** A request of this stream is queued or running. */
-  busy: boolean;
-  closed: boolean;
-  /** Lost its turn (TRANSACTION_TIMEOUT) and has not acknowledged with ROLLBACK or close yet. */
-  txTimedOut: boolean;
-  idleSince: number;
-  expiryTimer: NodeJS.Timeout | null;
-}
-
-interface PipelineOutcome {
-  status: number;
-  body: unknown;
-}
-
-interface QueueEntry {
-  stream: Stream;
-  run: () => void;
-  abort: () => void;
-}
-
-const POOL_SIZE = 8;
-const MAX_STORED_SQL = 1000;
-const MAX_EXPIRED_BATONS = 10_000;
-const MAX_LIVE_STREAMS = 1000;
-
 function errorBody(message: string, code: string) {
   return { message, code };
 }
@@ -146,400 +100,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     opts.authToken === undefined ? null : createHash('sha256').update(opts.authToken).digest();
 
   const stats = { requests: 0, pipelines: 0 };
-  const pool: Connection[] = [];
-  const streamsByBaton = new Map<string, Stream>();
-  const liveStreams = new Set<Stream>();
-  const expiredBatons = new Map<string, number>();
-  const queue: QueueEntry[] = [];
-  let lockOwner: Stream | null = null;
-  /** The stream whose pipeline is running, if any: pipelines that touch the database run one at a time. */
-  let running: Stream | null = null;
-  let runningDone: Promise<void> = Promise.resolve();
-  let txTimer: NodeJS.Timeout | null = null;
-  let closed = false;
-
-  // Fail fast (bad path, not a database) before listening, and switch the file to WAL once.
-  releaseConn(await Connection.open(file, limits));
-
-  async function acquireConn(): Promise<Connection> {
-    return pool.pop() ?? (await Connection.open(file, limits));
-  }
-
-  /** Back to the pool in the state of a fresh connection, or closed when that cannot be ensured. */
-  function releaseConn(conn: Connection) {
-    // sqld opens a connection per stream: whatever a stream set must not outlive it here either.
-    if (!closed && pool.length < POOL_SIZE && conn.resetForReuse()) pool.push(conn);
-    else conn.close();
-  }
-
-  function newBaton(): string {
-    return randomBytes(24).toString('base64url');
-  }
-
-  function rememberExpired(baton: string) {
-    expiredBatons.set(baton, Date.now());
-    if (expiredBatons.size > MAX_EXPIRED_BATONS) {
-      const oldest = expiredBatons.keys().next().value;
-      if (oldest !== undefined) expiredBatons.delete(oldest);
-    }
-  }
-
-  /** Frees the stream's connection (rolling back) and gives up the lock. */
-  function freeStream(stream: Stream) {
-    stream.closed = true;
-    if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
-    stream.expiryTimer = null;
-    if (stream.baton !== null) streamsByBaton.delete(stream.baton);
-    stream.baton = null;
-    stream.sqls.clear();
-    liveStreams.delete(stream);
-    if (stream.conn) {
-      const conn = stream.conn;
-      stream.conn = null;
-      releaseConn(conn);
-    }
-    if (lockOwner === stream) releaseLock();
-  }
-
-  function releaseLock() {
-    lockOwner = null;
-    if (txTimer) clearTimeout(txTimer);
-    txTimer = null;
-    queueMicrotask(drain);
-  }
-
-  function expireStream(stream: Stream) {
-    stream.expiryTimer = null;
-    if (stream.busy || stream.closed) return;
-    const baton = stream.baton;
-    freeStream(stream);
-    if (baton !== null) rememberExpired(baton);
-  }
-
-  /** An owner idle inside its transaction while others wait loses its turn after txTimeoutMs. */
-  function armTxTimer() {
-    if (txTimer || closed || lockOwner === null || lockOwner.busy || queue.length === 0) return;
-    const owner = lockOwner;
-    const wait = Math.max(0, owner.idleSince + txTimeoutMs - Date.now());
-    txTimer = setTimeout(() => {
-      txTimer = null;
-      if (lockOwner !== owner || owner.busy || queue.length === 0) return;
-      if (Date.now() - owner.idleSince < txTimeoutMs) {
-        armTxTimer();
-        return;
-      }
-      owner.txTimedOut = true;
-      try {
-        owner.conn?.rollback();
-      } catch (err) {
-        // Without a rollback the connection may still hold the lock: drop it altogether.
-        console.error('hrana-server: rollback after transaction timeout failed:', err);
-        owner.conn?.close();
-        owner.conn = null;
-      }
-      releaseLock();
-    }, wait);
-  }
-
-  /** Whether a pipeline of `stream` may start now. */
-  function mayRun(stream: Stream): boolean {
-    if (running !== null) return false;
-    if (lockOwner !== null) return lockOwner === stream;
-    return true;
-  }
-
-  function drain() {
-    while (!closed && running === null && queue.length > 0) {
-      // The lock owner's next request goes first; without an owner, arrival order.
-      const index = lockOwner === null ? 0 : queue.findIndex((e) => e.stream === lockOwner);
-      if (index < 0) break;
-      const [entry] = queue.splice(index, 1);
-      entry?.run();
-    }
-    armTxTimer();
-  }
-
-  // ------------------------------------------------------------------------------------------------
-  // Executing requests
-
-  function resolveSql(stream: Stream, src: { sql?: string | null; sql_id?: number | null }): string {
-    if (src.sql != null) return src.sql;
-    const sql = src.sql_id == null ? undefined : stream.sqls.get(src.sql_id);
-    if (sql === undefined)
-      throw new RequestError(`SQL text with id ${src.sql_id} was not stored`, 'SQL_NOT_FOUND');
-    return sql;
-  }
-
-  /** The analysis of an SQL text this server agrees to run, or the reason it does not. */
-  function allowedSql(sql: string): SqlInfo {
-    if (sql.includes('\u0000')) {
-      // The engine would run the text only up to the NUL.
-      throw new RequestError('The SQL text contains a NUL character (U+0000)', 'SQL_PARSE_ERROR');
-    }
-    const info = analyzeSqlCached(sql);
-    if (info.refusal !== null) throw new RequestError(info.refusal, 'SQLITE_AUTH');
-    return info;
-  }
-
-  function singleStatement(sql: string): SqlInfo {
-    const info = allowedSql(sql);
-    if (info.statements === 0)
-      throw new RequestError('SQL string does not contain any statement', 'SQL_NO_STATEMENT');
-    if (info.statements > 1) {
-      throw new RequestError('SQL string contains more than one statement', 'SQL_MANY_STATEMENTS');
-    }
-    return info;
-  }
-
-  function executeStmt(stream: Stream, conn: Connection, stmt: Stmt): Promise<StmtResult> {
-    const sql = resolveSql(stream, stmt);
-    const info = singleStatement(sql);
-    return conn.execute(sql, info, bindArgs(stmt, info), stmt.want_rows !== false);
-  }
-  function evalCond(
-    cond: BatchCond,
-    outcomes: ('ok' | 'error' | 'skipped')[],
-    conn: Connection,
-    depth: number,
-  ): boolean {
-    if (depth > 1000) throw new RequestError('Batch condition nested too deeply', 'BATCH_COND_INVALID');
-    switch (cond.type) {
-      case 'ok':
-        return outcomes[cond.step] === 'ok';
-      case 'error':
-        return outcomes[cond.step] === 'error';
-      case 'not':
-        return !evalCond(cond.cond, outcomes, conn, depth + 1);
-      case 'and':
-        return cond.conds.every((c) => evalCond(c, outcomes, conn, depth + 1));
-      case 'or':
-        return cond.conds.some((c) => evalCond(c, outcomes, conn, depth + 1));
-      case 'is_autocommit':
-        return !conn.inTransaction;
-    }
-  }
-
-  /** A step may only refer to earlier steps (HRANA_2_SPEC.md, "Batches"). */
-  function checkCond(cond: BatchCond, stepIndex: number, depth: number) {
-    if (depth > 1000) throw new RequestError('Batch condition nested too deeply', 'BATCH_COND_INVALID');
-    switch (cond.type) {
-      case 'ok':
-      case 'error':
-        if (cond.step >= stepIndex) {
-          throw new RequestError(
-            `Step ${stepIndex} refers to step ${cond.step}, which is not an earlier step`,
-            'BATCH_COND_INVALID',
-          );
-        }
-        return;
-      case 'not':
-        checkCond(cond.cond, stepIndex, depth + 1);
-        return;
-      case 'and':
-      case 'or':
-        for (const c of cond.conds) checkCond(c, stepIndex, depth + 1);
-        return;
-      case 'is_autocommit':
-        return;
-    }
-  }
-
-  async function executeBatch(
-    stream: Stream,
-    conn: Connection,
-    steps: { condition?: BatchCond | null; stmt: Stmt }[],
-  ) {
-    steps.forEach((step, i) => {
-      if (step.condition) checkCond(step.condition, i, 0);
-    });
-    const outcomes: ('ok' | 'error' | 'skipped')[] = [];
-    const stepResults: (StmtResult | null)[] = [];
-    const stepErrors: (HranaError | null)[] = [];
-    for (const step of steps) {
-      if (step.condition && !evalCond(step.condition, outcomes, conn, 0)) {
-        outcomes.push('skipped');
-        stepResults.push(null);
-        stepErrors.push(null);
-        continue;
-      }
-      try {
-        stepResults.push(await executeStmt(stream, conn, step.stmt));
-        stepErrors.push(null);
-        outcomes.push('ok');
-      } catch (err) {
-        stepResults.push(null);
-        stepErrors.push(toHranaError(err));
-        outcomes.push('error');
-      }
-    }
-    return { step_results: stepResults, step_errors: stepErrors };
-  }
-
-  function isRollback(sql: string): boolean {
-    const info = analyzeSqlCached(sql);
-    return info.statements === 1 && info.keywords[0] === 'ROLLBACK' && info.keywords[1] !== 'TO';
-  }
-
-  function timeoutError() {
-    return new RequestError(
-      'The transaction was rolled back: it stayed idle too long while other streams waited',
-      'TRANSACTION_TIMEOUT',
-    );
-  }
-
-  async function connOf(stream: Stream): Promise<Connection> {
-    stream.conn ??= await acquireConn();
-    return stream.conn;
-  }
-
-  async function executeRequest(
-    stream: Stream,
-    req: StreamRequest,
-  ): Promise<Record<string, unknown> & { type: string }> {
-    switch (req.type) {
-      case 'close':
-        freeStream(stream);
-        return { type: 'close' };
-      case 'store_sql':
-        if (stream.sqls.has(req.sql_id))
-          throw new RequestError(`SQL id ${req.sql_id} is already in use`, 'SQL_STORE_ID');
-        if (stream.sqls.size >= MAX_STORED_SQL)
-          throw new RequestError('Too many stored SQL texts', 'SQL_STORE_FULL');
-        stream.sqls.set(req.sql_id, req.sql);
-        return { type: 'store_sql' };
-      case 'close_sql':
-        stream.sqls.delete(req.sql_id);
-        return { type: 'close_sql' };
-      case 'execute': {
-        if (stream.txTimedOut) {
-          // The client's rollback() after a timeout: the transaction is already gone.
-          if (isRollback(resolveSql(stream, req.stmt))) {
-            stream.txTimedOut = false;
-            return { type: 'execute', result: emptyResult() };
-          }
-          throw timeoutError();
-        }
-        return { type: 'execute', result: await executeStmt(stream, await connOf(stream), req.stmt) };
-      }
-      case 'batch':
-        if (stream.txTimedOut) throw timeoutError();
-        return { type: 'batch', result: await executeBatch(stream, await connOf(stream), req.batch.steps) };
-      case 'sequence': {
-        if (stream.txTimedOut) throw timeoutError();
-        const sql = resolveSql(stream, req);
-        await (await connOf(stream)).executeSequence(sql, allowedSql(sql));
-        return { type: 'sequence' };
-      }
-      case 'describe': {
-        if (stream.txTimedOut) throw timeoutError();
-        const sql = resolveSql(stream, req);
-        return { type: 'describe', result: await (await connOf(stream)).describe(sql, singleStatement(sql)) };
-      }
-      case 'get_autocommit':
-        return { type: 'get_autocommit', is_autocommit: !(stream.conn?.inTransaction ?? false) };
-    }
-  }
-
-  function emptyResult(): StmtResult {
-    return { cols: [], rows: [], affected_row_count: 0, last_insert_rowid: null, query_duration_ms: 0 };
-  }
-
-  /** Runs a whole pipeline; every request runs even after an error. */
-  async function runPipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
-    const results: StreamResult[] = [];
-    for (const req of requests) {
-      if (stream.closed) {
-        results.push(
-          req.type === 'close'
-            ? { type: 'ok', response: { type: 'close' } }
-            : { type: 'error', error: errorBody('The stream has been closed', 'STREAM_CLOSED') },
-        );
-        continue;
-      }
-      try {
-        results.push({ type: 'ok', response: await executeRequest(stream, req) });
-      } catch (err) {
-        results.push({ type: 'error', error: toHranaError(err) });
-      }
-    }
-    stream.busy = false;
-    if (stream.closed) return { status: 200, body: { baton: null, base_url: null, results } };
-
-    let inTx = false;
-    try {
-      inTx = stream.conn?.inTransaction ?? false;
-      if (stream.conn && !inTx && stream.conn.hasBusyStatements()) {
-        console.warn('hrana-server: a statement was left busy; replacing the connection');
-        stream.conn.close();
-        stream.conn = null;
-      }
-    } catch (err) {
-      console.error('hrana-server: cannot read the connection state:', err);
-    }
-    if (inTx) {
-      lockOwner = stream;
-      stream.idleSince = Date.now();
-    } else if (lockOwner === stream) {
-      releaseLock();
-    }
-    stream.baton = newBaton();
-    streamsByBaton.set(stream.baton, stream);
-    stream.expiryTimer = setTimeout(() => expireStream(stream), streamExpiryMs);
-    stream.expiryTimer.unref();
-    armTxTimer();
-    return { status: 200, body: { baton: stream.baton, base_url: null, results } };
-  }
-
-  function schedulePipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
-    stream.busy = true;
-    if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
-    stream.expiryTimer = null;
-    if (lockOwner === stream && txTimer) {
-      clearTimeout(txTimer);
-      txTimer = null;
-    }
-    return new Promise((resolve) => {
-      const run = () => {
-        running = stream;
-        runningDone = runPipeline(stream, requests)
-          .then(resolve, (err: unknown) => {
-            console.error('hrana-server: pipeline failed:', err);
-            stream.busy = false;
-            freeStream(stream);
-            resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
-          })
-          .finally(() => {
-            running = null;
-            drain();
-          });
-      };
-      const touchesDb = requests.some(
-        (r) => r.type !== 'store_sql' && r.type !== 'close_sql' && r.type !== 'close',
-      );
-      if (!touchesDb && running !== stream) {
-        // Stored SQL and closing touch no statement: they need not wait for others.
-        runPipeline(stream, requests).then(resolve, (err: unknown) => {
-          console.error('hrana-server: pipeline failed:', err);
-          resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
-        });
-        return;
-      }
-      if (mayRun(stream) && (lockOwner === stream || queue.length === 0)) {
-        run();
-        return;
-      }
-      queue.push({
-        stream,
-        run,
-        abort: () => {
-          stream.busy = false;
-          freeStream(stream);
-          resolve({ status: 503, body: errorBody('The server is shutting down', 'SERVER_CLOSING') });
-        },
-      });
-      armTxTimer();
-    });
-  }
+  const streams = await openStreams({ file, limits, streamExpiryMs, txTimeoutMs });
 
   // ------------------------------------------------------------------------------------------------
   // HTTP
@@ -661,44 +222,12 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       );
       return;
     }
-    if (closed) {
-      await send(res, 503, errorBody('The server is shutting down', 'SERVER_CLOSING'));
+    const found = streams.lookup(parsed.output.baton);
+    if ('error' in found) {
+      await send(res, found.error.status, errorBody(found.error.message, found.error.code));
       return;
     }
-    const { baton, requests } = parsed.output;
-    let stream: Stream;
-    if (baton == null) {
-      if (liveStreams.size >= MAX_LIVE_STREAMS) {
-        await send(res, 503, errorBody('Too many open streams', 'STREAMS_EXHAUSTED'));
-        return;
-      }
-      stream = {
-        conn: null,
-        sqls: new Map(),
-        baton: null,
-        busy: false,
-        closed: false,
-        txTimedOut: false,
-        idleSince: Date.now(),
-        expiryTimer: null,
-      };
-      liveStreams.add(stream);
-    } else {
-      const found = streamsByBaton.get(baton);
-      if (found === undefined) {
-        if (expiredBatons.has(baton)) {
-          await send(res, 400, errorBody('The stream has expired due to inactivity', 'STREAM_EXPIRED'));
-        } else {
-          await send(res, 400, errorBody('Unknown or already used baton', 'BATON_INVALID'));
-        }
-        return;
-      }
-      // A baton is good for one request: the next one must carry the baton of this response.
-      streamsByBaton.delete(baton);
-      found.baton = null;
-      stream = found;
-    }
-    const outcome = await schedulePipeline(stream, requests);
+    const outcome = await streams.schedule(found.stream, parsed.output.requests);
     await send(res, outcome.status, outcome.body);
   }
 
@@ -819,16 +348,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     },
     close() {
       closing ??= (async () => {
-        closed = true;
-        if (txTimer) clearTimeout(txTimer);
-        txTimer = null;
-        for (const entry of queue.splice(0)) entry.abort();
-        // A statement still running is interrupted; its pipeline answers before the sockets close.
-        running?.conn?.interrupt();
-        await runningDone;
-        for (const stream of [...liveStreams]) freeStream(stream);
-        lockOwner = null;
-        for (const conn of pool.splice(0)) conn.close();
+        await streams.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stopped;

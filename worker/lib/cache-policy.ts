@@ -58,3 +58,12 @@ export function readQuery(url: URL): string {
 export function cacheKey(url: URL, siteUrl: string): string {
   return `${new URL(siteUrl).origin}${url.pathname}${readQuery(url)}`;
 }
+
+/**
+ * Workers Cache's key of a request (`cf.cacheKey`, which replaces its path and query): the same
+ * path and query as the L1 key for pages; empty (the URL itself) for everything else, which Workers
+ * Cache stores either forever under a fingerprinted URL or not at all.
+ */
+export function workersCacheKey(url: URL): string {
+  return cacheClassOf(url.pathname) === 'page' ? `${url.pathname}${readQuery(url)}` : '';
+}

@@ -86,8 +86,15 @@ export function shareRoutes(deps: AppDeps, versions: ContentVersions) {
       `share count ${network}`,
       (async () => {
         if (deps.shareLimiter) {
-          const { success } = await deps.shareLimiter.limit({ key: await shareLimitKey(clientIp, slug) });
-          if (!success) return;
+          // A limiter that fails lets the share through: a lost count is worse than one extra.
+          const allowed = await deps.shareLimiter
+            .limit({ key: await shareLimitKey(clientIp, slug) })
+            .then((outcome) => outcome.success)
+            .catch((error: unknown) => {
+              console.error('share limiter failed, counting anyway:', error);
+              return true;
+            });
+          if (!allowed) return;
         }
         if (deps.shareQueue) {
           try {

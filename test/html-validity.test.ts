@@ -10,8 +10,11 @@ import { startDatabase, startWorker, type TestDatabase, type TestWorker } from '
 const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
 const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
 
-/** Path and the status the page must answer with. */
-const PAGES: [string, number][] = [
+const MASTODON = '/deel/met-elkaar-voor-125000-banen/mastodon';
+const POST = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+
+/** Path, the status the page must answer with, and how it is asked for (GET unless said). */
+const PAGES: [string, number, RequestInit?][] = [
   ['/', 200],
   ['/banenafspraak/nieuws', 200],
   ['/banenafspraak/nieuws?pagina=2', 200],
@@ -25,6 +28,11 @@ const PAGES: [string, number][] = [
   ['/zoeken?q=xylofoonkwartet', 200],
   [`/zoeken?q=${encodeURIComponent('werkgevers '.repeat(20))}`, 200],
   ['/deze-pagina-bestaat-niet', 404],
+  [MASTODON, 200],
+  [`${MASTODON}?instance=mastodon.social`, 200],
+  [`${MASTODON}?instance=${encodeURIComponent('https://evil.example')}`, 400],
+  [`${MASTODON} (POST from another site)`, 403, { ...POST, body: 'instance=mastodon.social' }],
+  ['/ (POST)', 405, POST],
 ];
 
 let db: TestDatabase;
@@ -45,8 +53,9 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function html(target: TestWorker, path: string, status: number): Promise<string> {
-  const response = await target.fetch(path, { redirect: 'manual' });
+async function html(target: TestWorker, name: string, status: number, init?: RequestInit): Promise<string> {
+  const path = name.replace(/ \(.*\)$/, '');
+  const response = await target.fetch(path, { redirect: 'manual', ...init });
   const body = await response.text();
   expect(response.status, `status of ${path}`).toBe(status);
   expect(response.headers.get('content-type'), `content-type of ${path}`).toBe('text/html; charset=UTF-8');
@@ -57,7 +66,7 @@ describe('Nu Html Checker', () => {
   it('finds 0 errors on every page type, including search variants, 404 and 503', async () => {
     const names = [...PAGES.map(([path]) => path), '503 (database away) /banenafspraak/nieuws'];
     const documents = [
-      ...(await Promise.all(PAGES.map(([path, status]) => html(worker, path, status)))),
+      ...(await Promise.all(PAGES.map(([path, status, init]) => html(worker, path, status, init)))),
       await html(orphan, '/banenafspraak/nieuws', 503),
     ];
     // The variants really are what they claim to be.
@@ -67,6 +76,9 @@ describe('Nu Html Checker', () => {
     expect(documents[names.findIndex((name) => name.length > 200)]).toContain('Uw zoekopdracht is te lang');
     expect(page('/deze-pagina-bestaat-niet')).toContain('Pagina niet gevonden');
     expect(documents.at(-1)).toContain('Er ging even iets mis');
+    expect(page(`${MASTODON}?instance=mastodon.social`)).toContain('value="mastodon.social"');
+    expect(page(`${MASTODON} (POST from another site)`)).toContain('Niet toegestaan');
+    expect(page('/ (POST)')).toContain('Deze methode is niet toegestaan');
 
     const errors = await validateHtml(documents);
     console.log(`vnu: ${documents.length} documents checked, ${errors.length} errors`);

@@ -227,12 +227,27 @@ describe('/oembed', () => {
     ['another scheme', MET.replace('https:', 'http:')],
     ['a page that is not an article', `${SITE}/over-vso`],
     ['an unknown slug', `${SITE}/banenafspraak/nieuws/2019-02-12/bestaat-niet`],
-    ['a wrong date', `${SITE}/banenafspraak/nieuws/2020-02-12/met-elkaar-voor-125000-banen`],
     ['no URL at all', 'niet-een-url'],
   ])('refuses %s with 404', async (_, url) => {
     const response = await worker.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it.each([
+    ['a wrong date', `${SITE}/banenafspraak/nieuws/2020-02-12/met-elkaar-voor-125000-banen`],
+    ['a trailing slash', `${MET}/`],
+    ['tracking parameters', `${MET}?utm_source=linkedin&fbclid=x`],
+  ])('answers for an article URL the page redirects to the article (%s)', async (_, url) => {
+    // The page itself leads there: a 301 to the canonical URL, or the article.
+    const page = await worker.fetch(url.replace(SITE, ''), { redirect: 'manual' });
+    expect([200, 301], url).toContain(page.status);
+    if (page.status === 301) {
+      expect(new URL(page.headers.get('location') ?? '', SITE).href.replace(/\?.*$/, '')).toBe(MET);
+    }
+    const response = await worker.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ type: 'link', title: 'Met elkaar voor 125.000 banen' });
   });
 
   it('answers 400 without url or with an unknown format, 501 for format=xml, and leaves out a thumbnail that does not fit', async () => {

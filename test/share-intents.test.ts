@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fitText, isCountedAgent, NETWORKS, parseInstance, shareIntent } from '../worker/lib/share.ts';
+import {
+  fitText,
+  isCountedAgent,
+  isSpeculative,
+  NETWORKS,
+  parseInstance,
+  shareIntent,
+  shareLimitKey,
+} from '../worker/lib/share.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 
 const article = {
@@ -97,5 +105,36 @@ describe('isCountedAgent', () => {
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0',
   ])('counts a browser: %s', (agent) => {
     expect(isCountedAgent(agent)).toBe(true);
+  });
+});
+
+describe('isSpeculative', () => {
+  it.each<Record<string, string>>([
+    { 'Sec-Purpose': 'prefetch' },
+    { 'Sec-Purpose': 'prefetch;prerender' },
+    { 'Sec-Purpose': 'prefetch; anonymous-client-ip' },
+    { Purpose: 'prefetch' },
+    { 'X-Purpose': 'preview' },
+    { 'X-Moz': 'prefetch' },
+  ])('knows a prefetch or prerender: %j', (headers) => {
+    expect(isSpeculative(new Headers(headers))).toBe(true);
+  });
+
+  it.each<Record<string, string>>([
+    {},
+    { 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' },
+    { Purpose: 'other' },
+  ])('takes a navigation for one: %j', (headers) => {
+    expect(isSpeculative(new Headers(headers))).toBe(false);
+  });
+});
+
+describe('shareLimitKey', () => {
+  it('is a hash that holds no address and differs per client and per article', async () => {
+    const key = await shareLimitKey('203.0.113.7', 'met-elkaar-voor-125000-banen');
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(await shareLimitKey('203.0.113.7', 'met-elkaar-voor-125000-banen')).toBe(key);
+    expect(await shareLimitKey('203.0.113.8', 'met-elkaar-voor-125000-banen')).not.toBe(key);
+    expect(await shareLimitKey('203.0.113.7', 'centrale-postbus')).not.toBe(key);
   });
 });

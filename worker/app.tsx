@@ -1,12 +1,15 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { jsxRenderer } from 'hono/jsx-renderer';
+import { PatternRouter } from 'hono/router/pattern-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { buildId } from './assets-manifest.ts';
 import type { Database } from './db.ts';
+import { cacheClassOf, readQuery } from './lib/cache-policy.ts';
 import { ContentVersions } from './lib/content-version.ts';
 import { edgeCache } from './lib/edge-cache.ts';
 import { securityHeaders } from './lib/security.ts';
+import type { ShareMessage } from './lib/share-queue.ts';
 import { DatabaseUnavailable, RETRY_AFTER, withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -17,7 +20,7 @@ import { pageRoutes } from './routes/pages.tsx';
 import { shareRoutes } from './routes/share.tsx';
 import { socialRoutes } from './routes/social.ts';
 import { Layout, type PageMeta } from './views/layout.tsx';
-import { ErrorPage, NotFoundPage } from './views/pages.tsx';
+import { ErrorPage, MethodNotAllowedPage, NotFoundPage } from './views/pages.tsx';
 
 export interface AppDeps {
   db: Database;
@@ -29,6 +32,12 @@ export interface AppDeps {
   l1Cache: boolean;
   /** Secret of `POST /admin/purge`; without it the route does not exist. */
   purgeToken?: string;
+  /** Contact of /.well-known/security.txt (SECURITY_CONTACT); default security@ at SITE_URL's domain. */
+  securityContact?: string;
+  /** Workers Rate Limiting (SHARE_LIMITER): how many shares one client may add to an article. */
+  shareLimiter?: { limit(options: { key: string }): Promise<{ success: boolean }> };
+  /** Cloudflare Queue (SHARE_QUEUE) the share counts go through; without it they are written at once. */
+  shareQueue?: { send(message: ShareMessage): Promise<unknown> };
 }
 
 // The props every page passes to c.render(), typed for the layout renderer.
@@ -42,6 +51,11 @@ declare module 'hono' {
   }
 }
 
+const isApi = (path: string) => path === '/api' || path.startsWith('/api/') || path.startsWith('/admin/');
+
+// Share links are exactly right or not ours (404), also with a trailing slash.
+const keepsTrailingSlash = (path: string) => path === '/' || path.startsWith('/deel/');
+
 /**
  * Builds the whole site from its dependencies. The Worker entry (worker/index.ts) is the only
  * production wiring; tests build their own app with their own database.
@@ -52,12 +66,37 @@ export function createApp(deps: AppDeps) {
 
   // Outermost, so that every answer has them: cache hits, 304s, errors.
   app.use('*', secureHeaders(securityHeaders));
+  // No error is ever stored (RFC 9111 §5.2.2.5): not by browsers, not by Workers Cache, not by the
+  // L1 cache. A stored page that is served instead of an error (stale-if-error) is a 200.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status >= 400) c.res.headers.set('Cache-Control', 'no-store');
+  });
   // JSON is always UTF-8; say so, as the API contract promises (Hono's c.json omits the charset).
   app.use('*', async (c, next) => {
     await next();
     if (c.res.headers.get('Content-Type') === 'application/json') {
       c.res.headers.set('Content-Type', 'application/json; charset=utf-8');
     }
+  });
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const read = c.req.method === 'GET' || c.req.method === 'HEAD';
+    // One URL per page: `/banenafspraak/nieuws/` is `/banenafspraak/nieuws`. Built from SITE_URL,
+    // so that a path such as `//evil.example/` can only ever lead to a path of this site.
+    if (read && url.pathname.endsWith('/') && !keepsTrailingSlash(url.pathname)) {
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      c.header('Cache-Control', 'private, max-age=86400');
+      return c.redirect(`${deps.siteUrl}${path}${url.search}`, 301);
+    }
+    // A route sees only the query parameters it reads (QUERY_PARAMETERS), the same ones the
+    // cache key holds: a parameter a route would read without being listed cannot split, or
+    // poison, the cache; it is simply not there.
+    if (read && cacheClassOf(url.pathname) === 'page') {
+      const query = readQuery(url);
+      if (query !== url.search) c.req.raw = new Request(`${url.origin}${url.pathname}${query}`, c.req.raw);
+    }
+    await next();
   });
   app.use(
     '*',
@@ -86,8 +125,40 @@ export function createApp(deps: AppDeps) {
   app.route('/', socialRoutes(deps));
   app.route('/', pageRoutes(deps));
 
+  // Which methods each path answers, from the routes themselves: a known path asked with another
+  // method is 405 with `Allow` (RFC 9110 §15.5.6), an unknown one 404.
+  let methods: PatternRouter<string> | undefined;
+  const allowedMethods = (path: string): string[] => {
+    if (!methods) {
+      methods = new PatternRouter<string>();
+      for (const route of app.routes) {
+        if (route.method !== 'ALL' && route.path !== '*') methods.add(route.method, route.path, route.method);
+      }
+    }
+    const router = methods;
+    const allowed = ['GET', 'POST'].filter((method) => router.match(method, path)[0].length > 0);
+    return allowed.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]));
+  };
+  const methodNotAllowed = (c: Context, allowed: string[]) => {
+    const allow = allowed.join(', ');
+    c.header('Allow', allow);
+    if (isApi(c.req.path)) {
+      return apiError(c, 405, 'method_not_allowed', `${c.req.method} is niet toegestaan; gebruik ${allow}.`);
+    }
+    c.status(405);
+    return c.render(<MethodNotAllowedPage allow={allow} />, {
+      title: 'Methode niet toegestaan',
+      description: `Dit adres kan alleen worden opgevraagd met ${allow}.`,
+      path: c.req.path,
+      noindex: true,
+      sidebar: null,
+    });
+  };
+
   // The 404 page needs no database: a mistyped URL or a scanner must not cost a round trip.
   app.notFound((c) => {
+    const allowed = c.req.method === 'HEAD' ? [] : allowedMethods(c.req.path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {
       return apiError(c, 404, 'not_found', 'Deze API-route bestaat niet.');
     }

@@ -1,37 +1,73 @@
+import { WorkerEntrypoint } from 'cloudflare:workers';
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import * as schema from '../schema/db.ts';
 import { type App, createApp } from './app.tsx';
+import type { Database } from './db.ts';
+import { workersCacheKey } from './lib/cache-policy.ts';
+import { writeShareBatch } from './lib/share-queue.ts';
 import './env.ts';
 
 // One app (and one libSQL client) per isolate: env does not change while an isolate lives, and a
 // reused client keeps its HTTP connections warm.
 let app: App | undefined;
+let db: Database | undefined;
+
+function dbFor(env: Env): Database {
+  db ??= drizzle(
+    createClient({
+      url: env.LIBSQL_URL,
+      authToken: env.LIBSQL_AUTH_TOKEN,
+      // The client queues requests beyond `concurrency` (default 20; 0 also means 20) and starts a
+      // queued one when another request's finishes. In workerd that hands one visitor's query to
+      // another visitor's request, which may be gone by then: the query hangs until the time limit.
+      // Each request is limited by the platform anyway, so the client's queue must never fill.
+      concurrency: Number.MAX_SAFE_INTEGER,
+    }),
+    { schema },
+  );
+  return db;
+}
 
 function appFor(env: Env): App {
   app ??= createApp({
-    db: drizzle(
-      createClient({
-        url: env.LIBSQL_URL,
-        authToken: env.LIBSQL_AUTH_TOKEN,
-        // The client queues requests beyond `concurrency` (default 20; 0 also means 20) and starts a
-        // queued one when another request's finishes. In workerd that hands one visitor's query to
-        // another visitor's request, which may be gone by then: the query hangs until the time limit.
-        // Each request is limited by the platform anyway, so the client's queue must never fill.
-        concurrency: Number.MAX_SAFE_INTEGER,
-      }),
-      { schema },
-    ),
+    db: dbFor(env),
     siteUrl: env.SITE_URL.replace(/\/+$/, ''),
     dbTimeoutMs: 3000,
     l1Cache: env.L1_CACHE !== 'off',
     purgeToken: env.PURGE_TOKEN || undefined,
+    securityContact: env.SECURITY_CONTACT || undefined,
+    shareLimiter: env.SHARE_LIMITER,
+    shareQueue: env.SHARE_QUEUE,
   });
   return app;
 }
 
+/**
+ * The site itself, the entrypoint Workers Cache sits in front of (`exports.Site` in wrangler.toml).
+ * The default entrypoint hands every request to it with the cache key the L1 cache uses too.
+ */
+export class Site extends WorkerEntrypoint<Env> {
+  override fetch(request: Request): Promise<Response> {
+    return Promise.resolve(appFor(this.env).fetch(request, this.env, this.ctx));
+  }
+}
+
 export default {
+  /**
+   * Workers Cache keys by path and query string, and zone Cache Rules do not apply to it. So the
+   * default entrypoint (not cached itself) calls the cached Site entrypoint through `ctx.exports`
+   * with `cf.cacheKey`: the path and only the query parameters the route reads (QUERY_PARAMETERS),
+   * exactly the L1 cache's key, so that `?utm_source=…` or `?foo=1` shares the cached page.
+   * Without `ctx.exports` (older runtimes) the app answers directly.
+   */
   fetch(request, env, ctx) {
-    return appFor(env).fetch(request, env, ctx);
+    const site = (ctx.exports as { Site?: Fetcher } | undefined)?.Site;
+    if (!site) return appFor(env).fetch(request, env, ctx);
+    return site.fetch(request, { cf: { cacheKey: workersCacheKey(new URL(request.url)) } });
+  },
+  // The share counts: each batch of SHARE_QUEUE is one database write (worker/lib/share-queue.ts).
+  async queue(batch, env) {
+    await writeShareBatch(dbFor(env), batch);
   },
 } satisfies ExportedHandler<Env>;

@@ -26,6 +26,21 @@ export function buildWorker(): void {
   );
 }
 
+/**
+ * The bindings wrangler.toml declares, as wrangler itself hands them to Miniflare under `wrangler
+ * dev`: its [vars], the Rate Limiting binding and the queues (Miniflare simulates both locally).
+ */
+async function configuredBindings() {
+  const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'));
+  return {
+    vars: workerOptions.bindings ?? {},
+    ratelimits: workerOptions.ratelimits,
+    queueProducers: workerOptions.queueProducers,
+    queueConsumers: workerOptions.queueConsumers,
+  };
+}
+
 export interface LocalWorker {
   /** Where Miniflare serves the Worker over HTTP, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;
@@ -47,7 +62,19 @@ export async function startWorker(options: {
   assetsDirectory?: string;
   /** Another Worker script (ES module) instead of dist/index.js, e.g. for a baseline. */
   scriptPath?: string;
+  /** Seconds before a failed queue batch is delivered again (wrangler.toml's retry_delay otherwise). */
+  queueRetryDelay?: number;
 }): Promise<LocalWorker> {
+  const configured = await configuredBindings();
+  const queueConsumers =
+    options.queueRetryDelay === undefined || Array.isArray(configured.queueConsumers)
+      ? configured.queueConsumers
+      : Object.fromEntries(
+          Object.entries(configured.queueConsumers ?? {}).map(([name, consumer]) => [
+            name,
+            { ...consumer, retryDelay: options.queueRetryDelay },
+          ]),
+        );
   const workerOptions = (siteUrl: string) => ({
     scriptPath: options.scriptPath ?? join(ROOT, 'dist', 'index.js'),
     modules: true,
@@ -61,7 +88,11 @@ export async function startWorker(options: {
       routerConfig: { has_user_worker: true },
       assetConfig: { compatibility_date: compatibilityDate },
     },
+    ratelimits: configured.ratelimits,
+    queueProducers: configured.queueProducers,
+    queueConsumers,
     bindings: {
+      ...configured.vars,
       SITE_URL: siteUrl,
       LIBSQL_URL: options.libsqlUrl,
       ...options.bindings,

@@ -23,19 +23,47 @@ export function cacheClassOf(path: string): CacheClass {
 }
 
 /**
- * Query parameters that social networks, newsletters and ad platforms append to shared links. They
- * never change the page, so they are not part of the cache key: every shared variant is one entry.
+ * The query parameters each cached route reads, in one place: the cache key holds these and no
+ * others. Everything else a URL carries (utm_*, fbclid, srsltid, _gl, a typo, `?foo=1`) never
+ * reaches a route, so it must not split the cache either: unknown parameters cannot make a miss
+ * (and so cannot make a database request). A path that is not listed reads no parameter at all.
+ * Names are case-sensitive, as the routes read them. Workers Cache in front follows the same table
+ * through a Cache Rule (README, Caching).
  */
-const TRACKING = new Set(['fbclid', 'gclid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid', 'ref']);
-const isTracking = (name: string) => TRACKING.has(name.toLowerCase()) || /^utm_/i.test(name);
+export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  '/banenafspraak/nieuws': ['pagina'],
+  '/zoeken': ['q', 'pagina'],
+  '/oembed': ['url', 'format', 'maxwidth', 'maxheight'],
+  '/api/articles': ['page', 'limit'],
+  '/api/search': ['q', 'page', 'limit'],
+};
+
+/** The query parameters that `path` reads; none for a path that is not in the table. */
+export const queryParametersOf = (path: string): readonly string[] => QUERY_PARAMETERS[path] ?? [];
 
 /**
- * The cache key of a request: SITE_URL's origin (never the request's Host), the path, and the query
- * without tracking parameters, sorted, so that parameter order does not split the cache either.
+ * The query a route sees and the cache key holds: only the parameters the route reads, sorted by
+ * name (a stable sort: repeated values keep their order), so that parameter order does not split
+ * the cache either. `?…` or the empty string.
  */
-export function cacheKey(url: URL, siteUrl: string): string {
-  const params = [...url.searchParams].filter(([name]) => !isTracking(name));
-  params.sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+export function readQuery(url: URL): string {
+  const read = new Set(queryParametersOf(url.pathname));
+  const params = [...url.searchParams].filter(([name]) => read.has(name));
+  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const query = new URLSearchParams(params).toString();
-  return `${new URL(siteUrl).origin}${url.pathname}${query ? `?${query}` : ''}`;
+  return query ? `?${query}` : '';
+}
+
+/** The cache key of a request: SITE_URL's origin (never the request's Host), the path, `readQuery`. */
+export function cacheKey(url: URL, siteUrl: string): string {
+  return `${new URL(siteUrl).origin}${url.pathname}${readQuery(url)}`;
+}
+
+/**
+ * Workers Cache's key of a request (`cf.cacheKey`, which replaces its path and query): the same
+ * path and query as the L1 key for pages; empty (the URL itself) for everything else, which Workers
+ * Cache stores either forever under a fingerprinted URL or not at all.
+ */
+export function workersCacheKey(url: URL): string {
+  return cacheClassOf(url.pathname) === 'page' ? `${url.pathname}${readQuery(url)}` : '';
 }

@@ -83,8 +83,9 @@ function replace(c: Context, response: Response): void {
 /**
  * The L1 cache inside the Worker, on the Cache API (`caches.default`): a repeated request is
  * answered without any database request, also under `wrangler dev`. Workers Cache sits in front of
- * it in production; this layer serves what gets past it (other data centres' first requests, cache
- * keys that differ only in tracking parameters) and keeps pages up when the database is not.
+ * it in production; this layer serves what gets past it (other data centres' first requests, a new
+ * deploy's empty Workers Cache) and keeps pages up when the database is not. Both key by
+ * `cacheKey` / `workersCacheKey` (cache-policy.ts): the path and the parameters the route reads.
  *
  * Hono's cache() middleware does not fit: it keys by the raw URL, knows no stale copies and no
  * content version. Its etag() hashes every body; here the ETag comes from the content version.

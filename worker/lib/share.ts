@@ -112,3 +112,33 @@ const ROBOT =
 export function isCountedAgent(userAgent: string | undefined): boolean {
   return !!userAgent && !ROBOT.test(userAgent);
 }
+
+/**
+ * Whether the browser fetched the link ahead of a click that may never come: speculative prefetches
+ * and prerenders (Speculation Rules, `<link rel=prefetch>`) say so in `Sec-Purpose: prefetch` or
+ * `prefetch;prerender` (Fetch Metadata); older browsers send `Purpose: prefetch`, Safari's previews
+ * `X-Purpose: preview`, Firefox `X-Moz: prefetch`. None of them is a share.
+ */
+export function isSpeculative(headers: Headers): boolean {
+  const purpose = [
+    headers.get('Sec-Purpose'),
+    headers.get('Purpose'),
+    headers.get('X-Purpose'),
+    headers.get('X-Moz'),
+  ]
+    .filter((value) => value !== null)
+    .join(',')
+    .toLowerCase();
+  return /\b(prefetch|prerender|preview)\b/.test(purpose);
+}
+
+/**
+ * The rate-limit key of one client sharing one article: a SHA-256 of the slug and the client's
+ * address (CF-Connecting-IP), so that the limiter never holds an address, and nothing else does.
+ */
+export async function shareLimitKey(clientIp: string, slug: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${slug}\n${clientIp}`));
+  return Array.from(new Uint8Array(digest).slice(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}

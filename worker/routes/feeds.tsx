@@ -40,6 +40,16 @@ function xml(strings: TemplateStringsArray, ...values: unknown[]): Xml {
   return new Xml(out);
 }
 
+/** RFC 9116 §2.5.5: Expires SHOULD be less than a year away; the file renews itself. */
+const SECURITY_TXT_DAYS = 180;
+
+/** SECURITY_CONTACT as an RFC 9116 Contact URI: a bare e-mail address becomes a mailto:. */
+export function securityContact(configured: string | undefined, siteUrl: string): string {
+  const value = configured?.trim();
+  if (!value) return `mailto:security@${new URL(siteUrl).hostname.replace(/^www\./, '')}`;
+  return /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `mailto:${value}`;
+}
+
 export function feedRoutes(deps: AppDeps) {
   const { db, siteUrl } = deps;
   const query = databaseCall(deps.dbTimeoutMs);
@@ -107,6 +117,22 @@ export function feedRoutes(deps: AppDeps) {
 </urlset>
 `;
       return c.body(body.value, 200, { 'Content-Type': 'application/xml; charset=utf-8' });
+    })
+    .get('/.well-known/security.txt', (c) => {
+      // Whole days, so that every copy made on one day is the same.
+      const day = 86_400_000;
+      const expires = new Date((Math.floor(Date.now() / day) + SECURITY_TXT_DAYS) * day).toISOString();
+      return c.text(
+        [
+          `Contact: ${securityContact(deps.securityContact, siteUrl)}`,
+          `Expires: ${expires}`,
+          'Preferred-Languages: nl, en',
+          `Canonical: ${siteUrl}/.well-known/security.txt`,
+          '',
+        ].join('\n'),
+        200,
+        { 'Content-Type': 'text/plain; charset=utf-8' },
+      );
     })
     .get('/robots.txt', (c) =>
       c.text(

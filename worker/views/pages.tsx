@@ -220,9 +220,39 @@ export function ErrorPage({ retry }: { retry: boolean }) {
   );
 }
 
+/** A form of this site sent from somewhere else (the Mastodon form's POST without our Origin). */
+export function ForbiddenPage() {
+  return (
+    <>
+      <h1>Niet toegestaan</h1>
+      <p>
+        Dit formulier kan alleen vanaf deze site worden verstuurd. Ga terug naar het artikel en probeer het
+        opnieuw.
+      </p>
+      <p>
+        Ga naar de <a href={paths.home}>homepage</a>.
+      </p>
+    </>
+  );
+}
+
+/** A method the URL does not answer (405), with the methods it does in `Allow`. */
+export function MethodNotAllowedPage({ allow }: { allow: string }) {
+  return (
+    <>
+      <h1>Deze methode is niet toegestaan</h1>
+      <p>Dit adres kan alleen worden opgevraagd met {allow}.</p>
+      <p>
+        Ga naar de <a href={paths.home}>homepage</a>.
+      </p>
+    </>
+  );
+}
+
 /**
- * Mastodon has no central share page: every visitor has an instance of their own. The form sends
- * it back to /deel/{slug}/mastodon, which checks it and redirects; assets/share.js remembers it.
+ * Mastodon has no central share page: every visitor has an instance of their own. The form POSTs
+ * it back to /deel/{slug}/mastodon, which checks it (and that the form is ours) and redirects;
+ * assets/share.js remembers it.
  */
 export function MastodonSharePage(props: {
   action: string;
@@ -237,7 +267,7 @@ export function MastodonSharePage(props: {
         U deelt <a href={props.article.url}>{props.article.title}</a>. Op welke Mastodon-server heeft u een
         account?
       </p>
-      <form class="mastodon-form" method="get" action={props.action} data-mastodon-form>
+      <form class="mastodon-form" method="post" action={props.action} data-mastodon-form>
         <label for="instance">Uw Mastodon-server</label>
         <p id="instance-hint" class="hint">
           Alleen de naam van de server, bijvoorbeeld mastodon.social of mastodon.nl.

@@ -1,0 +1,190 @@
+/**
+ * Site-wide HTTP rules through the built Worker in workerd against a real local libSQL server: one
+ * URL per page (trailing slashes), 405 with Allow for methods a URL does not answer, no error ever
+ * stored by a cache, security.txt (RFC 9116), and the deployment settings of wrangler.toml.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
+import { closeConnections, httpSend } from '../scripts/lib/load.ts';
+import { ROOT } from './support/cli.ts';
+import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+
+const SITE = 'https://www.vso-werkgevers.nl';
+const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
+
+let db: TestDatabase;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  db = await startDatabase();
+  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
+});
+afterAll(async () => {
+  closeConnections();
+  await worker?.dispose();
+  await db?.close();
+});
+
+/** One raw request: the path goes out exactly as written (`//evil.example/` stays a path). */
+async function send(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
+  // A connection of its own: an answer that leaves a request body unread ends its connection.
+  const answer = await httpSend(worker.url, { method, path, headers, body, agent: false });
+  const header = (name: string) => {
+    const value = answer.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : (value ?? null);
+  };
+  return { status: answer.status, header, body: answer.body.toString('utf8') };
+}
+
+describe('trailing slashes', () => {
+  it.each([
+    ['/banenafspraak/nieuws/', `${SITE}/banenafspraak/nieuws`],
+    [`${MET}/`, `${SITE}${MET}`],
+    [`${MET}//`, `${SITE}${MET}`],
+    ['/over-vso/?utm_source=linkedin&fbclid=x', `${SITE}/over-vso?utm_source=linkedin&fbclid=x`],
+    ['/zoeken/?q=postbus&pagina=1', `${SITE}/zoeken?q=postbus&pagina=1`],
+    ['/api/articles/?page=2', `${SITE}/api/articles?page=2`],
+  ])('%s → 301 to %s', async (path, location) => {
+    for (const method of ['GET', 'HEAD']) {
+      const answer = await send(method, path);
+      expect(answer.status, method).toBe(301);
+      expect(answer.header('location'), method).toBe(location);
+    }
+  });
+
+  it.each([
+    '//evil.example/',
+    '///evil.example/',
+    '//evil.example//',
+    '/%2F%2Fevil.example/',
+    '/\\evil.example/',
+    '/\\/evil.example/',
+    '//evil.example/banenafspraak/nieuws/',
+  ])('never leads to another host: %s', async (path) => {
+    const answer = await send('GET', path, { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example' });
+    expect(answer.status).toBe(301);
+    const location = answer.header('location') ?? '';
+    // Absolute, on SITE_URL's origin: a browser resolves it to this site whatever the path holds.
+    expect(location.startsWith(`${SITE}/`), location).toBe(true);
+    expect(new URL(location).origin).toBe(SITE);
+  });
+
+  it('keeps `/` itself, and share links are exactly right or the 404 page', async () => {
+    expect((await send('GET', '/')).status).toBe(200);
+    const share = await send('GET', '/deel/met-elkaar-voor-125000-banen/linkedin/');
+    expect(share.status).toBe(404);
+    expect(share.header('location')).toBeNull();
+  });
+});
+
+describe('methods', () => {
+  it.each([
+    ['POST', '/'],
+    ['PUT', '/banenafspraak/nieuws'],
+    ['DELETE', MET],
+    ['PATCH', '/over-vso'],
+    ['POST', '/zoeken'],
+    ['POST', '/feed.xml'],
+    ['OPTIONS', '/participanten'],
+    ['POST', '/deel/met-elkaar-voor-125000-banen/linkedin'],
+    ['POST', '/.well-known/security.txt'],
+  ])('%s %s → 405, Allow: GET, HEAD, the Dutch page, no-store', async (method, path) => {
+    const answer = await send(method, path, { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1');
+    expect(answer.status).toBe(405);
+    expect(answer.header('allow')).toBe('GET, HEAD');
+    expect(answer.header('cache-control')).toBe('no-store');
+    expect(answer.header('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
+    expect(answer.body).toContain('Deze methode is niet toegestaan');
+    expect(answer.body).toContain('<html lang="nl"');
+  });
+
+  it('names POST in Allow where the URL takes one (the Mastodon form)', async () => {
+    const answer = await send('PUT', '/deel/met-elkaar-voor-125000-banen/mastodon');
+    expect(answer.status).toBe(405);
+    expect(answer.header('allow')).toBe('GET, HEAD, POST');
+  });
+
+  it('answers a method on a URL that does not exist with the 404 page', async () => {
+    const answer = await send('POST', '/bestaat-niet');
+    expect(answer.status).toBe(404);
+    expect(answer.header('allow')).toBeNull();
+  });
+});
+
+describe('errors are never stored', () => {
+  it.each([
+    ['GET', '/bestaat-niet', 404],
+    ['GET', '/banenafspraak/nieuws?pagina=999', 404],
+    ['GET', '/og/bestaat-niet.0123456789abcdef.png', 404],
+    ['GET', '/api/articles/bestaat-niet', 404],
+    ['GET', '/api/articles?limit=0', 400],
+    ['GET', '/api/bestaat-niet', 404],
+    ['POST', '/api/articles', 405],
+    ['DELETE', '/api/search?q=x', 405],
+    ['GET', '/oembed?format=json', 400],
+    ['GET', `/oembed?url=${encodeURIComponent(`${SITE}${MET}`)}&format=xml`, 501],
+    ['GET', '/deel/bestaat-niet/x', 404],
+    ['POST', '/', 405],
+  ])('%s %s → %i with Cache-Control: no-store', async (method, path, status) => {
+    const answer = await send(method, path);
+    expect(answer.status).toBe(status);
+    expect(answer.header('cache-control')).toBe('no-store');
+  });
+
+  it('the API’s 405 keeps its envelope and Allow', async () => {
+    const answer = await send('PUT', '/api/articles');
+    expect(answer.status).toBe(405);
+    expect(answer.header('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+});
+
+describe('/.well-known/security.txt', () => {
+  it('is RFC 9116: Contact, an Expires within a year, Preferred-Languages and Canonical from SITE_URL', async () => {
+    const answer = await send('GET', '/.well-known/security.txt');
+    expect(answer.status).toBe(200);
+    expect(answer.header('content-type')).toMatch(/^text\/plain; charset=utf-8$/i);
+    const fields = Object.fromEntries(
+      answer.body
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/: (.*)/s).slice(0, 2) as [string, string]),
+    );
+    const config = unstable_readConfig({ config: join(ROOT, 'wrangler.toml') });
+    expect(fields.Contact).toBe(config.vars.SECURITY_CONTACT);
+    expect(fields['Preferred-Languages']).toBe('nl, en');
+    expect(fields.Canonical).toBe(`${SITE}/.well-known/security.txt`);
+    const expires = Date.parse(fields.Expires ?? '');
+    expect(fields.Expires).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(expires).toBeGreaterThan(Date.now());
+    expect(expires).toBeLessThanOrEqual(Date.now() + 365 * 86_400_000);
+  });
+
+  it('takes its contact from SECURITY_CONTACT, and defaults to security@ at the site’s domain', async () => {
+    for (const [configured, contact] of [
+      ['https://www.vso-werkgevers.nl/contact', 'https://www.vso-werkgevers.nl/contact'],
+      ['beveiliging@vso-werkgevers.nl', 'mailto:beveiliging@vso-werkgevers.nl'],
+      ['', 'mailto:security@vso-werkgevers.nl'],
+    ]) {
+      const other = await startWorker({
+        libsqlUrl: db.server.url,
+        siteUrl: SITE,
+        bindings: { SECURITY_CONTACT: configured ?? '' },
+      });
+      try {
+        const text = await (await other.fetch('/.well-known/security.txt')).text();
+        expect(text, configured).toMatch(new RegExp(`^Contact: ${contact?.replace(/[.?]/g, '\\$&')}$`, 'm'));
+      } finally {
+        await other.dispose();
+      }
+    }
+  });
+});
+
+describe('wrangler.toml', () => {
+  it('serves the site on its own domain only: workers_dev is off', () => {
+    const config = unstable_readConfig({ config: join(ROOT, 'wrangler.toml') });
+    expect(config.workers_dev).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'turso',
-  schema: './schema/db.ts',
+  schema: './schema/tables.ts',
   out: './drizzle',
   dbCredentials: {
     url: process.env.LIBSQL_URL ?? 'file:.data/vso.db',

@@ -2,7 +2,7 @@
  * The characters an article title may hold: exactly those its social card can draw, so that no card
  * shows an empty box (tofu) or a "NO GLYPH" placeholder. Text is set in Inter Bold; an emoji
  * (a grapheme matching Unicode's RGI_Emoji set, UTS #51 §1.4.6) is drawn as a Twemoji image in its
- * place (scripts/lib/social-card.ts). Anything else (CJK, Arabic, private-use characters, stray
+ * place (pipeline/social-card.ts). Anything else (CJK, Arabic, private-use characters, stray
  * variation selectors or joiners) has no glyph on the card, and the document contract refuses it.
  */
 

@@ -12,7 +12,7 @@
  * Exits 1 when a page could not be audited. About 10 s per URL.
  */
 import { parseArgs } from 'node:util';
-import { defaultAuditUrls, formatAuditTable, runAudit } from './lib/audit.ts';
+import { defaultAuditUrls, formatAuditTable, runAudit } from '../dev/lighthouse.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

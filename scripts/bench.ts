@@ -21,11 +21,9 @@ import { basename, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { articlePath } from '../worker/site.ts';
-import { type BenchDatabase, benchDatabase } from './lib/bench-database.ts';
-import { ROOT } from './lib/database.ts';
-import { generatedDocuments } from './lib/generated-documents.ts';
-import { startHranaThread } from './lib/hrana-thread.ts';
+import { type BenchDatabase, benchDatabase } from '../bench/databases.ts';
+import { startNginx } from '../bench/nginx.ts';
+import { startHranaThread } from '../dev/hrana-thread.ts';
 import {
   closeConnections,
   type Fetched,
@@ -37,11 +35,13 @@ import {
   type Tally,
   tally,
   warmUp,
-} from './lib/load.ts';
-import { buildWorker, type LocalWorker, startWorker, WRANGLER_ENV } from './lib/local-worker.ts';
-import { startNginx } from './lib/nginx.ts';
-import { parseDocuments } from './lib/parse-document.ts';
-import { readDocuments } from './lib/seed.ts';
+} from '../dev/load.ts';
+import { buildWorker, type LocalWorker, startWorker, WRANGLER_ENV } from '../dev/local-worker.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { ROOT } from '../pipeline/libsql.ts';
+import { parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments } from '../pipeline/seed-database.ts';
+import { articlePath } from '../worker/site.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false } },

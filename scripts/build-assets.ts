@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { extname, join } from 'node:path';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { ROOT } from '../pipeline/libsql.ts';
+import { renderDefaultCard } from '../pipeline/social-card.ts';
 import { securityHeaders } from '../worker/lib/security.ts';
-import { ROOT } from './lib/database.ts';
-import { renderDefaultCard } from './lib/social-card.ts';
 
 const source = join(ROOT, 'assets');
 const publicDir = join(ROOT, 'public');

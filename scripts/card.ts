@@ -7,12 +7,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ROOT } from '../pipeline/libsql.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments } from '../pipeline/seed-database.ts';
+import { renderArticleCard, renderArticleCards, renderDefaultCard } from '../pipeline/social-card.ts';
 import { slugify } from '../schema/slug.ts';
 import { formatDate } from '../worker/lib/dates.ts';
-import { ROOT } from './lib/database.ts';
-import { formatProblem, parseDocuments } from './lib/parse-document.ts';
-import { readDocuments } from './lib/seed.ts';
-import { renderArticleCard, renderArticleCards, renderDefaultCard } from './lib/social-card.ts';
 
 const USAGE = 'usage: npm run card [-- --out DIR] [TITLE YYYY-MM-DD] | npm run card -- --bench N';
 

@@ -1,6 +1,6 @@
 /**
  * `npm run db`: the local libSQL server (Hrana v2 over HTTP) on a database file, in a child process
- * that this one watches (scripts/lib/hrana-process.ts).
+ * that this one watches (dev/hrana-process.ts).
  *
  * Env: DB_FILE (default .data/vso.db), DB_PORT (default 8080), DB_AUTH_TOKEN (optional bearer token),
  * DB_LATENCY_MS (optional simulated round trip, default 0; or `--latency MS`), DB_STATEMENT_TIMEOUT_MS
@@ -9,8 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { superviseHranaServer } from './lib/hrana-process.ts';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from './lib/hrana-server.ts';
+import { superviseHranaServer } from '../dev/hrana-process.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../dev/hrana-server.ts';
 
 function parseNonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;

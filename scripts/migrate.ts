@@ -1,5 +1,5 @@
 // `npm run db:migrate`: apply the committed migrations in drizzle/ to LIBSQL_URL.
-import { describeUrl, migrateDatabase, openClient } from './lib/database.ts';
+import { describeUrl, migrateDatabase, openClient } from '../pipeline/libsql.ts';
 
 const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
 const client = openClient(url);

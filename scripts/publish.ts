@@ -4,9 +4,9 @@
 // and what was purged. The Worker's own L1 cache follows the content version within seconds anyway.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib/database.ts';
-import { purgeTargetOf } from './lib/seed.ts';
-import { runSeed } from './lib/seed-cli.ts';
+import { ROOT } from '../pipeline/libsql.ts';
+import { runSeed } from '../pipeline/seed-command.ts';
+import { purgeTargetOf } from '../pipeline/seed-database.ts';
 
 const { summary } = await runSeed();
 const target = purgeTargetOf(summary);

@@ -1,5 +1,5 @@
 // `npm run seed [-- --source DIR] [--prune]`: parse content-seed/*.txt (or DIR), validate every
 // document, migrate LIBSQL_URL when needed and write everything in one transaction.
-import { runSeed } from './lib/seed-cli.ts';
+import { runSeed } from '../pipeline/seed-command.ts';
 
 await runSeed();

@@ -4,10 +4,10 @@
 // starts no server. Ctrl-C or SIGTERM stops every child process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { migrateDatabase, openClient, ROOT } from './lib/database.ts';
-import { type SupervisedServer, superviseHranaServer } from './lib/hrana-process.ts';
-import { formatProblem, parseDocuments } from './lib/parse-document.ts';
-import { readDocuments, seedDatabase } from './lib/seed.ts';
+import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
+import { migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 
 const port = Number(process.env.PORT || 8787);
 const siteUrl = process.env.SITE_URL || `http://127.0.0.1:${port}`;

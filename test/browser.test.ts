@@ -4,7 +4,7 @@
  * desktop widths, and screenshots of an article (kept in test-results/screenshots/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dutchDate } from '../scripts/lib/generated-documents.ts';
+import { dutchDate } from '../pipeline/generated-documents.ts';
 import {
   type Browser,
   checkAccessibility,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, QUERY_PARAMETERS, readQuery, workersCacheKey } from '../worker/lib/cache-policy.ts';
+import { cacheKey, QUERY_PARAMETERS, readQuery, workersCacheKey } from '../worker/cache/cache-policy.ts';
 
 const SITE = 'https://www.vso-werkgevers.nl';
 const url = (path: string) => new URL(path, 'https://evil.example');

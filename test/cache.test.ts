@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Headers as MiniflareHeaders, Response as MiniflareResponse } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClient } from '../scripts/lib/database.ts';
-import { type HranaServer, startHranaServer } from '../scripts/lib/hrana-server.ts';
-import { parseDocuments } from '../scripts/lib/parse-document.ts';
-import { seedDatabase } from '../scripts/lib/seed.ts';
-import { VERSION_CHECK_MS } from '../worker/lib/content-version.ts';
+import { type HranaServer, startHranaServer } from '../dev/hrana-server.ts';
+import { openClient } from '../pipeline/libsql.ts';
+import { parseDocuments } from '../pipeline/parse-document.ts';
+import { seedDatabase } from '../pipeline/seed-database.ts';
+import { VERSION_CHECK_MS } from '../worker/cache/content-version.ts';
 import { ROOT } from './support/cli.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

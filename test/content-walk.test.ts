@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocuments } from '../scripts/lib/parse-document.ts';
-import { readDocuments } from '../scripts/lib/seed.ts';
+import { parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments } from '../pipeline/seed-database.ts';
 import { ROOT } from './support/cli.ts';
 import { textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';

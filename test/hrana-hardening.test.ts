@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient } from '@libsql/client';
 import Database from 'libsql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type HranaServer, type HranaServerOptions, startHranaServer } from '../scripts/lib/hrana-server.ts';
+import { type HranaServer, type HranaServerOptions, startHranaServer } from '../dev/hrana-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrana-hardening-'));
 let fileCounter = 0;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HranaServer, type HranaServerOptions, startHranaServer } from '../scripts/lib/hrana-server.ts';
+import { type HranaServer, type HranaServerOptions, startHranaServer } from '../dev/hrana-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrana-test-'));
 let fileCounter = 0;

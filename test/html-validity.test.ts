@@ -3,7 +3,7 @@
  * (vnu-jar): one vnu run for all documents, 0 errors each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { formatHtmlErrors, validateHtml } from './support/html-validator.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

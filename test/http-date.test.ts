@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHttpDate } from '../worker/lib/http-date.ts';
+import { parseHttpDate } from '../worker/cache/http-date.ts';
 
 const NOV_6_1994 = Date.UTC(1994, 10, 6, 8, 49, 37);
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);

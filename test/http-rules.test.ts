@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
-import { closeConnections, httpSend } from '../scripts/lib/load.ts';
+import { closeConnections, httpSend } from '../dev/load.ts';
 import { ROOT } from './support/cli.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

@@ -4,7 +4,7 @@
  * must score 100; performance is printed, not asserted (it depends on the machine's load).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditResult, defaultAuditUrls, formatAuditTable, runAudit } from '../scripts/lib/audit.ts';
+import { type AuditResult, defaultAuditUrls, formatAuditTable, runAudit } from '../dev/lighthouse.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 // The newest of the documents in content-seed/.

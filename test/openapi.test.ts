@@ -4,8 +4,8 @@
  * bounds as the document states them are accepted, one step past them rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
-import { closeConnections, type Fetched, httpSend } from '../scripts/lib/load.ts';
+import { closeConnections, type Fetched, httpSend } from '../dev/load.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const SITE = 'https://www.vso-werkgevers.nl';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { attributes, textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatProblem, parseDocument, parseDocuments } from '../pipeline/parse-document.ts';
 import { DOCUMENT_MAX_BYTES, TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../schema/slug.ts';
-import { formatProblem, parseDocument, parseDocuments } from '../scripts/lib/parse-document.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
 
 const seedDir = join(import.meta.dirname, '..', 'content-seed');

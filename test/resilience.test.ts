@@ -5,9 +5,9 @@
  */
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
-import { type HranaThread, startHranaThread } from '../scripts/lib/hrana-thread.ts';
-import { freePort, httpSend, runLoad } from '../scripts/lib/load.ts';
+import { type HranaThread, startHranaThread } from '../dev/hrana-thread.ts';
+import { freePort, httpSend, runLoad } from '../dev/load.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const SITE = 'https://www.vso-werkgevers.nl';

@@ -3,7 +3,7 @@
  * page says how many there are in all, and the pages end with the ranked ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../scripts/lib/generated-documents.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 

@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, openClient } from '../scripts/lib/database.ts';
-import { parseDocuments } from '../scripts/lib/parse-document.ts';
-import { readDocuments, seedDatabase } from '../scripts/lib/seed.ts';
+import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
+import { parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { lineOf, makeDocument, tempDir } from './support/documents.ts';
 

@@ -7,7 +7,7 @@ import {
   parseInstance,
   shareIntent,
   shareLimitKey,
-} from '../worker/lib/share.ts';
+} from '../worker/lib/share-networks.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 
 const article = {

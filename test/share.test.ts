@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
-import { type HranaServer, startHranaServer } from '../scripts/lib/hrana-server.ts';
+import { type HranaServer, startHranaServer } from '../dev/hrana-server.ts';
 import { ROOT } from './support/cli.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
@@ -401,7 +401,7 @@ describe('when the database is away', () => {
     await Promise.all(Array.from({ length: count }, () => share(`/deel/${SLUG}/facebook`)));
     const deadline = Date.now() + 10_000;
     // Counted straight from the file: reading through the API would be database requests too.
-    const { openClient } = await import('../scripts/lib/database.ts');
+    const { openClient } = await import('../pipeline/libsql.ts');
     const stored = async () => {
       const client = openClient(`file:${db.file}`);
       try {

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import type { HarfBuzz } from 'harfbuzzjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { CARD_FONT_RANGES, isCardEmoji } from '../schema/title-characters.ts';
 import {
   CARD_HEIGHT,
   CARD_WIDTH,
@@ -18,7 +17,8 @@ import {
   TITLE_BOX,
   TITLE_SIZES,
   wrapText,
-} from '../scripts/lib/social-card.ts';
+} from '../pipeline/social-card.ts';
+import { CARD_FONT_RANGES, isCardEmoji } from '../schema/title-characters.ts';
 
 const MAX_BYTES = 300 * 1024;
 const SMALLEST = Math.min(...TITLE_SIZES);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../scripts/lib/audit.ts';
+import { runAudit } from '../dev/lighthouse.ts';
 import {
   type Browser,
   checkAccessibility,

@@ -4,10 +4,10 @@ import { jsxRenderer } from 'hono/jsx-renderer';
 import { PatternRouter } from 'hono/router/pattern-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { buildId } from './assets-manifest.ts';
-import type { Database } from './db.ts';
-import { cacheClassOf, readQuery } from './lib/cache-policy.ts';
-import { ContentVersions } from './lib/content-version.ts';
-import { edgeCache } from './lib/edge-cache.ts';
+import { cacheClassOf, readQuery } from './cache/cache-policy.ts';
+import { ContentVersions } from './cache/content-version.ts';
+import { edgeCache } from './cache/edge-cache.ts';
+import type { Database } from './database.ts';
 import { securityHeaders } from './lib/security.ts';
 import type { ShareMessage } from './lib/share-queue.ts';
 import { DatabaseUnavailable, RETRY_AFTER, withTimeout } from './lib/timeout.ts';
@@ -20,7 +20,7 @@ import { pageRoutes } from './routes/pages.tsx';
 import { shareRoutes } from './routes/share.tsx';
 import { socialRoutes } from './routes/social.ts';
 import { Layout, type PageMeta } from './views/layout.tsx';
-import { ErrorPage, MethodNotAllowedPage, NotFoundPage } from './views/pages.tsx';
+import { ErrorPage, MethodNotAllowedPage, NotFoundPage } from './views/page-views.tsx';
 
 export interface AppDeps {
   db: Database;

@@ -1,10 +1,10 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
-import * as schema from '../schema/db.ts';
+import * as schema from '../schema/tables.ts';
 import { type App, createApp } from './app.tsx';
-import type { Database } from './db.ts';
-import { workersCacheKey } from './lib/cache-policy.ts';
+import { workersCacheKey } from './cache/cache-policy.ts';
+import type { Database } from './database.ts';
 import { writeShareBatch } from './lib/share-queue.ts';
 import './env.ts';
 

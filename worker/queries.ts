@@ -1,9 +1,9 @@
 import type { InArgs } from '@libsql/client';
 import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/db.ts';
-import type { Database } from './db.ts';
-import type { ContentVersion } from './lib/content-version.ts';
-import { NETWORKS, type Network } from './lib/share.ts';
+import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
+import type { ContentVersion } from './cache/content-version.ts';
+import type { Database } from './database.ts';
+import { NETWORKS, type Network } from './lib/share-networks.ts';
 import { makeSnippet, queryWords } from './lib/snippet.ts';
 
 /**

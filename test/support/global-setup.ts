@@ -1,4 +1,4 @@
-import { buildWorker } from '../../scripts/lib/local-worker.ts';
+import { buildWorker } from '../../dev/local-worker.ts';
 
 /** Builds the Worker bundle once, exactly as `wrangler deploy` would, for the workerd tests. */
 export default function setup() {

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrateDatabase, openClient } from '../../scripts/lib/database.ts';
-import { type HranaServer, startHranaServer } from '../../scripts/lib/hrana-server.ts';
-import { type LocalWorker, startWorker } from '../../scripts/lib/local-worker.ts';
-import { parseDocuments } from '../../scripts/lib/parse-document.ts';
-import { readDocuments, seedDatabase } from '../../scripts/lib/seed.ts';
+import { type HranaServer, startHranaServer } from '../../dev/hrana-server.ts';
+import { type LocalWorker, startWorker } from '../../dev/local-worker.ts';
+import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
+import { parseDocuments } from '../../pipeline/parse-document.ts';
+import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
 
-/** The built Worker in workerd (Miniflare); see scripts/lib/local-worker.ts. */
+/** The built Worker in workerd (Miniflare); see dev/local-worker.ts. */
 export { startWorker };
 export type TestWorker = LocalWorker;
 

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { SLUG_PATTERN } from '../../schema/slug.ts';
-import type { Database } from '../db.ts';
+import type { Database } from '../database.ts';
 import { addShares, type ShareTally } from '../queries.ts';
-import { NETWORKS } from './share.ts';
+import { NETWORKS } from './share-networks.ts';
 
 /**
  * One counted share, as the share route sends it to the queue (SHARE_QUEUE) and the queue handler

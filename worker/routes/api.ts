@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
-import { describeContent, tags } from '../lib/edge-cache.ts';
+import { describeContent, tags } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,

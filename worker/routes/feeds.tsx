@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.tsx';
+import { describeContent, tags } from '../cache/edge-cache.ts';
 import { rfc822 } from '../lib/dates.ts';
-import { describeContent, tags } from '../lib/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';

@@ -1,8 +1,8 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { Block } from '../../schema/blocks.ts';
-import { CACHE_CONTROL } from '../lib/cache-policy.ts';
-import { NETWORKS } from '../lib/share.ts';
+import { CACHE_CONTROL } from '../cache/cache-policy.ts';
+import { NETWORKS } from '../lib/share-networks.ts';
 import { RETRY_AFTER } from '../lib/timeout.ts';
 import { ALLOWED_METHODS, ERROR_CODES, type ErrorStatus, ListQuery, SearchQuery, SlugParam } from './api.ts';
 
@@ -70,7 +70,7 @@ function parameters(inSpec: 'query' | 'path', object: v.ObjectSchema<v.ObjectEnt
   });
 }
 
-// Conditional requests (worker/lib/edge-cache.ts, RFC 9110 §13.1).
+// Conditional requests (worker/cache/edge-cache.ts, RFC 9110 §13.1).
 const conditionalHeaders = [
   {
     name: 'If-None-Match',

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
-import { describeContent, tags } from '../lib/edge-cache.ts';
+import { describeContent, tags } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
 import {
@@ -25,7 +25,7 @@ import {
   NewsPage,
   ParticipantsPage,
   SearchPage,
-} from '../views/pages.tsx';
+} from '../views/page-views.tsx';
 
 /** Cut text at a word boundary to at most `max` characters, with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {

@@ -4,8 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
+import type { ContentVersions } from '../cache/content-version.ts';
 import { inBackground } from '../lib/background.ts';
-import type { ContentVersions } from '../lib/content-version.ts';
 import {
   isCountedAgent,
   isSpeculative,
@@ -14,11 +14,11 @@ import {
   parseInstance,
   shareIntent,
   shareLimitKey,
-} from '../lib/share.ts';
+} from '../lib/share-networks.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { type ArticleRef, addShares, getArticleRef } from '../queries.ts';
 import { articlePath, paths } from '../site.ts';
-import { ForbiddenPage, MastodonSharePage } from '../views/pages.tsx';
+import { ForbiddenPage, MastodonSharePage } from '../views/page-views.tsx';
 
 // Anything else under /deel/ is the 404 page: a share link is either exactly right or not ours.
 const ShareParams = v.object({

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
-import { describeContent, tags } from '../lib/edge-cache.ts';
+import { describeContent, tags } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';

@@ -1,7 +1,7 @@
 import type { Block } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../lib/dates.ts';
 import { linkify } from '../lib/linkify.ts';
-import { NETWORK_LABELS, NETWORKS } from '../lib/share.ts';
+import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
 import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
 

@@ -5,7 +5,7 @@ import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MIGRATIONS = join(ROOT, 'drizzle');
 export const DEFAULT_LIBSQL_URL = 'file:.data/vso.db';
 

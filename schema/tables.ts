@@ -77,7 +77,7 @@ const bytes = customType<{ data: Uint8Array<ArrayBuffer>; driverData: ArrayBuffe
 });
 
 /**
- * The social card of each article: a 1200×630 PNG rendered at seed time (scripts/lib/social-card.ts).
+ * The social card of each article: a 1200×630 PNG rendered at seed time (pipeline/social-card.ts).
  * Kept out of `articles` so that page queries never carry the image.
  */
 export const socialCards = sqliteTable('social_cards', {

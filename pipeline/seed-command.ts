@@ -2,9 +2,15 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeUrl, migrateDatabase, openClient, ROOT } from './database.ts';
+import { describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
-import { type Progress, readDocuments, SeedConflict, type SeedSummary, seedDatabase } from './seed.ts';
+import {
+  type Progress,
+  readDocuments,
+  SeedConflict,
+  type SeedSummary,
+  seedDatabase,
+} from './seed-database.ts';
 
 // Progress on large sets only; one line per thousand documents so logs stay readable.
 const progress: Progress = (phase, done, total) => {

@@ -4,10 +4,10 @@ import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
-import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../../schema/db.ts';
-import type { ArticleDoc, Block } from '../../schema/document.ts';
-import { slugify } from '../../schema/slug.ts';
-import { formatDate } from '../../worker/lib/dates.ts';
+import type { ArticleDoc, Block } from '../schema/document.ts';
+import { slugify } from '../schema/slug.ts';
+import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
+import { formatDate } from '../worker/lib/dates.ts';
 import type { ParsedFile } from './parse-document.ts';
 import { renderArticleCards } from './social-card.ts';
 
@@ -320,7 +320,7 @@ export async function seedDatabase(
 
 /**
  * What a seed changed, as Workers Cache purge target (the Worker's Cache-Tag values, see
- * worker/lib/edge-cache.ts): each changed article and every list of articles; the site blocks.
+ * worker/cache/edge-cache.ts): each changed article and every list of articles; the site blocks.
  * Null when nothing changed; everything when the tags would exceed Cloudflare's 1000 per purge.
  */
 export function purgeTargetOf(summary: SeedSummary): { tags: string[] } | { everything: true } | null {

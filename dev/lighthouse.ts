@@ -9,7 +9,7 @@
  */
 import { type LaunchedChrome, launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { chromiumExecutablePath } from '../../test/support/browser.ts';
+import { chromiumExecutablePath } from '../test/support/browser.ts';
 
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 export type Category = (typeof CATEGORIES)[number];

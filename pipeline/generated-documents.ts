@@ -23,7 +23,7 @@ export function dutchDate(iso: string): string {
  */
 export function generatedDocuments(count: number, start = '2020-01-01'): { name: string; text: string }[] {
   const real = readFileSync(
-    join(import.meta.dirname, '..', '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
+    join(import.meta.dirname, '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
     'utf8',
   );
   const chrome = real.slice(0, real.indexOf('Met elkaar voor 125.000 banen'));

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { inBackground } from './background.ts';
+import { inBackground } from '../lib/background.ts';
 
 /** What the seed writes to site_meta with every change: an id for the content, and when it changed. */
 export interface ContentVersion {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../../schema/document.ts';
+import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
 
 /** One problem in one source document, reported as `file:line: message`. */
 export interface DocumentProblem {

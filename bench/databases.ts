@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATIONS, migrateDatabase, openClient, ROOT } from './database.ts';
-import { type DocumentInput, formatProblem, parseDocuments } from './parse-document.ts';
-import { type Progress, seedDatabase } from './seed.ts';
+import { MIGRATIONS, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
+import { type DocumentInput, formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { type Progress, seedDatabase } from '../pipeline/seed-database.ts';
 
 /** How the database was seeded (by this run or by the one whose file is reused). */
 export interface SeedRecord {
@@ -37,7 +37,7 @@ export interface BenchDatabase {
   articles: { slug: string; publishedAt: string }[];
 }
 
-const SHAPING_SOURCES = ['scripts/lib/seed.ts', 'scripts/lib/parse-document.ts', 'schema/db.ts'];
+const SHAPING_SOURCES = ['pipeline/seed-database.ts', 'pipeline/parse-document.ts', 'schema/tables.ts'];
 
 function fingerprintOf(documents: DocumentInput[]): string {
   const hash = createHash('sha256');

@@ -23,7 +23,7 @@ import { crc32, deflate } from 'node:zlib';
 import { renderAsync } from '@resvg/resvg-js';
 import type { HarfBuzz, HbBuffer } from 'harfbuzzjs';
 import satori from 'satori';
-import { graphemesOf, isCardEmoji } from '../../schema/title-characters.ts';
+import { graphemesOf, isCardEmoji } from '../schema/title-characters.ts';
 
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
@@ -145,7 +145,7 @@ function loadAssets(): Promise<Assets> {
     const [regular, bold, logo, hb] = await Promise.all([
       fontFile('400Regular'),
       fontFile('700Bold'),
-      readFile(require.resolve('../../assets/logo.svg')),
+      readFile(require.resolve('../assets/logo.svg')),
       harfbuzz,
     ]);
     const face = hb.createFace(hb.createBlob(bold), 0);

@@ -7,7 +7,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, httpGet } from './load.ts';
+import { freePort, httpGet } from '../dev/load.ts';
 
 export interface Nginx {
   url: string;

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { inBackground } from './background.ts';
+import { inBackground } from '../lib/background.ts';
+import { DatabaseUnavailable } from '../lib/timeout.ts';
 import { CACHE_CONTROL, cacheClassOf, cacheKey, FRESH_SECONDS, STALE_SECONDS } from './cache-policy.ts';
 import type { ContentVersion, ContentVersions } from './content-version.ts';
 import { parseHttpDate } from './http-date.ts';
-import { DatabaseUnavailable } from './timeout.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {

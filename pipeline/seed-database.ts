@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { eq, inArray } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/libsql';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { ArticleDoc, Block } from '../schema/document.ts';
 import { slugify } from '../schema/slug.ts';
 import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
@@ -76,6 +76,22 @@ export function bodyText(body: Block[]): string {
 
 export class SeedConflict extends Error {}
 
+type Db = LibSQLDatabase;
+type Statement = { sql: string; params: unknown[] };
+type ExistingRows = Awaited<ReturnType<typeof readExisting>>;
+type ExistingArticle = ExistingRows['articles'][number];
+
+/**
+ * What happens to one article. A card is rendered for every new or changed article, and for an
+ * unchanged one that has none (a database seeded before cards existed).
+ */
+interface ArticlePlan {
+  article: ArticleDoc;
+  values: Omit<typeof articles.$inferInsert, 'createdAt'>;
+  rowId: number | null;
+  action: 'insert' | 'update' | 'card' | 'none';
+}
+
 /**
  * Writes parsed documents to the database in one transaction. Idempotent: every article carries a
  * hash of its parsed content, and only rows whose hash differs are written, so a second run writes
@@ -84,6 +100,9 @@ export class SeedConflict extends Error {}
  *
  * The site-wide blocks (about, featured, participants) come from the document of the newest
  * article: every document carries them, and the newest one is the most recent state of the site.
+ *
+ * All or nothing: every step before the write only reads and plans (a conflict throws before any
+ * card is rendered), and the write is one transaction.
  */
 export async function seedDatabase(
   client: Client,
@@ -93,7 +112,46 @@ export async function seedDatabase(
   const db = drizzle(client);
   const now = options.now ?? new Date().toISOString();
 
-  const [existing, existingBlocks, existingParticipants] = await db.batch([
+  const existing = await readExisting(db);
+  const { plans, gone } = planArticles(parsed, existing.articles, now);
+  refuseTakenSlugs(parsed, gone, options.prune ?? false);
+  // Deleted before the inserts, so that a slug can move from a removed document to a new one.
+  const deletes = options.prune ? pruneStatements(db, gone) : [];
+
+  const needCards = plans.filter((plan) => plan.action !== 'none');
+  const pngs = await renderCards(
+    needCards.map((plan) => plan.article),
+    options.progress,
+  );
+  const writes = articleStatements(db, needCards, pngs, now);
+  const site = siteStatements(db, newestDocument(parsed), existing, now);
+
+  const hashes = plans.map(
+    (plan) => `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`,
+  );
+  if (site.hash) hashes.push(site.hash);
+  const statements = [...deletes, ...writes.statements, ...site.statements];
+  const summary: SeedSummary = {
+    inserted: writes.inserted,
+    updated: writes.updated,
+    unchanged: plans.filter((plan) => plan.action === 'none' || plan.action === 'card').length,
+    pruned: options.prune ? gone.map((row) => row.slug) : [],
+    kept: options.prune ? [] : gone.map((row) => row.slug),
+    cards: pngs.length,
+    site: site.changed,
+    contentVersion: sha256(hashes.sort().join('\n')).slice(0, 16),
+    changed: statements.length > 0,
+  };
+  if (!summary.changed) return summary;
+
+  statements.push(...contentVersionStatements(db, summary.contentVersion, now));
+  await writeInOneTransaction(client, statements, options.progress);
+  return summary;
+}
+
+/** The rows a seed compares the documents with, in one batch. */
+async function readExisting(db: Db) {
+  const [rows, blocks, people] = await db.batch([
     db
       .select({
         id: articles.id,
@@ -106,33 +164,19 @@ export async function seedDatabase(
     db.select().from(siteBlocks),
     db.select({ name: participants.name }).from(participants),
   ]);
+  return { articles: rows, blocks, participants: people };
+}
+
+/** Matches every document to its row (by file name, then by slug) and says what to do with it. */
+function planArticles(
+  parsed: ParsedFile[],
+  existing: ExistingArticle[],
+  now: string,
+): { plans: ArticlePlan[]; gone: ExistingArticle[] } {
   const byFile = new Map(existing.map((row) => [row.sourceFile, row]));
   const bySlug = new Map(existing.map((row) => [row.slug, row]));
   const matched = new Set<number>();
-
-  const statements: { sql: string; params: unknown[] }[] = [];
-  const summary: SeedSummary = {
-    inserted: [],
-    updated: [],
-    unchanged: 0,
-    pruned: [],
-    kept: [],
-    cards: 0,
-    site: [],
-    contentVersion: '',
-    changed: false,
-  };
-  const hashes: string[] = [];
-
-  // First the plan: what happens to each article. A card is rendered for every new or changed
-  // article, and for an unchanged one that has none (a database seeded before cards existed).
-  type Plan = {
-    article: ArticleDoc;
-    values: Omit<typeof articles.$inferInsert, 'createdAt'>;
-    rowId: number | null;
-    action: 'insert' | 'update' | 'card' | 'none';
-  };
-  const plans: Plan[] = [];
+  const plans: ArticlePlan[] = [];
   for (const item of parsed) {
     const article = item.document.article;
     const sourceFile = basename(item.file);
@@ -164,37 +208,40 @@ export async function seedDatabase(
       plans.push({ article, values, rowId: null, action: 'insert' });
     }
   }
+  return { plans, gone: existing.filter((row) => !matched.has(row.id)) };
+}
 
-  const gone = existing.filter((row) => !matched.has(row.id));
+/** A document may take the slug of an article whose document is gone only when that article is pruned. */
+function refuseTakenSlugs(parsed: ParsedFile[], gone: ExistingArticle[], prune: boolean) {
+  if (prune) return;
   for (const row of gone) {
     const takenBy = parsed.find((item) => item.document.article.slug === row.slug);
-    if (takenBy && !options.prune) {
+    if (takenBy) {
       throw new SeedConflict(
         `${takenBy.file}:${takenBy.titleLine}: slug "${row.slug}" belongs to an article whose document ` +
           `(${row.sourceFile}) is gone; run the seed with --prune to replace it`,
       );
     }
   }
-  if (options.prune && gone.length > 0) {
-    const ids = gone.map((row) => row.id);
-    // Deleted before the inserts, so that a slug can move from a removed document to a new one.
-    statements.unshift(
-      db.delete(shareCounts).where(inArray(shareCounts.articleId, ids)).toSQL(),
-      db.delete(socialCards).where(inArray(socialCards.articleId, ids)).toSQL(),
-      db.delete(articles).where(inArray(articles.id, ids)).toSQL(),
-    );
-    summary.pruned = gone.map((row) => row.slug);
-  } else {
-    summary.kept = gone.map((row) => row.slug);
-  }
+}
 
-  const needCards = plans.filter((plan) => plan.action !== 'none');
-  const pngs = await renderCards(
-    needCards.map((plan) => plan.article),
-    options.progress,
-  );
-  summary.cards = pngs.length;
-  needCards.forEach((plan, i) => {
+/** Deletes the articles whose document is gone, with their share counts and cards. */
+function pruneStatements(db: Db, gone: ExistingArticle[]): Statement[] {
+  if (gone.length === 0) return [];
+  const ids = gone.map((row) => row.id);
+  return [
+    db.delete(shareCounts).where(inArray(shareCounts.articleId, ids)).toSQL(),
+    db.delete(socialCards).where(inArray(socialCards.articleId, ids)).toSQL(),
+    db.delete(articles).where(inArray(articles.id, ids)).toSQL(),
+  ];
+}
+
+/** Inserts and updates of the planned articles, each with its new card (`pngs[i]` of `plans[i]`). */
+function articleStatements(db: Db, plans: ArticlePlan[], pngs: Uint8Array[], now: string) {
+  const statements: Statement[] = [];
+  const inserted: string[] = [];
+  const updated: string[] = [];
+  plans.forEach((plan, i) => {
     const png = pngs[i] as Uint8Array;
     plan.values.cardHash = cardHash(png);
     if (plan.action === 'insert') {
@@ -204,7 +251,7 @@ export async function seedDatabase(
           .values({ ...plan.values, createdAt: now })
           .toSQL(),
       );
-      summary.inserted.push(plan.article.slug);
+      inserted.push(plan.article.slug);
     } else if (plan.action === 'update') {
       statements.push(
         db
@@ -213,7 +260,7 @@ export async function seedDatabase(
           .where(eq(articles.id, plan.rowId ?? -1))
           .toSQL(),
       );
-      summary.updated.push(plan.article.slug);
+      updated.push(plan.article.slug);
     } else {
       // Only the card is new: the article itself (and its updated_at) stays as it was.
       statements.push(
@@ -230,83 +277,98 @@ export async function seedDatabase(
       params: [png, plan.article.slug],
     });
   });
-  summary.unchanged = plans.filter((plan) => plan.action === 'none' || plan.action === 'card').length;
-  for (const plan of plans)
-    hashes.push(`${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`);
+  return { statements, inserted, updated };
+}
 
-  // Site-wide blocks from the newest document (ties: the later file name).
-  const newest = [...parsed].sort(
+/** The document of the newest article (ties: the later file name), which holds the site's current blocks. */
+function newestDocument(parsed: ParsedFile[]): ParsedFile | undefined {
+  return [...parsed].sort(
     (a, b) =>
       a.document.article.publishedAt.localeCompare(b.document.article.publishedAt) ||
       a.file.localeCompare(b.file),
   )[parsed.length - 1];
-  if (newest) {
-    const site = newest.document.site;
-    const blocks = [
-      { key: 'about', title: null, text: site.about },
-      { key: 'featured', title: site.featured.title, text: site.featured.text },
-    ];
-    for (const block of blocks) {
-      const current = existingBlocks.find((row) => row.key === block.key);
-      if (current?.title === block.title && current.text === block.text) continue;
-      statements.push(
-        db
-          .insert(siteBlocks)
-          .values({ ...block, updatedAt: now })
-          .onConflictDoUpdate({
-            target: siteBlocks.key,
-            set: { title: block.title, text: block.text, updatedAt: now },
-          })
-          .toSQL(),
-      );
-      summary.site.push(block.key);
-    }
-    const wanted = site.participants;
-    const have = existingParticipants.map((row) => row.name);
-    const removed = have.filter((name) => !wanted.includes(name));
-    const added = wanted.filter((name) => !have.includes(name));
-    if (removed.length > 0) {
-      statements.push(db.delete(participants).where(inArray(participants.name, removed)).toSQL());
-    }
-    for (const name of added) {
-      statements.push(
-        db
-          .insert(participants)
-          .values({ name, slug: slugify(name) })
-          .toSQL(),
-      );
-    }
-    if (removed.length > 0 || added.length > 0) summary.site.push('participants');
-    hashes.push(`site:${sha256(JSON.stringify(site))}`);
-  }
+}
 
-  summary.contentVersion = sha256(hashes.sort().join('\n')).slice(0, 16);
-  summary.changed = statements.length > 0;
-  if (!summary.changed) return summary;
-
-  // The Worker's caches compare this version (and date their pages by it): it changes with every
-  // seed that writes anything.
-  for (const [key, value] of [
-    ['content_version', summary.contentVersion],
-    ['content_updated_at', now],
-  ] as const) {
+/**
+ * Writes of the site-wide blocks and participants that differ from `newest`'s, the names of the parts
+ * that changed, and the hash of the site part for the content version (null without documents).
+ */
+function siteStatements(
+  db: Db,
+  newest: ParsedFile | undefined,
+  existing: ExistingRows,
+  now: string,
+): { statements: Statement[]; changed: string[]; hash: string | null } {
+  const statements: Statement[] = [];
+  const changed: string[] = [];
+  if (!newest) return { statements, changed, hash: null };
+  const site = newest.document.site;
+  const blocks = [
+    { key: 'about', title: null, text: site.about },
+    { key: 'featured', title: site.featured.title, text: site.featured.text },
+  ];
+  for (const block of blocks) {
+    const current = existing.blocks.find((row) => row.key === block.key);
+    if (current?.title === block.title && current.text === block.text) continue;
     statements.push(
       db
-        .insert(siteMeta)
-        .values({ key, value })
-        .onConflictDoUpdate({ target: siteMeta.key, set: { value } })
+        .insert(siteBlocks)
+        .values({ ...block, updatedAt: now })
+        .onConflictDoUpdate({
+          target: siteBlocks.key,
+          set: { title: block.title, text: block.text, updatedAt: now },
+        })
+        .toSQL(),
+    );
+    changed.push(block.key);
+  }
+  const wanted = site.participants;
+  const have = existing.participants.map((row) => row.name);
+  const removed = have.filter((name) => !wanted.includes(name));
+  const added = wanted.filter((name) => !have.includes(name));
+  if (removed.length > 0) {
+    statements.push(db.delete(participants).where(inArray(participants.name, removed)).toSQL());
+  }
+  for (const name of added) {
+    statements.push(
+      db
+        .insert(participants)
+        .values({ name, slug: slugify(name) })
         .toSQL(),
     );
   }
+  if (removed.length > 0 || added.length > 0) changed.push('participants');
+  return { statements, changed, hash: `site:${sha256(JSON.stringify(site))}` };
+}
 
-  // One write transaction, sent in chunks so that thousands of documents do not make one huge request.
-  const toStatement = (s: { sql: string; params: unknown[] }) => ({ sql: s.sql, args: s.params as InArgs });
+/**
+ * The Worker's caches compare this version (and date their pages by it): it changes with every
+ * seed that writes anything.
+ */
+function contentVersionStatements(db: Db, contentVersion: string, now: string): Statement[] {
+  return (
+    [
+      ['content_version', contentVersion],
+      ['content_updated_at', now],
+    ] as const
+  ).map(([key, value]) =>
+    db
+      .insert(siteMeta)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: siteMeta.key, set: { value } })
+      .toSQL(),
+  );
+}
+
+/** One write transaction, sent in chunks so that thousands of documents do not make one huge request. */
+async function writeInOneTransaction(client: Client, statements: Statement[], progress?: Progress) {
+  const toStatement = (s: Statement) => ({ sql: s.sql, args: s.params as InArgs });
   const tx = await client.transaction('write');
   try {
     const CHUNK = 250;
     for (let i = 0; i < statements.length; i += CHUNK) {
       await tx.batch(statements.slice(i, i + CHUNK).map(toStatement));
-      options.progress?.('write', Math.min(i + CHUNK, statements.length), statements.length);
+      progress?.('write', Math.min(i + CHUNK, statements.length), statements.length);
     }
     await tx.commit();
   } catch (error) {
@@ -315,7 +377,6 @@ export async function seedDatabase(
   } finally {
     tx.close();
   }
-  return summary;
 }
 
 /**

@@ -1,0 +1,275 @@
+/**
+ * The benchmark's report: small markdown tables under one heading, every number from this run, and
+ * the same results as JSON, written to bench/results/{name}.md and .json and printed on stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { basename, join } from 'node:path';
+import { ROOT } from '../pipeline/libsql.ts';
+import type { BenchDatabase } from './databases.ts';
+import { goal, int, kib, mib, ms, secs, table, tallyText } from './format.ts';
+import type { ScaleResult } from './scale.ts';
+import {
+  type BenchSettings,
+  CONNECTIONS,
+  log,
+  RESULTS,
+  ROUND_TRIP_MS,
+  SEQUENTIAL,
+  SMALL_ARTICLES,
+  started,
+} from './settings.ts';
+import type { BundleSize, StartupTimes } from './startup.ts';
+import type { LoadRow } from './throughput.ts';
+import type { TtfbResults } from './ttfb.ts';
+
+export interface BenchResults {
+  settings: BenchSettings;
+  run: RunInfo;
+  bundle: BundleSize;
+  load: LoadRow[];
+  ttfb: TtfbResults;
+  small: BenchDatabase;
+  large: BenchDatabase;
+  scale: ScaleResult;
+  startup: StartupTimes;
+}
+
+export type RunInfo = ReturnType<typeof runInfo>;
+
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+/** The commit, machine and versions the numbers come from; taken at the end of the run. */
+export function runInfo(loadBefore: number, loadAfter: number) {
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
+  const dirty = spawnSync(
+    'git',
+    ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  ).stdout.trim()
+    ? ' with uncommitted changes'
+    : '';
+  return {
+    commit,
+    dirty,
+    cpu: cpus(),
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    durationS: (performance.now() - started) / 1000,
+    loadBefore,
+    loadAfter,
+    versions: {
+      workerd: version('workerd'),
+      miniflare: version('miniflare'),
+      autocannon: version('autocannon'),
+    },
+  };
+}
+
+function header({ settings, run }: BenchResults): string[] {
+  return [
+    `## Benchmark (${settings.mode} run, ${run.date})`,
+    '',
+    `Commit ${run.commit}${run.dirty}; Node ${process.versions.node}; ${run.cpu.length} × ${run.cpu[0]?.model.trim() ?? 'CPU'}; ` +
+      `load average ${run.loadBefore.toFixed(2)} at the start, ${run.loadAfter.toFixed(2)} at the end. ` +
+      `The built Worker (dist/index.js) in workerd ${run.versions.workerd} through Miniflare ${run.versions.miniflare}; ` +
+      `the local libSQL server (Hrana over HTTP, in its own thread) on a seeded database file; ` +
+      `load by autocannon ${run.versions.autocannon} on the same machine. Took ${secs(run.durationS)}.`,
+  ];
+}
+
+function throughputSection({ settings, load, ttfb }: BenchResults): string[] {
+  const noCache = [...load.map((row) => row.load?.xCache ?? {}), ttfb.miss.xCache, ttfb.hit.xCache].every(
+    (seen) => Object.keys(seen).every((value) => value === 'none'),
+  );
+  return [
+    `### 1. Throughput: ${CONNECTIONS} connections, ${settings.durationS} s per row after ${settings.warmupS} s of warm-up, ${SMALL_ARTICLES} articles`,
+    '',
+    table(
+      [
+        'request',
+        'path',
+        'bytes',
+        'req/s',
+        'p50',
+        'p99',
+        `libSQL req per request: ${SEQUENTIAL} sequential (under load)`,
+        'X-Cache seen under load',
+        'non-2xx, errors',
+      ],
+      load.map((row) => {
+        if (!row.load) return [row.name, `\`${row.path}\``, '', row.skipped ?? '', '', '', '', '', ''];
+        const non2xx = Object.entries(row.load.statuses)
+          .filter(([status]) => !status.startsWith('2'))
+          .reduce((n, [, count]) => n + count, 0);
+        return [
+          row.name,
+          `\`${row.path.length > 48 ? `${row.path.slice(0, 45)}…` : row.path}\``,
+          int(row.bytes ?? 0),
+          int(row.load.requestsPerSecond),
+          ms(row.load.p50Ms),
+          ms(row.load.p99Ms),
+          `${(row.libsqlPerRequest ?? 0).toFixed(2)} (${(row.libsqlPerRequestUnderLoad ?? 0).toFixed(3)})`,
+          tallyText(row.load.xCache),
+          `${int(non2xx)}, ${int(row.load.errors)}`,
+        ];
+      }),
+    ),
+    ...(noCache
+      ? [
+          '',
+          'No response carried `X-Cache`: this Worker has no L1 cache, so the "cache hit" rows and the hits ' +
+            'below render every time.',
+        ]
+      : []),
+  ];
+}
+
+function ttfbSection({ ttfb }: BenchResults): string[] {
+  return [
+    `### 2. Time to first byte of an article, ${ROUND_TRIP_MS} ms database round trip`,
+    '',
+    table(
+      ['request', 'median TTFB', 'max', 'samples', 'libSQL req per request', 'X-Cache seen', 'goal', 'met'],
+      (
+        [
+          ['miss (first request of each article)', ttfb.miss],
+          ['hit (the same article again)', ttfb.hit],
+          ['floor: /robots.txt (no cache, no database)', ttfb.floor],
+        ] as const
+      ).map(([name, r]) => [
+        name,
+        ms(r.medianMs),
+        ms(r.maxMs),
+        String(r.samples),
+        r.libsqlPerRequest.toFixed(2),
+        tallyText(r.xCache),
+        r.goalMs === null ? '—' : `≤ ${r.goalMs} ms`,
+        r.met === null ? '—' : goal(r.met),
+      ]),
+    ),
+  ];
+}
+
+function scaleSection({ settings, large, scale }: BenchResults): string[] {
+  const largeN = int(large.articles.length);
+  const seed = large.seed;
+  return [
+    `### 3. Scale: ${SMALL_ARTICLES} vs ${largeN} articles (cache off, p50 of ${settings.scaleSamples} sequential requests)`,
+    '',
+    `Seeding ${int(seed.documents)} documents${large.reused ? ` (done by an earlier run on ${seed.at}; this run reused bench/tmp/${basename(large.file)})` : ''}: ` +
+      `${secs(seed.totalS)} = parse ${secs(seed.parseS)} + migrate ${secs(seed.migrateS)} + social cards ${secs(seed.cardsS)} ` +
+      `(${ms((seed.cardsS * 1000) / seed.documents)} each) + write ${secs(seed.writeS)}. ` +
+      `Database file ${mib(large.sizeBytes)}, of which card PNGs ${mib(large.cardBytes)}.`,
+    '',
+    table(
+      ['page', 'status', `${SMALL_ARTICLES} articles`, `${largeN} articles`, 'ratio', 'goal', 'met'],
+      scale.pages.map((row) => [
+        row.label,
+        [row.small, row.large].map((r) => Object.keys(r.statuses).join('+')).join(' / '),
+        ms(row.small.p50Ms),
+        ms(row.large.p50Ms),
+        `${row.ratio.toFixed(2)}×`,
+        '≤ 1.5×',
+        goal(row.met),
+      ]),
+    ),
+  ];
+}
+
+function startupSection({ bundle, startup }: BenchResults): string[] {
+  return [
+    '### 4. Bundle and startup',
+    '',
+    table(
+      ['measure', 'value', 'goal', 'met'],
+      [
+        [
+          'dist/index.js, gzip',
+          `${kib(bundle.gzipBytes)} (${kib(bundle.bytes)} minified)`,
+          '≤ 100 KiB',
+          goal(bundle.gzipBytes <= bundle.goalBytes),
+        ],
+        [
+          `startup CPU of the script (\`wrangler check startup\` profile, median of ${startup.profileRuns})`,
+          ms(startup.profileActiveMs),
+          '—',
+          '—',
+        ],
+        [
+          `Miniflare start to first response, median of ${startup.runs}`,
+          `${ms(startup.miniflareMs)} (a trivial Worker: ${ms(startup.baselineMs)})`,
+          '—',
+          '—',
+        ],
+      ],
+    ),
+  ];
+}
+
+export function reportMarkdown(results: BenchResults): string {
+  const sections = [header, throughputSection, ttfbSection, scaleSection, startupSection];
+  // Sections apart by an empty line, and the report ends with a line break.
+  return sections.flatMap((section) => [...section(results), '']).join('\n');
+}
+
+export function reportJson(results: BenchResults) {
+  const { settings, run, small, large, scale } = results;
+  return {
+    date: run.date,
+    mode: settings.mode,
+    commit: run.commit + run.dirty,
+    durationS: run.durationS,
+    machine: {
+      node: process.versions.node,
+      cpus: run.cpu.length,
+      cpu: run.cpu[0]?.model.trim(),
+      loadAverage: { start: run.loadBefore, end: run.loadAfter },
+    },
+    settings: {
+      ...settings,
+      connections: CONNECTIONS,
+      roundTripMs: ROUND_TRIP_MS,
+      smallArticles: SMALL_ARTICLES,
+    },
+    versions: run.versions,
+    throughput: results.load,
+    timeToFirstByte: results.ttfb,
+    scale: {
+      small: {
+        articles: small.articles.length,
+        sizeBytes: small.sizeBytes,
+        libsqlPerRequest: scale.atSmall.libsqlPerRequest,
+      },
+      large: {
+        articles: large.articles.length,
+        sizeBytes: large.sizeBytes,
+        cardBytes: large.cardBytes,
+        reused: large.reused,
+        libsqlPerRequest: scale.atLarge.libsqlPerRequest,
+        seed: { ...large.seed, fingerprint: undefined },
+      },
+      pages: scale.pages,
+    },
+    bundle: results.bundle,
+    startup: results.startup,
+  };
+}
+
+/** Writes bench/results/{name}.md and {name}.json and prints the markdown on stdout. */
+export function writeReport(results: BenchResults, name: string) {
+  const markdown = reportMarkdown(results);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, `${name}.md`), markdown);
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(reportJson(results), null, 2)}\n`);
+  process.stdout.write(markdown);
+  log(`wrote bench/results/${name}.md and ${name}.json`);
+}

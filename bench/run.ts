@@ -1,0 +1,71 @@
+/**
+ * The benchmark, section by section: builds the Worker, seeds (or reuses) a small and a large
+ * database from content-seed/ plus generated documents, measures, and writes the report.
+ */
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { buildWorker } from '../dev/local-worker.ts';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { ROOT } from '../pipeline/libsql.ts';
+import { parseDocuments } from '../pipeline/parse-document.ts';
+import { readDocuments } from '../pipeline/seed-database.ts';
+import { articlePath } from '../worker/site.ts';
+import { benchDatabase } from './databases.ts';
+import { runInfo, writeReport } from './report.ts';
+import { scale } from './scale.ts';
+import { benchSettings, log, SMALL_ARTICLES, TMP } from './settings.ts';
+import { bundleSize, startupTimes } from './startup.ts';
+import { throughput } from './throughput.ts';
+import { timeToFirstByte } from './ttfb.ts';
+
+/** The documents of content-seed/ and the newest of their articles, the one the article rows request. */
+async function seedDocuments() {
+  const real = (await readDocuments(join(ROOT, 'content-seed'))).map((doc) => ({
+    file: relative(ROOT, doc.file),
+    bytes: doc.bytes,
+  }));
+  const parsedReal = parseDocuments(real);
+  if (!parsedReal.ok) throw new Error('content-seed/ does not parse: run npm run seed for the problems');
+  const newestReal = parsedReal.parsed
+    .map((p) => p.document.article)
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt))[0];
+  if (!newestReal) throw new Error('content-seed/ holds no documents');
+  return { real, article: { slug: newestReal.slug, path: articlePath(newestReal) } };
+}
+
+/** Runs every section and writes bench/results/latest.* (quick: quick.*). Stops nothing: see owned.ts. */
+export async function runBench(options: { quick: boolean; fresh: boolean }) {
+  const settings = benchSettings(options.quick);
+  mkdirSync(TMP, { recursive: true });
+  const loadBefore = loadavg()[0] ?? 0;
+  log(`${settings.mode} run; building dist/ (wrangler deploy --dry-run)`);
+  buildWorker();
+  const bundle = bundleSize();
+
+  const { real, article } = await seedDocuments();
+  const withGenerated = (total: number) => [
+    ...real,
+    ...generatedDocuments(total - real.length).map((doc) => ({ file: doc.name, text: doc.text })),
+  ];
+  const dbOptions = { dir: TMP, fresh: options.fresh, log };
+  const small = await benchDatabase(`articles-${SMALL_ARTICLES}`, withGenerated(SMALL_ARTICLES), dbOptions);
+
+  const load = await throughput(settings, small, article);
+  const ttfb = await timeToFirstByte(settings, small);
+
+  const large = await benchDatabase(
+    `articles-${settings.scaleArticles}`,
+    withGenerated(settings.scaleArticles),
+    dbOptions,
+  );
+  const scaled = await scale(settings, small, large);
+
+  log('startup');
+  const startup = await startupTimes(settings, small.file);
+  const run = runInfo(loadBefore, loadavg()[0] ?? 0);
+  writeReport(
+    { settings, run, bundle, load, ttfb, small, large, scale: scaled, startup },
+    options.quick ? 'quick' : 'latest',
+  );
+}

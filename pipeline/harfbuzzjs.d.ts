@@ -1,6 +1,6 @@
 // The part of harfbuzzjs (no types of its own) that the social card uses to measure text (and its
 // test, to read the font's character map). The
-// package's module.exports is a Promise<HarfBuzz>, loaded with require() in social-card.ts.
+// package's module.exports is a Promise<HarfBuzz>, loaded with require() in card-assets.ts.
 declare module 'harfbuzzjs' {
   export interface HbBlob {
     destroy(): void;

@@ -59,100 +59,108 @@ function errorBody(message: string, code: string) {
   return { message, code };
 }
 
-export async function openStreams({
-  file,
-  limits,
-  streamExpiryMs,
-  txTimeoutMs,
-}: StreamOptions): Promise<Streams> {
-  const pool: Connection[] = [];
-  const streamsByBaton = new Map<string, Stream>();
-  const liveStreams = new Set<Stream>();
-  const expiredBatons = new Map<string, number>();
-  const queue: QueueEntry[] = [];
-  let lockOwner: Stream | null = null;
+class StreamRegistry implements Streams {
+  private readonly pool: Connection[] = [];
+  private readonly streamsByBaton = new Map<string, Stream>();
+  private readonly liveStreams = new Set<Stream>();
+  private readonly expiredBatons = new Map<string, number>();
+  private readonly queue: QueueEntry[] = [];
+  private lockOwner: Stream | null = null;
   /** The stream whose pipeline is running, if any: pipelines that touch the database run one at a time. */
-  let running: Stream | null = null;
-  let runningDone: Promise<void> = Promise.resolve();
-  let txTimer: NodeJS.Timeout | null = null;
-  let closed = false;
+  private running: Stream | null = null;
+  private runningDone: Promise<void> = Promise.resolve();
+  private txTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly options: StreamOptions;
+  private readonly context: RequestContext;
 
-  // Fail fast (bad path, not a database) before listening, and switch the file to WAL once.
-  releaseConn(await Connection.open(file, limits));
-
-  const context: RequestContext = {
-    async connOf(stream) {
-      stream.conn ??= await acquireConn();
-      return stream.conn;
-    },
-    freeStream: (stream) => freeStream(stream as Stream),
-  };
-
-  async function acquireConn(): Promise<Connection> {
-    return pool.pop() ?? (await Connection.open(file, limits));
+  constructor(options: StreamOptions) {
+    this.options = options;
+    this.context = {
+      connOf: async (stream) => {
+        stream.conn ??= await this.acquireConn();
+        return stream.conn;
+      },
+      freeStream: (stream) => this.freeStream(stream as Stream),
+    };
   }
 
-  /** Back to the pool in the state of a fresh connection, or closed when that cannot be ensured. */
-  function releaseConn(conn: Connection) {
+  async openFirstConnection(): Promise<void> {
+    this.releaseConn(await Connection.open(this.options.file, this.options.limits));
+  }
+
+  private async acquireConn(): Promise<Connection> {
+    return this.pool.pop() ?? (await Connection.open(this.options.file, this.options.limits));
+  }
+
+  /** Back to the this.pool in the state of a fresh connection, or this.closed when that cannot be ensured. */
+  private releaseConn(conn: Connection) {
     // sqld opens a connection per stream: whatever a stream set must not outlive it here either.
-    if (!closed && pool.length < POOL_SIZE && conn.resetForReuse()) pool.push(conn);
+    if (!this.closed && this.pool.length < POOL_SIZE && conn.resetForReuse()) this.pool.push(conn);
     else conn.close();
   }
 
-  function newBaton(): string {
+  private newBaton(): string {
     return randomBytes(24).toString('base64url');
   }
 
-  function rememberExpired(baton: string) {
-    expiredBatons.set(baton, Date.now());
-    if (expiredBatons.size > MAX_EXPIRED_BATONS) {
-      const oldest = expiredBatons.keys().next().value;
-      if (oldest !== undefined) expiredBatons.delete(oldest);
+  private rememberExpired(baton: string) {
+    this.expiredBatons.set(baton, Date.now());
+    if (this.expiredBatons.size > MAX_EXPIRED_BATONS) {
+      const oldest = this.expiredBatons.keys().next().value;
+      if (oldest !== undefined) this.expiredBatons.delete(oldest);
     }
   }
 
   /** Frees the stream's connection (rolling back) and gives up the lock. */
-  function freeStream(stream: Stream) {
+  private freeStream(stream: Stream) {
     stream.closed = true;
     if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
     stream.expiryTimer = null;
-    if (stream.baton !== null) streamsByBaton.delete(stream.baton);
+    if (stream.baton !== null) this.streamsByBaton.delete(stream.baton);
     stream.baton = null;
     stream.sqls.clear();
-    liveStreams.delete(stream);
+    this.liveStreams.delete(stream);
     if (stream.conn) {
       const conn = stream.conn;
       stream.conn = null;
-      releaseConn(conn);
+      this.releaseConn(conn);
     }
-    if (lockOwner === stream) releaseLock();
+    if (this.lockOwner === stream) this.releaseLock();
   }
 
-  function releaseLock() {
-    lockOwner = null;
-    if (txTimer) clearTimeout(txTimer);
-    txTimer = null;
-    queueMicrotask(drain);
+  private releaseLock() {
+    this.lockOwner = null;
+    if (this.txTimer) clearTimeout(this.txTimer);
+    this.txTimer = null;
+    queueMicrotask(() => this.drain());
   }
 
-  function expireStream(stream: Stream) {
+  private expireStream(stream: Stream) {
     stream.expiryTimer = null;
     if (stream.busy || stream.closed) return;
     const baton = stream.baton;
-    freeStream(stream);
-    if (baton !== null) rememberExpired(baton);
+    this.freeStream(stream);
+    if (baton !== null) this.rememberExpired(baton);
   }
 
-  /** An owner idle inside its transaction while others wait loses its turn after txTimeoutMs. */
-  function armTxTimer() {
-    if (txTimer || closed || lockOwner === null || lockOwner.busy || queue.length === 0) return;
-    const owner = lockOwner;
-    const wait = Math.max(0, owner.idleSince + txTimeoutMs - Date.now());
-    txTimer = setTimeout(() => {
-      txTimer = null;
-      if (lockOwner !== owner || owner.busy || queue.length === 0) return;
-      if (Date.now() - owner.idleSince < txTimeoutMs) {
-        armTxTimer();
+  /** An owner idle inside its transaction while others wait loses its turn after this.options.txTimeoutMs. */
+  private armTxTimer() {
+    if (
+      this.txTimer ||
+      this.closed ||
+      this.lockOwner === null ||
+      this.lockOwner.busy ||
+      this.queue.length === 0
+    )
+      return;
+    const owner = this.lockOwner;
+    const wait = Math.max(0, owner.idleSince + this.options.txTimeoutMs - Date.now());
+    this.txTimer = setTimeout(() => {
+      this.txTimer = null;
+      if (this.lockOwner !== owner || owner.busy || this.queue.length === 0) return;
+      if (Date.now() - owner.idleSince < this.options.txTimeoutMs) {
+        this.armTxTimer();
         return;
       }
       owner.txTimedOut = true;
@@ -164,42 +172,42 @@ export async function openStreams({
         owner.conn?.close();
         owner.conn = null;
       }
-      releaseLock();
+      this.releaseLock();
     }, wait);
   }
 
   /** Whether a pipeline of `stream` may start now. */
-  function mayRun(stream: Stream): boolean {
-    if (running !== null) return false;
-    if (lockOwner !== null) return lockOwner === stream;
+  private mayRun(stream: Stream): boolean {
+    if (this.running !== null) return false;
+    if (this.lockOwner !== null) return this.lockOwner === stream;
     return true;
   }
 
-  function drain() {
-    while (!closed && running === null && queue.length > 0) {
+  private drain() {
+    while (!this.closed && this.running === null && this.queue.length > 0) {
       // The lock owner's next request goes first; without an owner, arrival order.
-      const index = lockOwner === null ? 0 : queue.findIndex((e) => e.stream === lockOwner);
+      const index = this.lockOwner === null ? 0 : this.queue.findIndex((e) => e.stream === this.lockOwner);
       if (index < 0) break;
-      const [entry] = queue.splice(index, 1);
+      const [entry] = this.queue.splice(index, 1);
       entry?.run();
     }
-    armTxTimer();
+    this.armTxTimer();
   }
 
   /** Runs a whole pipeline; every request runs even after an error. */
-  async function runPipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
+  private async runPipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
     const results: StreamResult[] = [];
     for (const req of requests) {
       if (stream.closed) {
         results.push(
           req.type === 'close'
             ? { type: 'ok', response: { type: 'close' } }
-            : { type: 'error', error: errorBody('The stream has been closed', 'STREAM_CLOSED') },
+            : { type: 'error', error: errorBody('The stream has been this.closed', 'STREAM_CLOSED') },
         );
         continue;
       }
       try {
-        results.push({ type: 'ok', response: await executeRequest(context, stream, req) });
+        results.push({ type: 'ok', response: await executeRequest(this.context, stream, req) });
       } catch (err) {
         results.push({ type: 'error', error: toHranaError(err) });
       }
@@ -219,75 +227,75 @@ export async function openStreams({
       console.error('hrana-server: cannot read the connection state:', err);
     }
     if (inTx) {
-      lockOwner = stream;
+      this.lockOwner = stream;
       stream.idleSince = Date.now();
-    } else if (lockOwner === stream) {
-      releaseLock();
+    } else if (this.lockOwner === stream) {
+      this.releaseLock();
     }
-    stream.baton = newBaton();
-    streamsByBaton.set(stream.baton, stream);
-    stream.expiryTimer = setTimeout(() => expireStream(stream), streamExpiryMs);
+    stream.baton = this.newBaton();
+    this.streamsByBaton.set(stream.baton, stream);
+    stream.expiryTimer = setTimeout(() => this.expireStream(stream), this.options.streamExpiryMs);
     stream.expiryTimer.unref();
-    armTxTimer();
+    this.armTxTimer();
     return { status: 200, body: { baton: stream.baton, base_url: null, results } };
   }
 
-  function schedulePipeline(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
+  schedule(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome> {
     stream.busy = true;
     if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
     stream.expiryTimer = null;
-    if (lockOwner === stream && txTimer) {
-      clearTimeout(txTimer);
-      txTimer = null;
+    if (this.lockOwner === stream && this.txTimer) {
+      clearTimeout(this.txTimer);
+      this.txTimer = null;
     }
     return new Promise((resolve) => {
       const run = () => {
-        running = stream;
-        runningDone = runPipeline(stream, requests)
+        this.running = stream;
+        this.runningDone = this.runPipeline(stream, requests)
           .then(resolve, (err: unknown) => {
             console.error('hrana-server: pipeline failed:', err);
             stream.busy = false;
-            freeStream(stream);
+            this.freeStream(stream);
             resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
           })
           .finally(() => {
-            running = null;
-            drain();
+            this.running = null;
+            this.drain();
           });
       };
       const touchesDb = requests.some(
         (r) => r.type !== 'store_sql' && r.type !== 'close_sql' && r.type !== 'close',
       );
-      if (!touchesDb && running !== stream) {
+      if (!touchesDb && this.running !== stream) {
         // Stored SQL and closing touch no statement: they need not wait for others.
-        runPipeline(stream, requests).then(resolve, (err: unknown) => {
+        this.runPipeline(stream, requests).then(resolve, (err: unknown) => {
           console.error('hrana-server: pipeline failed:', err);
           resolve({ status: 500, body: errorBody('Internal server error', 'INTERNAL_ERROR') });
         });
         return;
       }
-      if (mayRun(stream) && (lockOwner === stream || queue.length === 0)) {
+      if (this.mayRun(stream) && (this.lockOwner === stream || this.queue.length === 0)) {
         run();
         return;
       }
-      queue.push({
+      this.queue.push({
         stream,
         run,
         abort: () => {
           stream.busy = false;
-          freeStream(stream);
+          this.freeStream(stream);
           resolve({ status: 503, body: errorBody('The server is shutting down', 'SERVER_CLOSING') });
         },
       });
-      armTxTimer();
+      this.armTxTimer();
     });
   }
 
-  function lookup(baton: string | null | undefined): StreamLookup {
-    if (closed)
+  lookup(baton: string | null | undefined): StreamLookup {
+    if (this.closed)
       return { error: { status: 503, message: 'The server is shutting down', code: 'SERVER_CLOSING' } };
     if (baton == null) {
-      if (liveStreams.size >= MAX_LIVE_STREAMS) {
+      if (this.liveStreams.size >= MAX_LIVE_STREAMS) {
         return { error: { status: 503, message: 'Too many open streams', code: 'STREAMS_EXHAUSTED' } };
       }
       const stream: Stream = {
@@ -300,12 +308,12 @@ export async function openStreams({
         idleSince: Date.now(),
         expiryTimer: null,
       };
-      liveStreams.add(stream);
+      this.liveStreams.add(stream);
       return { stream };
     }
-    const found = streamsByBaton.get(baton);
+    const found = this.streamsByBaton.get(baton);
     if (found === undefined) {
-      return expiredBatons.has(baton)
+      return this.expiredBatons.has(baton)
         ? {
             error: {
               status: 400,
@@ -316,23 +324,28 @@ export async function openStreams({
         : { error: { status: 400, message: 'Unknown or already used baton', code: 'BATON_INVALID' } };
     }
     // A baton is good for one request: the next one must carry the baton of this response.
-    streamsByBaton.delete(baton);
+    this.streamsByBaton.delete(baton);
     found.baton = null;
     return { stream: found };
   }
 
-  async function close() {
-    closed = true;
-    if (txTimer) clearTimeout(txTimer);
-    txTimer = null;
-    for (const entry of queue.splice(0)) entry.abort();
-    // A statement still running is interrupted; its pipeline answers before the sockets close.
-    running?.conn?.interrupt();
-    await runningDone;
-    for (const stream of [...liveStreams]) freeStream(stream);
-    lockOwner = null;
-    for (const conn of pool.splice(0)) conn.close();
+  async close() {
+    this.closed = true;
+    if (this.txTimer) clearTimeout(this.txTimer);
+    this.txTimer = null;
+    for (const entry of this.queue.splice(0)) entry.abort();
+    // A statement still this.running is interrupted; its pipeline answers before the sockets this.close.
+    this.running?.conn?.interrupt();
+    await this.runningDone;
+    for (const stream of [...this.liveStreams]) this.freeStream(stream);
+    this.lockOwner = null;
+    for (const conn of this.pool.splice(0)) conn.close();
   }
+}
 
-  return { lookup, schedule: schedulePipeline, close };
+export async function openStreams(options: StreamOptions): Promise<Streams> {
+  const streams = new StreamRegistry(options);
+  // Fail fast (bad path, not a database) before listening, and switch the file to WAL once.
+  await streams.openFirstConnection();
+  return streams;
 }

@@ -16,6 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
 import { checkpoint, type EngineLimits } from './hrana-engine.ts';
@@ -85,6 +86,172 @@ function isJsonContentType(value: string | undefined): boolean {
   return (value ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
+interface HttpRefusal {
+  status: number;
+  message: string;
+  code: string;
+}
+
+function isAuthorized(req: IncomingMessage, tokenDigest: Buffer | null): boolean {
+  if (tokenDigest === null) return true;
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  const given = createHash('sha256')
+    .update(match?.[1] ?? '')
+    .digest();
+  // Constant time: both sides are fixed-length digests.
+  return timingSafeEqual(given, tokenDigest) && match !== null;
+}
+
+/** The whole body, or null when it exceeds maxBodyBytes (then drained up to a hard cap). */
+function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const hardCap = maxBodyBytes * 2 + 16 * 1024 * 1024;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > hardCap) {
+      resolve(null);
+      return;
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > hardCap) {
+          resolve(null);
+          req.destroy();
+        }
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A request this server does not take: another `Host` (DNS rebinding: a page on a name that
+ * resolves to 127.0.0.1), or a browser's `Origin` / `Sec-Fetch-Site` of another site.
+ */
+function foreignRequest(
+  req: IncomingMessage,
+  allowedHosts: Set<string>,
+  allowedOrigins: Set<string>,
+): HttpRefusal | null {
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  if (!allowedHosts.has(hostHeader)) {
+    return {
+      status: 421,
+      message: `This server answers only for ${[...allowedHosts].join(', ')}`,
+      code: 'HOST_NOT_ALLOWED',
+    };
+  }
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  if (
+    (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) ||
+    site === 'cross-site' ||
+    site === 'same-site'
+  ) {
+    return { status: 403, message: 'Requests from web pages are not accepted', code: 'ORIGIN_NOT_ALLOWED' };
+  }
+  return null;
+}
+
+type PipelineBody = v.InferOutput<typeof PipelineReqBody>;
+
+/** The pipeline request in a body, or why it is not one (answered with 400). */
+function parsePipeline(raw: Buffer): { body: PipelineBody } | { refusal: { message: string; code: string } } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return { refusal: { message: `Invalid JSON body: ${(err as Error).message}`, code: 'INVALID_JSON' } };
+  }
+  let parsed: ReturnType<typeof v.safeParse<typeof PipelineReqBody>>;
+  try {
+    parsed = v.safeParse(PipelineReqBody, json);
+  } catch (err) {
+    // Recursive schemas (batch conditions) overflow the stack on absurd nesting.
+    return {
+      refusal: { message: `Invalid pipeline request: ${(err as Error).message}`, code: 'INVALID_REQUEST' },
+    };
+  }
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
+    return {
+      refusal: {
+        message: `Invalid pipeline request${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`,
+        code: 'INVALID_REQUEST',
+      },
+    };
+  }
+  return { body: parsed.output };
+}
+
+/** Runs `handle`; a client that went away is one log line, anything else a 500 JSON answer. */
+function answer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  return handle(req, res).catch((err: unknown) => {
+    if (isClientGone(err)) {
+      console.warn(`hrana-server: a client went away during ${req.method} ${req.url}`);
+      res.destroy();
+      return;
+    }
+    console.error('hrana-server: request failed:', err);
+    if (!res.headersSent && !res.destroyed) {
+      const text = JSON.stringify(errorBody('Internal server error', 'INTERNAL_ERROR'));
+      res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    } else {
+      res.destroy();
+    }
+  });
+}
+
+function refuseBadRequest(_err: Error, socket: Duplex) {
+  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  else socket.destroy();
+}
+
+/** The `Host` values this server answers to: its own name, and every loopback name when it is one. */
+function hostsOf(urlHost: string, port: number): Set<string> {
+  const loopbackNames = ['127.0.0.1', 'localhost', '[::1]'];
+  return new Set(
+    [urlHost, ...(loopbackNames.includes(urlHost) ? loopbackNames : [])].map((h) =>
+      `${h}:${port}`.toLowerCase(),
+    ),
+  );
+}
+
+/** Everything but a pipeline: the version probes, `/health`, and what does not exist. */
+function probeAnswer(
+  method: string,
+  path: string,
+): { status: number; body: unknown; headers?: Record<string, string> } {
+  // The client may probe `GET /v3-protobuf` first: anything but 2xx makes it fall back to v2.
+  if (/\/v3(-protobuf)?(\/|$)/.test(path))
+    return { status: 404, body: errorBody('Only Hrana v2 is supported', 'NOT_FOUND') };
+  if (path !== '/health' && !path.endsWith('/v2'))
+    return { status: 404, body: errorBody(`Not found: ${path}`, 'NOT_FOUND') };
+  if (method !== 'GET' && method !== 'HEAD') {
+    return {
+      status: 405,
+      body: errorBody(`Method ${method} not allowed`, 'METHOD_NOT_ALLOWED'),
+      headers: { allow: 'GET' },
+    };
+  }
+  return { status: 200, body: path === '/health' ? { status: 'ok' } : { version: 2 } };
+}
+
 export async function startHranaServer(opts: HranaServerOptions): Promise<HranaServer> {
   const file = opts.file;
   const host = opts.host ?? '127.0.0.1';
@@ -105,47 +272,6 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   // ------------------------------------------------------------------------------------------------
   // HTTP
 
-  function isAuthorized(req: IncomingMessage): boolean {
-    if (tokenDigest === null) return true;
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    const given = createHash('sha256')
-      .update(match?.[1] ?? '')
-      .digest();
-    // Constant time: both sides are fixed-length digests.
-    return timingSafeEqual(given, tokenDigest) && match !== null;
-  }
-
-  /** The whole body, or null when it exceeds maxBodyBytes (then drained up to a hard cap). */
-  function readBody(req: IncomingMessage): Promise<Buffer | null> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      const hardCap = maxBodyBytes * 2 + 16 * 1024 * 1024;
-      const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > hardCap) {
-        resolve(null);
-        return;
-      }
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBodyBytes) {
-          tooLarge = true;
-          chunks.length = 0;
-          if (size > hardCap) {
-            resolve(null);
-            req.destroy();
-          }
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-  }
-
   async function send(
     res: ServerResponse,
     status: number,
@@ -164,7 +290,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   }
 
   async function handlePipeline(req: IncomingMessage, res: ServerResponse) {
-    if (!isAuthorized(req)) {
+    if (!isAuthorized(req, tokenDigest)) {
       req.resume();
       await send(
         res,
@@ -183,51 +309,24 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       );
       return;
     }
-    const raw = await readBody(req);
+    const raw = await readBody(req, maxBodyBytes);
     if (raw === null) {
       await send(res, 413, errorBody(`Request body larger than ${maxBodyBytes} bytes`, 'BODY_TOO_LARGE'), {
         connection: 'close',
       });
       return;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch (err) {
-      await send(res, 400, errorBody(`Invalid JSON body: ${(err as Error).message}`, 'INVALID_JSON'));
+    const parsed = parsePipeline(raw);
+    if ('refusal' in parsed) {
+      await send(res, 400, errorBody(parsed.refusal.message, parsed.refusal.code));
       return;
     }
-    let parsed: ReturnType<typeof v.safeParse<typeof PipelineReqBody>>;
-    try {
-      parsed = v.safeParse(PipelineReqBody, json);
-    } catch (err) {
-      // Recursive schemas (batch conditions) overflow the stack on absurd nesting.
-      await send(
-        res,
-        400,
-        errorBody(`Invalid pipeline request: ${(err as Error).message}`, 'INVALID_REQUEST'),
-      );
-      return;
-    }
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
-      await send(
-        res,
-        400,
-        errorBody(
-          `Invalid pipeline request${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`,
-          'INVALID_REQUEST',
-        ),
-      );
-      return;
-    }
-    const found = streams.lookup(parsed.output.baton);
+    const found = streams.lookup(parsed.body.baton);
     if ('error' in found) {
       await send(res, found.error.status, errorBody(found.error.message, found.error.code));
       return;
     }
-    const outcome = await streams.schedule(found.stream, parsed.output.requests);
+    const outcome = await streams.schedule(found.stream, parsed.body.requests);
     await send(res, outcome.status, outcome.body);
   }
 
@@ -235,7 +334,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     stats.requests++;
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const refusal = foreignRequest(req);
+    const refusal = foreignRequest(req, allowedHosts, allowedOrigins);
     if (refusal !== null) {
       req.resume();
       await send(res, refusal.status, errorBody(refusal.message, refusal.code));
@@ -254,68 +353,12 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       return;
     }
     req.resume();
-    // The client may probe `GET /v3-protobuf` first: anything but 2xx makes it fall back to v2.
-    if (/\/v3(-protobuf)?(\/|$)/.test(path)) {
-      await send(res, 404, errorBody('Only Hrana v2 is supported', 'NOT_FOUND'));
-      return;
-    }
-    if (path !== '/health' && !path.endsWith('/v2')) {
-      await send(res, 404, errorBody(`Not found: ${path}`, 'NOT_FOUND'));
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') {
-      await send(res, 405, errorBody(`Method ${method} not allowed`, 'METHOD_NOT_ALLOWED'), { allow: 'GET' });
-      return;
-    }
-    await send(res, 200, path === '/health' ? { status: 'ok' } : { version: 2 });
+    const probe = probeAnswer(method, path);
+    await send(res, probe.status, probe.body, probe.headers);
   }
 
-  /**
-   * A request this server does not take: another `Host` (DNS rebinding: a page on a name that
-   * resolves to 127.0.0.1), or a browser's `Origin` / `Sec-Fetch-Site` of another site.
-   */
-  function foreignRequest(req: IncomingMessage): { status: number; message: string; code: string } | null {
-    const hostHeader = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts.has(hostHeader)) {
-      return {
-        status: 421,
-        message: `This server answers only for ${[...allowedHosts].join(', ')}`,
-        code: 'HOST_NOT_ALLOWED',
-      };
-    }
-    const origin = req.headers.origin;
-    const site = req.headers['sec-fetch-site'];
-    if (
-      (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) ||
-      site === 'cross-site' ||
-      site === 'same-site'
-    ) {
-      return { status: 403, message: 'Requests from web pages are not accepted', code: 'ORIGIN_NOT_ALLOWED' };
-    }
-    return null;
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (isClientGone(err)) {
-        console.warn(`hrana-server: a client went away during ${req.method} ${req.url}`);
-        res.destroy();
-        return;
-      }
-      console.error('hrana-server: request failed:', err);
-      if (!res.headersSent && !res.destroyed) {
-        const text = JSON.stringify(errorBody('Internal server error', 'INTERNAL_ERROR'));
-        res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  const server = createServer((req, res) => void answer(handle, req, res));
+  server.on('clientError', refuseBadRequest);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -326,12 +369,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const loopbackNames = ['127.0.0.1', 'localhost', '[::1]'];
-  const allowedHosts = new Set(
-    [urlHost, ...(loopbackNames.includes(urlHost) ? loopbackNames : [])].map((h) =>
-      `${h}:${port}`.toLowerCase(),
-    ),
-  );
+  const allowedHosts = hostsOf(urlHost, port);
   const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
 
   let closing: Promise<void> | null = null;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../cache/edge-cache.ts';
+import type { AppDeps } from '../deps.ts';
 import { rfc822 } from '../lib/dates.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';

@@ -28,8 +28,8 @@ import { graphemesOf, isCardEmoji } from '../schema/title-characters.ts';
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
 
-export const SITE_NAME = 'VSO Werkgevers';
-export const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
+const SITE_NAME = 'VSO Werkgevers';
+const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
 
 /** Colours of assets/site.css: flat fills keep the PNG small. */
 const COLOURS = {

@@ -26,7 +26,7 @@ export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
  * off the valibot pipe (a string parsed into a number; a length in code points). It sits next to
  * those checks and is built from the same values.
  */
-export const documented = <T>(jsonSchema: Record<string, unknown>) =>
+const documented = <T>(jsonSchema: Record<string, unknown>) =>
   v.metadata<T, { jsonSchema: Record<string, unknown> }>({ jsonSchema });
 
 const DIGITS = /^[0-9]+$/;

@@ -160,7 +160,8 @@ export function apiRoutes(deps: AppDeps) {
     return c.json(openapi);
   });
 
-  api.notFound((c) => apiError(c, 404, 'not_found', 'Deze API-route bestaat niet.'));
+  // An unknown API route gets its 404 envelope from the app's notFound (worker/app.tsx): Hono never
+  // calls the notFound of an app mounted with app.route().
   return api;
 }
 
@@ -173,7 +174,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** The snippet as HTML for API clients: text escaped, matches in <mark>. */
-export function highlightHtml(snippet: string): string {
+function highlightHtml(snippet: string): string {
   return snippet
     .replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch)
     .replaceAll(MARK_START, '<mark>')

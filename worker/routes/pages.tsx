@@ -28,7 +28,7 @@ import {
 } from '../views/page-views.tsx';
 
 /** Cut text at a word boundary to at most `max` characters, with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');

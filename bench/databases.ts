@@ -11,7 +11,7 @@ import { type DocumentInput, formatProblem, parseDocuments } from '../pipeline/p
 import { type Progress, seedDatabase } from '../pipeline/seed-database.ts';
 
 /** How the database was seeded (by this run or by the one whose file is reused). */
-export interface SeedRecord {
+interface SeedRecord {
   fingerprint: string;
   /** When it was seeded, ISO. */
   at: string;

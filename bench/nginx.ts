@@ -18,7 +18,7 @@ export interface Nginx {
 }
 
 /** The nginx binary on PATH or in /usr/sbin (root's PATH only), or null. */
-export function findNginx(): string | null {
+function findNginx(): string | null {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
   for (const dir of dirs.filter(Boolean)) {
     try {

@@ -63,7 +63,7 @@ export interface HranaServer {
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
 function errorBody(message: string, code: string) {
   return { message, code };

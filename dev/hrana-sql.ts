@@ -217,7 +217,7 @@ function judgeStatement(tokens: LeadToken[]): { refusal: string | null; pragma: 
   return { refusal: null, pragma: true };
 }
 
-export function analyzeSql(sql: string): SqlInfo {
+function analyzeSql(sql: string): SqlInfo {
   const info: SqlInfo = {
     statements: 0,
     params: [],

@@ -29,7 +29,7 @@ interface Stream extends StreamState {
   expiryTimer: NodeJS.Timeout | null;
 }
 
-export interface PipelineOutcome {
+interface PipelineOutcome {
   status: number;
   body: unknown;
 }
@@ -41,7 +41,7 @@ interface QueueEntry {
 }
 
 /** The stream a pipeline request names: a new one (no baton), the one its baton hands on, or why not. */
-export type StreamLookup = { stream: Stream } | { error: { status: number; message: string; code: string } };
+type StreamLookup = { stream: Stream } | { error: { status: number; message: string; code: string } };
 
 export interface Streams {
   /** No baton: a new stream; a baton: the stream it hands on (once). */

@@ -11,17 +11,17 @@ import { type LaunchedChrome, launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromiumExecutablePath } from '../test/support/browser.ts';
 
-export const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
-export type Category = (typeof CATEGORIES)[number];
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+type Category = (typeof CATEGORIES)[number];
 
 /**
  * Headless mode of the full browser and no GPU. Not `--single-process` (then Lighthouse gets no
  * screenshots and no performance score). chrome-launcher adds its default flags, which switch off
  * background networking, component updates, sync, translate, first-run and default-apps.
  */
-export const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu'];
+const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu'];
 
-export interface AuditIssue {
+interface AuditIssue {
   category: Category;
   id: string;
   title: string;

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { ROOT } from '../pipeline/libsql.ts';
 
-export const compatibilityDate =
+const compatibilityDate =
   /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ?? '';
 
 /** The production origin, SITE_URL in wrangler.toml. */
-export const SITE_URL = 'https://www.vso-werkgevers.nl';
+const SITE_URL = 'https://www.vso-werkgevers.nl';
 
 /** Quiet, offline wrangler: no metrics, no `Request.cf` download. */
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };

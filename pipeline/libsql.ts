@@ -7,7 +7,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MIGRATIONS = join(ROOT, 'drizzle');
-export const DEFAULT_LIBSQL_URL = 'file:.data/vso.db';
+const DEFAULT_LIBSQL_URL = 'file:.data/vso.db';
 
 /**
  * A client for `LIBSQL_URL` (Turso `libsql://…`, a local server `http://127.0.0.1:…`, or a file).

@@ -22,7 +22,7 @@ const progress: Progress = (phase, done, total) => {
   }
 };
 
-export function report(summary: SeedSummary, documents: number): string {
+function report(summary: SeedSummary, documents: number): string {
   const lines = [
     `${documents} documents: ${summary.inserted.length} inserted, ${summary.updated.length} updated, ${summary.unchanged} unchanged` +
       (summary.pruned.length ? `, ${summary.pruned.length} pruned` : ''),

@@ -50,7 +50,7 @@ export async function readDocuments(
 const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 
 /** Content hash of a social card PNG: 16 hex digits, part of its URL /og/{slug}.{hash}.png. */
-export const cardHash = (png: Uint8Array) => sha256(png).slice(0, 16);
+const cardHash = (png: Uint8Array) => sha256(png).slice(0, 16);
 
 /**
  * Social cards for many articles, rendered on the Node side (the Worker never carries a renderer),
@@ -70,7 +70,7 @@ async function renderCards(list: ArticleDoc[], progress?: Progress): Promise<Uin
 }
 
 /** Plain text of the body blocks, for the full-text index. */
-export function bodyText(body: Block[]): string {
+function bodyText(body: Block[]): string {
   return body.map((block) => (block.type === 'list' ? block.items.join('\n') : block.text)).join('\n\n');
 }
 

@@ -38,8 +38,8 @@ export {
   wrapText,
 } from './card-layout.ts';
 
-export const SITE_NAME = 'VSO Werkgevers';
-export const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
+const SITE_NAME = 'VSO Werkgevers';
+const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
 
 /** Colours of assets/site.css: flat fills keep the PNG small. */
 const COLOURS = {

@@ -10,9 +10,9 @@ import * as v from 'valibot';
 export const text = (what: string) =>
   v.pipe(v.string(`${what} is missing`), v.minLength(1, `${what} is empty`));
 
-export const Paragraph = v.object({ type: v.literal('paragraph'), text: text('a paragraph') });
-export const Heading = v.object({ type: v.literal('heading'), text: text('a heading') });
-export const List = v.object({
+const Paragraph = v.object({ type: v.literal('paragraph'), text: text('a paragraph') });
+const Heading = v.object({ type: v.literal('heading'), text: text('a heading') });
+const List = v.object({
   type: v.literal('list'),
   items: v.pipe(v.array(text('a list item')), v.minLength(1, 'a list has no items')),
 });

@@ -27,7 +27,7 @@ export const TITLE_MAX_LENGTH = 150;
  */
 export const DOCUMENT_MAX_BYTES = 256 * 1024;
 
-export { Block, Heading, List, Paragraph } from './blocks.ts';
+export { Block } from './blocks.ts';
 
 const PostedDate = v.pipe(
   v.nullable(v.string()),
@@ -70,7 +70,7 @@ const PostedDate = v.pipe(
 );
 
 /** What the parser hands over: the document's structure, with nulls where a part was not found. */
-export const RawDocument = v.object({
+const RawDocument = v.object({
   about: text('the "Over VSO Werkgevers" blurb'),
   participants: v.pipe(
     v.array(text('a participant name')),
@@ -155,7 +155,6 @@ export const SourceDocument = v.pipe(
 );
 export type SourceDocument = v.InferOutput<typeof SourceDocument>;
 export type ArticleDoc = SourceDocument['article'];
-export type SiteDoc = SourceDocument['site'];
 
 // --- the file itself ---------------------------------------------------------------------------------
 

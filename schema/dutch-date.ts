@@ -1,14 +1,6 @@
 /** Dutch weekday names, indexed like Date#getUTCDay (0 = Sunday). */
-export const WEEKDAYS = [
-  'zondag',
-  'maandag',
-  'dinsdag',
-  'woensdag',
-  'donderdag',
-  'vrijdag',
-  'zaterdag',
-] as const;
-export const MONTHS = [
+const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'] as const;
+const MONTHS = [
   'januari',
   'februari',
   'maart',

@@ -35,15 +35,12 @@ export const articles = sqliteTable(
     index('articles_source_file_idx').on(table.sourceFile),
   ],
 );
-export type ArticleRow = typeof articles.$inferSelect;
-export type NewArticleRow = typeof articles.$inferInsert;
 
 export const participants = sqliteTable('participants', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
   slug: text('slug').notNull().unique(),
 });
-export type ParticipantRow = typeof participants.$inferSelect;
 
 /** Site-wide texts from the documents: 'about' ("Over VSO Werkgevers") and 'featured' ("Uitgelicht"). */
 export const siteBlocks = sqliteTable('site_blocks', {
@@ -52,7 +49,6 @@ export const siteBlocks = sqliteTable('site_blocks', {
   text: text('text').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
-export type SiteBlockRow = typeof siteBlocks.$inferSelect;
 
 /** How often each article was shared through each network ("Deel dit artikel"). */
 export const shareCounts = sqliteTable(

@@ -43,7 +43,7 @@ function parseRanges(): [number, number][] {
 }
 
 /** Whether Inter Bold has a glyph for the code point (binary search over the sorted ranges). */
-export function cardFontHas(codePoint: number): boolean {
+function cardFontHas(codePoint: number): boolean {
   const list = parseRanges();
   let low = 0;
   let high = list.length - 1;

@@ -197,9 +197,12 @@ describe('other endpoints', () => {
 
 describe('methods and unknown routes', () => {
   it('unknown API routes → 404 envelope', async () => {
-    const { response, body } = await api('/api/onbekend');
-    expect(response.status).toBe(404);
-    expect(body.error.code).toBe('not_found');
+    for (const path of ['/api/onbekend', '/api/articles/een/twee', '/api']) {
+      const { response, body } = await api(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toBe('application/json; charset=utf-8');
+      expect(body, path).toEqual({ error: { code: 'not_found', message: 'Deze API-route bestaat niet.' } });
+    }
   });
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s → 405 with Allow', async (method) => {

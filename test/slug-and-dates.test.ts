@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { parseDutchDate } from '../schema/dutch-date.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from '../schema/slug.ts';
-import { SlugParam } from '../worker/routes/api.ts';
+import { SlugParam } from '../worker/routes/api-schemas.ts';
 
 describe('slugify', () => {
   it.each([

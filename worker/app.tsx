@@ -7,9 +7,8 @@ import { buildId } from './assets-manifest.ts';
 import { cacheClassOf, readQuery } from './cache/cache-policy.ts';
 import { ContentVersions } from './cache/content-version.ts';
 import { edgeCache } from './cache/edge-cache.ts';
-import type { Database } from './database.ts';
+import type { AppDeps } from './deps.ts';
 import { securityHeaders } from './lib/security.ts';
-import type { ShareMessage } from './lib/share-queue.ts';
 import { DatabaseUnavailable, RETRY_AFTER, withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -21,24 +20,6 @@ import { shareRoutes } from './routes/share.tsx';
 import { socialRoutes } from './routes/social.ts';
 import { Layout, type PageMeta } from './views/layout.tsx';
 import { ErrorPage, MethodNotAllowedPage, NotFoundPage } from './views/page-views.tsx';
-
-export interface AppDeps {
-  db: Database;
-  /** Public origin (SITE_URL): every absolute URL is built from it, never from the request. */
-  siteUrl: string;
-  /** How long a database call may take before the request is answered without it. */
-  dbTimeoutMs: number;
-  /** The L1 page cache on the Cache API; off only to measure rendering (the benchmark). */
-  l1Cache: boolean;
-  /** Secret of `POST /admin/purge`; without it the route does not exist. */
-  purgeToken?: string;
-  /** Contact of /.well-known/security.txt (SECURITY_CONTACT); default security@ at SITE_URL's domain. */
-  securityContact?: string;
-  /** Workers Rate Limiting (SHARE_LIMITER): how many shares one client may add to an article. */
-  shareLimiter?: { limit(options: { key: string }): Promise<{ success: boolean }> };
-  /** Cloudflare Queue (SHARE_QUEUE) the share counts go through; without it they are written at once. */
-  shareQueue?: { send(message: ShareMessage): Promise<unknown> };
-}
 
 // The props every page passes to c.render(), typed for the layout renderer.
 declare module 'hono' {

@@ -3,7 +3,7 @@ import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
 import type { ContentVersion } from './cache/content-version.ts';
 import type { Database } from './database.ts';
-import { NETWORKS, type Network } from './lib/share-networks.ts';
+import { isNetwork, NETWORKS, type Network } from './lib/share-networks.ts';
 import { makeSnippet, queryWords } from './lib/snippet.ts';
 
 /**
@@ -32,7 +32,7 @@ export async function getContentVersion(db: Database): Promise<ContentVersion | 
   return toVersion(await versionStatement(db));
 }
 
-export const summaryColumns = {
+const summaryColumns = {
   slug: articles.slug,
   title: articles.title,
   excerpt: articles.excerpt,
@@ -61,7 +61,7 @@ function sidebarStatements(db: Database) {
   ] as const;
 }
 
-export type SiteBlocks = {
+type SiteBlocks = {
   about: { text: string } | null;
   featured: { title: string; text: string } | null;
 };
@@ -120,8 +120,8 @@ function toShareCounts(rows: { network: string; count: number }[]): ShareCounts 
   const counts = Object.fromEntries(NETWORKS.map((network) => [network, 0])) as ShareCounts;
   counts.total = 0;
   for (const row of rows) {
-    if (!(NETWORKS as readonly string[]).includes(row.network)) continue;
-    counts[row.network as Network] = row.count;
+    if (!isNetwork(row.network)) continue;
+    counts[row.network] = row.count;
     counts.total += row.count;
   }
   return counts;
@@ -276,7 +276,7 @@ export const MARK_END = '\u0003';
  * Turns what a visitor typed into an FTS5 query: every word quoted (so no FTS5 syntax can be
  * injected) and matched as a prefix, all words required. Returns null when nothing searchable is left.
  */
-export function toFtsQuery(input: string): string | null {
+function toFtsQuery(input: string): string | null {
   const words = queryWords(input);
   if (words.length === 0) return null;
   return words.map((word) => `"${word}"*`).join(' ');

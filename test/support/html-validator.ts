@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 /** Path of vnu.jar: the `vnu-jar` package exports it as a String object (and ships no types). */
-export const VNU_JAR = String(createRequire(import.meta.url)('vnu-jar'));
+const require = createRequire(import.meta.url);
+export const VNU_JAR = String(require('vnu-jar'));
 
 export interface HtmlMessage {
   /** Index of the document in the array given to `validateHtml` (0 for a single string). */

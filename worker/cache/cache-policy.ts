@@ -39,7 +39,7 @@ export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The query parameters that `path` reads; none for a path that is not in the table. */
-export const queryParametersOf = (path: string): readonly string[] => QUERY_PARAMETERS[path] ?? [];
+const queryParametersOf = (path: string): readonly string[] => QUERY_PARAMETERS[path] ?? [];
 
 /**
  * The query a route sees and the cache key holds: only the parameters the route reads, sorted by

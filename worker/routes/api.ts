@@ -2,9 +2,8 @@ import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import * as v from 'valibot';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
-import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../cache/edge-cache.ts';
+import type { AppDeps } from '../deps.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,
@@ -16,21 +15,17 @@ import {
   SEARCH_CANDIDATES,
   searchArticles,
 } from '../queries.ts';
-import { articlePath, MAX_QUERY_LENGTH, navigation, paths, queryLength } from '../site.ts';
+import { articlePath, navigation, paths } from '../site.ts';
+import {
+  ALLOWED_METHODS,
+  type ERROR_CODES,
+  type ErrorCode,
+  type ErrorStatus,
+  ListQuery,
+  SearchQuery,
+  SlugParam,
+} from './api-schemas.ts';
 import { buildOpenApi } from './openapi.ts';
-
-/** The `error.code` of each status the API (and the admin route) answers with the envelope. */
-export const ERROR_CODES = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  415: 'unsupported_media_type',
-  500: 'internal_error',
-  503: 'service_unavailable',
-} as const;
-export type ErrorStatus = keyof typeof ERROR_CODES;
-type ErrorCode = (typeof ERROR_CODES)[ErrorStatus];
 
 export interface Issue {
   path: string;
@@ -63,88 +58,6 @@ const invalid = (result: { success: boolean; issues?: Issues }, c: Context) => {
     return apiError(c, 400, 'invalid_request', 'De aanvraag is ongeldig.', toIssues(result.issues ?? []));
   }
 };
-
-/** The methods the API answers; any other gets 405 with `Allow` listing these. */
-export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
-
-/**
- * The JSON Schema the OpenAPI document states for a parameter whose checks JSON Schema cannot read
- * off the valibot pipe (a string parsed into a number; a length in code points). It sits next to
- * those checks and is built from the same values.
- */
-export const documented = <T>(jsonSchema: Record<string, unknown>) =>
-  v.metadata<T, { jsonSchema: Record<string, unknown> }>({ jsonSchema });
-
-const DIGITS = /^[0-9]+$/;
-
-/**
- * A whole-number query parameter from `min` to `max`, `fallback` when absent. Decimal digits only
- * (no sign, point, exponent or white space), so that what the document calls an integer is exactly
- * what passes; the bounds are checked on the value, so leading zeros and long inputs are harmless.
- */
-function wholeNumber(name: string, min: number, max: number, fallback: number, what: string) {
-  return v.pipe(
-    v.optional(
-      v.pipe(
-        v.string(),
-        v.regex(DIGITS, `${name} must be a whole number`),
-        v.transform(Number),
-        v.minValue(min, `${name} must be at least ${min}`),
-        v.maxValue(max, `${name} must be at most ${max}`),
-      ),
-      String(fallback),
-    ),
-    v.description(
-      `${what}: a whole number from ${min} to ${max} in decimal digits (no sign, decimal point or exponent); ${fallback} when absent.`,
-    ),
-    documented<number>({ type: 'integer', minimum: min, maximum: max, default: fallback }),
-  );
-}
-
-/** At least one character that is not white space: what is left after trimming is not empty. */
-const NOT_BLANK = /\S/;
-
-/**
- * `q` of the search. Its length is counted as sent and in Unicode code points, as JSON Schema's
- * maxLength counts (RFC 8259 characters), so the document's minLength/maxLength/pattern state
- * exactly what is checked. The search form's maxlength (UTF-16 units) never lets through more.
- */
-const searchWords = v.pipe(
-  v.string('q is required'),
-  // `\s` is exactly what String#trim removes (ECMA-262 WhiteSpace and LineTerminator).
-  v.regex(NOT_BLANK, 'q is required'),
-  v.check((q) => queryLength(q) <= MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`),
-  v.trim(),
-  v.description(
-    `Search words; every word must occur (as a prefix), diacritics are ignored. At most ${MAX_QUERY_LENGTH} characters as sent, counted in Unicode code points (as JSON Schema counts); white space at either end counts, and is removed before searching. At least one character that is not white space.`,
-  ),
-  documented<string>({
-    type: 'string',
-    minLength: 1,
-    maxLength: MAX_QUERY_LENGTH,
-    pattern: NOT_BLANK.source,
-  }),
-);
-
-// Request schemas, declared above the routes that validate with them; the OpenAPI document is
-// generated from these same schemas.
-export const ListQuery = v.object({
-  page: wholeNumber('page', 1, 1_000_000, 1, 'Page number'),
-  limit: wholeNumber('limit', 1, 100, 15, 'Articles per page'),
-});
-export const SlugParam = v.object({
-  slug: v.pipe(
-    v.string(),
-    v.maxLength(SLUG_MAX_LENGTH, 'slug is too long'),
-    v.regex(SLUG_PATTERN, 'slug may only hold a–z, 0–9 and single hyphens'),
-    v.description('The article slug.'),
-  ),
-});
-export const SearchQuery = v.object({
-  q: searchWords,
-  page: wholeNumber('page', 1, 1_000_000, 1, 'Page number'),
-  limit: wholeNumber('limit', 1, 50, 10, 'Results per page'),
-});
 
 /** `meta.pagination` of a list, as Ghost's Content API has it. */
 function pagination(page: number, limit: number, total: number) {
@@ -247,7 +160,8 @@ export function apiRoutes(deps: AppDeps) {
     return c.json(openapi);
   });
 
-  api.notFound((c) => apiError(c, 404, 'not_found', 'Deze API-route bestaat niet.'));
+  // An unknown API route gets its 404 envelope from the app's notFound (worker/app.tsx): Hono never
+  // calls the notFound of an app mounted with app.route().
   return api;
 }
 
@@ -260,7 +174,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** The snippet as HTML for API clients: text escaped, matches in <mark>. */
-export function highlightHtml(snippet: string): string {
+function highlightHtml(snippet: string): string {
   return snippet
     .replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch)
     .replaceAll(MARK_START, '<mark>')

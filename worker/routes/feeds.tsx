@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../cache/edge-cache.ts';
+import type { AppDeps } from '../deps.ts';
 import { rfc822 } from '../lib/dates.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';
@@ -44,7 +44,7 @@ function xml(strings: TemplateStringsArray, ...values: unknown[]): Xml {
 const SECURITY_TXT_DAYS = 180;
 
 /** SECURITY_CONTACT as an RFC 9116 Contact URI: a bare e-mail address becomes a mailto:. */
-export function securityContact(configured: string | undefined, siteUrl: string): string {
+function securityContact(configured: string | undefined, siteUrl: string): string {
   const value = configured?.trim();
   if (!value) return `mailto:security@${new URL(siteUrl).hostname.replace(/^www\./, '')}`;
   return /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `mailto:${value}`;

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.tsx';
+import type { AppDeps } from '../deps.ts';
 import { RETRY_AFTER, withTimeout } from '../lib/timeout.ts';
 import { countArticles } from '../queries.ts';
 

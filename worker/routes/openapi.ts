@@ -4,7 +4,14 @@ import { Block } from '../../schema/blocks.ts';
 import { CACHE_CONTROL } from '../cache/cache-policy.ts';
 import { NETWORKS } from '../lib/share-networks.ts';
 import { RETRY_AFTER } from '../lib/timeout.ts';
-import { ALLOWED_METHODS, ERROR_CODES, type ErrorStatus, ListQuery, SearchQuery, SlugParam } from './api.ts';
+import {
+  ALLOWED_METHODS,
+  ERROR_CODES,
+  type ErrorStatus,
+  ListQuery,
+  SearchQuery,
+  SlugParam,
+} from './api-schemas.ts';
 
 // Response shapes, as valibot schemas so that the OpenAPI document describes them from one source.
 const ArticleSummary = v.object({
@@ -57,7 +64,7 @@ const ErrorEnvelope = (status: ErrorStatus) =>
 function parameters(inSpec: 'query' | 'path', object: v.ObjectSchema<v.ObjectEntries, undefined>) {
   return Object.entries(object.entries).map(([name, entry]) => {
     const valibot = entry as v.GenericSchema;
-    // A parameter whose checks JSON Schema cannot read off the pipe states its own (api.ts).
+    // A parameter whose checks JSON Schema cannot read off the pipe states its own (api-schemas.ts).
     const stated = (v.getMetadata(valibot) as { jsonSchema?: Record<string, unknown> }).jsonSchema;
     const { description, ...json } = (stated ?? schema(valibot)) as { description?: string };
     return {
@@ -104,9 +111,7 @@ const error = (status: ErrorStatus, description: string, headers?: Record<string
   content: { 'application/json': { schema: schema(ErrorEnvelope(status)) } },
 });
 
-// A function, not a constant: api.ts imports this module, so its values are not there yet while
-// this module loads.
-const buildComponents = () => ({
+const components = {
   headers: {
     'Cache-Control': {
       description: 'How long the answer may be kept (the same for every page and API answer).',
@@ -144,8 +149,7 @@ const buildComponents = () => ({
       'Retry-After': { $ref: '#/components/headers/Retry-After' },
     }),
   },
-});
-let components: ReturnType<typeof buildComponents>;
+};
 type Status = keyof typeof components.responses;
 const ref = (name: Status) => ({ $ref: `#/components/responses/${name}` });
 
@@ -217,7 +221,6 @@ function resolve(response: unknown): { content?: unknown; description: string } 
 
 /** OpenAPI 3.1 document of the content API, generated from the routes' valibot schemas. */
 export function buildOpenApi(siteUrl: string) {
-  components ??= buildComponents();
   return {
     openapi: '3.1.0',
     info: {

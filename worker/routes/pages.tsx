@@ -2,8 +2,8 @@ import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
-import type { AppDeps } from '../app.tsx';
 import { describeContent, tags } from '../cache/edge-cache.ts';
+import type { AppDeps } from '../deps.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
 import {
@@ -28,7 +28,7 @@ import {
 } from '../views/page-views.tsx';
 
 /** Cut text at a word boundary to at most `max` characters, with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');

@@ -3,8 +3,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
-import type { AppDeps } from '../app.tsx';
 import type { ContentVersions } from '../cache/content-version.ts';
+import type { AppDeps } from '../deps.ts';
 import { inBackground } from '../lib/background.ts';
 import {
   isCountedAgent,

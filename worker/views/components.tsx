@@ -6,7 +6,7 @@ import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
 
 /** Text with URLs and e-mail addresses as links, and its line breaks kept. */
-export function RichText({ text }: { text: string }) {
+function RichText({ text }: { text: string }) {
   const lines = text.split('\n');
   return (
     <>

@@ -28,7 +28,7 @@ const CARD = { width: '1200', height: '630', type: 'image/png' } as const;
  * document can close the element or open a comment. hono/jsx would HTML-escape the children of a
  * script, which corrupts JSON, hence the one dangerouslySetInnerHTML of the site, on escaped JSON.
  */
-export function scriptJson(value: unknown): string {
+function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[<>&\u2028\u2029]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -36,7 +36,7 @@ export interface BenchResults {
   startup: StartupTimes;
 }
 
-export type RunInfo = ReturnType<typeof runInfo>;
+type RunInfo = ReturnType<typeof runInfo>;
 
 const version = (pkg: string) =>
   (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
@@ -215,13 +215,13 @@ function startupSection({ bundle, startup }: BenchResults): string[] {
   ];
 }
 
-export function reportMarkdown(results: BenchResults): string {
+function reportMarkdown(results: BenchResults): string {
   const sections = [header, throughputSection, ttfbSection, scaleSection, startupSection];
   // Sections apart by an empty line, and the report ends with a line break.
   return sections.flatMap((section) => [...section(results), '']).join('\n');
 }
 
-export function reportJson(results: BenchResults) {
+function reportJson(results: BenchResults) {
   const { settings, run, small, large, scale } = results;
   return {
     date: run.date,

@@ -7,7 +7,7 @@ import type { BenchDatabase } from './databases.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, SEARCH_PATH, SMALL_ARTICLES } from './settings.ts';
 
-export interface PageLatency {
+interface PageLatency {
   path: string;
   p50Ms: number;
   p90Ms: number;

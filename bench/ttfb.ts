@@ -6,7 +6,7 @@ import { xCacheOf } from './format.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, ROUND_TRIP_MS } from './settings.ts';
 
-export interface TtfbResult {
+interface TtfbResult {
   samples: number;
   medianMs: number;
   maxMs: number;

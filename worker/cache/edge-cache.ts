@@ -208,15 +208,6 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
   };
 }
 
-/** Cache tags: what a response shows, so that publishing can purge exactly what changed. */
-export const tags = {
-  /** The sidebar (about, featured, participants): every page. */
-  site: 'site',
-  /** Lists of articles (home, news, feed, sitemap, search) and neighbour links. */
-  articles: 'articles',
-  article: (slug: string) => `article:${slug}`,
-} as const;
-
 /** Tells the cache which content version a response was rendered from, and what it shows. */
 export function describeContent(c: Context, version: ContentVersion | null, cacheTags: string[]): void {
   if (version) c.set('contentVersion', version);

@@ -5,7 +5,7 @@ import type { AppDeps } from '../app.tsx';
 import type { ContentVersions } from '../cache/content-version.ts';
 import { apiError, errorEnvelope, toIssues } from './api.ts';
 
-// Cloudflare allows up to 1000 tags per purge; ours are short and plain (see `tags` in edge-cache.ts).
+// Cloudflare allows up to 1000 tags per purge; ours are short and plain (see schema/cache-tags.ts).
 const PurgeBody = v.union([
   v.strictObject({
     tags: v.pipe(

@@ -2,9 +2,10 @@ import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import * as v from 'valibot';
+import { tags } from '../../schema/cache-tags.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,

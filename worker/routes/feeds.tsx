@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
+import { tags } from '../../schema/cache-tags.ts';
 import type { AppDeps } from '../app.tsx';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import { rfc822 } from '../lib/dates.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';

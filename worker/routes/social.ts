@@ -1,10 +1,11 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { tags } from '../../schema/cache-tags.ts';
 import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';

@@ -23,13 +23,9 @@ import { crc32, deflate } from 'node:zlib';
 import { renderAsync } from '@resvg/resvg-js';
 import type { HarfBuzz, HbBuffer } from 'harfbuzzjs';
 import satori from 'satori';
+import { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
+import { CARD_HEIGHT, CARD_WIDTH } from '../schema/card-size.ts';
 import { graphemesOf, isCardEmoji } from '../schema/title-characters.ts';
-
-export const CARD_WIDTH = 1200;
-export const CARD_HEIGHT = 630;
-
-export const SITE_NAME = 'VSO Werkgevers';
-export const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
 
 /** Colours of assets/site.css: flat fills keep the PNG small. */
 const COLOURS = {

@@ -2,6 +2,7 @@ import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
+import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
 import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
@@ -26,9 +27,6 @@ const OEmbedQuery = v.object({
   maxwidth: dimension,
   maxheight: dimension,
 });
-
-const CARD_WIDTH = 1200;
-const CARD_HEIGHT = 630;
 
 /** The social cards (`/og/{slug}.{hash}.png`) and oEmbed (`/oembed?url=…`) for unfurlers. */
 export function socialRoutes(deps: AppDeps) {

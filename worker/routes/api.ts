@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
+import { Slug } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
@@ -134,12 +134,7 @@ export const ListQuery = v.object({
   limit: wholeNumber('limit', 1, 100, 15, 'Articles per page'),
 });
 export const SlugParam = v.object({
-  slug: v.pipe(
-    v.string(),
-    v.maxLength(SLUG_MAX_LENGTH, 'slug is too long'),
-    v.regex(SLUG_PATTERN, 'slug may only hold a–z, 0–9 and single hyphens'),
-    v.description('The article slug.'),
-  ),
+  slug: v.pipe(Slug, v.description('The article slug.')),
 });
 export const SearchQuery = v.object({
   q: searchWords,

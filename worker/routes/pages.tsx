@@ -2,7 +2,7 @@ import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
+import { Slug } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
@@ -40,7 +40,7 @@ export function truncate(text: string, max: number): string {
 const NewsQuery = v.object({ pagina: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/))) });
 const ArticleParams = v.object({
   date: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
-  slug: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH), v.regex(SLUG_PATTERN)),
+  slug: Slug,
 });
 const SearchQuery = v.object({
   q: v.optional(v.string(), ''),

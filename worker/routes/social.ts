@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
 import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
-import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
+import { SLUG_MAX_LENGTH, SLUG_SOURCE } from '../../schema/slug.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
 import { describeContent } from '../cache/edge-cache.ts';
@@ -12,12 +12,12 @@ import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
 import { apiError } from './api.ts';
 
-const CARD_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{16})\.png$/;
+const CARD_FILE = new RegExp(`^(${SLUG_SOURCE})\\.([0-9a-f]{16})\\.png$`);
 const CardParams = v.object({
   file: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH + '.0123456789abcdef.png'.length), v.regex(CARD_FILE)),
 });
 
-const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)/?$`);
+const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/(${SLUG_SOURCE})/?$`);
 const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transform(Number)));
 // oEmbed 1.0 §2.2: url is required, format and the size limits optional.
 const OEmbedQuery = v.object({

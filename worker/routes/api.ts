@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
 import { Slug } from '../../schema/slug.ts';
+import { apiError, apiFailure, apiNotFound, toIssues } from '../api-error.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
@@ -20,43 +21,7 @@ import {
 import { articlePath, MAX_QUERY_LENGTH, navigation, paths, queryLength } from '../site.ts';
 import { buildOpenApi } from './openapi.ts';
 
-/** The `error.code` of each status the API (and the admin route) answers with the envelope. */
-export const ERROR_CODES = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  415: 'unsupported_media_type',
-  500: 'internal_error',
-  503: 'service_unavailable',
-} as const;
-export type ErrorStatus = keyof typeof ERROR_CODES;
-type ErrorCode = (typeof ERROR_CODES)[ErrorStatus];
-
-export interface Issue {
-  path: string;
-  message: string;
-}
-
-/** The body of the one error envelope: `{"error": {"code", "message", "issues"?}}`. */
-export const errorEnvelope = (code: ErrorCode, message: string, issues?: Issue[]) => ({
-  error: issues ? { code, message, issues } : { code, message },
-});
-
-/** An answer with the error envelope; the code is the one of its status (ERROR_CODES). */
-export function apiError<S extends ErrorStatus>(
-  c: Context,
-  status: S,
-  code: (typeof ERROR_CODES)[S],
-  message: string,
-  issues?: Issue[],
-) {
-  return c.json(errorEnvelope(code, message, issues), status);
-}
-
 type Issues = readonly v.BaseIssue<unknown>[];
-export const toIssues = (issues: Issues): Issue[] =>
-  issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message }));
 
 /** The validator hook of every API route: invalid input → 400 with every problem listed. */
 const invalid = (result: { success: boolean; issues?: Issues }, c: Context) => {
@@ -243,7 +208,10 @@ export function apiRoutes(deps: AppDeps) {
     return c.json(openapi);
   });
 
-  api.notFound((c) => apiError(c, 404, 'not_found', 'Deze API-route bestaat niet.'));
+  // The envelope for every path and failure under /api. A mounted app's notFound is never called
+  // (Hono asks the top app's), hence a last route; its onError is (Hono wraps its handlers in it).
+  api.all('*', apiNotFound);
+  api.onError(apiFailure);
   return api;
 }
 

@@ -4,13 +4,13 @@ import * as v from 'valibot';
 import { tags } from '../../schema/cache-tags.ts';
 import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
 import { SLUG_MAX_LENGTH, SLUG_SOURCE } from '../../schema/slug.ts';
+import { apiError } from '../api-error.ts';
 import type { AppDeps } from '../app.tsx';
 import { assets } from '../assets-manifest.ts';
 import { describeContent } from '../cache/edge-cache.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
-import { apiError } from './api.ts';
 
 const CARD_FILE = new RegExp(`^(${SLUG_SOURCE})\\.([0-9a-f]{16})\\.png$`);
 const CardParams = v.object({
@@ -62,7 +62,7 @@ export function socialRoutes(deps: AppDeps) {
         const { url, format, maxwidth, maxheight } = c.req.valid('query');
         // oEmbed §2.3.5: a format the provider does not offer is 501 Not Implemented.
         if (format === 'xml') {
-          return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
+          return apiError(c, 501, 'not_implemented', 'Alleen format=json.');
         }
         const target = URL.canParse(url) ? new URL(url) : null;
         const match = target?.origin === origin ? ARTICLE_PATH.exec(target.pathname) : null;

@@ -7,6 +7,7 @@ import { Slug } from '../../schema/slug.ts';
 import { apiError, apiFailure, apiNotFound, toIssues } from '../api-error.ts';
 import type { AppDeps } from '../app.tsx';
 import { describeContent } from '../cache/edge-cache.ts';
+import { escapeMarkup } from '../lib/escape-markup.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,
@@ -215,18 +216,7 @@ export function apiRoutes(deps: AppDeps) {
   return api;
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** The snippet as HTML for API clients: text escaped, matches in <mark>. */
 export function highlightHtml(snippet: string): string {
-  return snippet
-    .replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch)
-    .replaceAll(MARK_START, '<mark>')
-    .replaceAll(MARK_END, '</mark>');
+  return escapeMarkup(snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
 }

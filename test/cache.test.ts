@@ -1,5 +1,5 @@
 /**
- * The caching of issue 5 through the built Worker in workerd with its real Cache API (Miniflare)
+ * The caching through the built Worker in workerd with its real Cache API (Miniflare)
  * and a real local libSQL server: the policy headers, the L1 cache and its key, conditional
  * requests, publishing, stale copies when the database is slow or away, and the purge route.
  */

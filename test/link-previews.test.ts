@@ -1,5 +1,5 @@
 /**
- * Link previews as the unfurlers read them (../shared/reference/unfurl-share-cache.md), through
+ * Link previews as the unfurlers read them (docs/link-previews.md), through
  * the built Worker in workerd: Open Graph and Twitter tags read by open-graph-scraper from the first
  * 32 KB of every article, the JSON-LD NewsArticle, oEmbed, the social card PNGs, and crawlers that
  * are never challenged.

@@ -57,7 +57,7 @@ const keepsTrailingSlash = (path: string) => path === '/' || path.startsWith('/d
 
 /**
  * Builds the whole site from its dependencies. The Worker entry (worker/index.ts) is the only
- * production wiring; tests build their own app with their own database.
+ * production wiring; tests can build their own app with their own database.
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();

@@ -37,8 +37,8 @@ export function scriptJson(value: unknown): string {
 }
 
 /**
- * Open Graph, Twitter card, JSON-LD and oEmbed discovery: everything unfurlers read (see
- * ../shared/reference/unfurl-share-cache.md). Every URL is absolute and built from SITE_URL.
+ * Open Graph, Twitter card, JSON-LD and oEmbed discovery: everything unfurlers read (which reads
+ * what: docs/link-previews.md). Every URL is absolute and built from SITE_URL.
  */
 export function SocialMeta(props: SocialMetaProps) {
   const { siteUrl, article } = props;

@@ -2,7 +2,8 @@
  * Hrana v2 over HTTP, the JSON protocol of sqld/Turso: request schemas, response shapes and the
  * conversions between protocol values, engine values and errors.
  *
- * Protocol: github.com/tursodatabase/libsql docs/HTTP_V2_SPEC.md and docs/HRANA_2_SPEC.md.
+ * Protocol: github.com/tursodatabase/libsql docs/HTTP_V2_SPEC.md and docs/HRANA_2_SPEC.md; what
+ * @libsql/client actually sends, and the engine's pitfalls: docs/hrana-v2.md in this repository.
  */
 import * as v from 'valibot';
 

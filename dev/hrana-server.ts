@@ -62,6 +62,8 @@ export interface HranaServer {
   close(): Promise<void>;
 }
 
+/** The port of the local server when none is given (`npm run db`, `npm start`). */
+export const DEFAULT_DB_PORT = 8080;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
@@ -362,7 +364,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8080, host, () => {
+    server.listen(opts.port ?? DEFAULT_DB_PORT, host, () => {
       server.off('error', reject);
       resolve();
     });

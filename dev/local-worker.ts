@@ -12,7 +12,7 @@ const compatibilityDate =
   /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ?? '';
 
 /** The production origin, SITE_URL in wrangler.toml. */
-const SITE_URL = 'https://www.vso-werkgevers.nl';
+export const SITE_URL = 'https://www.vso-werkgevers.nl';
 
 /** Quiet, offline wrangler: no metrics, no `Request.cf` download. */
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };

@@ -1,10 +1,8 @@
+import { CARD_WIDTH } from '../schema/card-size.ts';
 // Where things go on a social card, and how its title is wrapped. The title is wrapped here, not by
 // satori: measuring it with HarfBuzz (the shaper satori uses, see card-assets.ts) lets us pick the
 // largest font size that fits, clamp absurd titles with an ellipsis, and test the layout directly
 // with any measure.
-
-export const CARD_WIDTH = 1200;
-export const CARD_HEIGHT = 630;
 
 export const MARGIN = 80;
 export const BAND_HEIGHT = 144;

@@ -7,7 +7,10 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MIGRATIONS = join(ROOT, 'drizzle');
-const DEFAULT_LIBSQL_URL = 'file:.data/vso.db';
+/** The local database file: of `npm start` and `npm run db` (DB_FILE), and the default LIBSQL_URL. */
+export const DEFAULT_DB_FILE = '.data/vso.db';
+/** LIBSQL_URL when unset: the local database file itself, so seed and migrate work without a server. */
+export const DEFAULT_LIBSQL_URL = `file:${DEFAULT_DB_FILE}`;
 
 /**
  * A client for `LIBSQL_URL` (Turso `libsql://…`, a local server `http://127.0.0.1:…`, or a file).

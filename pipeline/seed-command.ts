@@ -2,7 +2,7 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
+import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
 import {
   type Progress,
@@ -49,7 +49,7 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
     options: { source: { type: 'string' }, prune: { type: 'boolean', default: false } },
   });
   const source = values.source ?? join(ROOT, 'content-seed');
-  const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
+  const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
 
   const files = await readDocuments(source, progress).catch((error: Error) =>
     fail(`cannot read ${source}: ${error.message}`),

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { eq, inArray } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
 import { slugify } from '../schema/slug.ts';
 import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
@@ -380,17 +381,17 @@ async function writeInOneTransaction(client: Client, statements: Statement[], pr
 }
 
 /**
- * What a seed changed, as Workers Cache purge target (the Worker's Cache-Tag values, see
- * worker/cache/edge-cache.ts): each changed article and every list of articles; the site blocks.
+ * What a seed changed, as Workers Cache purge target (the Worker's Cache-Tag values, from
+ * schema/cache-tags.ts): each changed article and every list of articles; the site blocks.
  * Null when nothing changed; everything when the tags would exceed Cloudflare's 1000 per purge.
  */
 export function purgeTargetOf(summary: SeedSummary): { tags: string[] } | { everything: true } | null {
   if (!summary.changed) return null;
   const slugs = [...summary.inserted, ...summary.updated, ...summary.pruned];
-  const tags = slugs.map((slug) => `article:${slug}`);
+  const tags: string[] = slugs.map(cacheTags.article);
   // New cards alone (a backfill) change the og:image of article pages, which all carry 'articles'.
-  if (slugs.length > 0 || summary.cards > 0) tags.push('articles');
-  if (summary.site.length > 0) tags.push('site');
-  if (tags.length === 0) tags.push('site', 'articles');
+  if (slugs.length > 0 || summary.cards > 0) tags.push(cacheTags.articles);
+  if (summary.site.length > 0) tags.push(cacheTags.site);
+  if (tags.length === 0) tags.push(cacheTags.site, cacheTags.articles);
   return tags.length > 1000 ? { everything: true } : { tags };
 }

@@ -11,13 +11,13 @@
 import { availableParallelism } from 'node:os';
 import { renderAsync } from '@resvg/resvg-js';
 import satori from 'satori';
+import { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
+import { CARD_HEIGHT, CARD_WIDTH } from '../schema/card-size.ts';
 import { graphemesOf, isCardEmoji } from '../schema/title-characters.ts';
 import { type Assets, emojiImage, emojiImages, loadAssets } from './card-assets.ts';
 import {
   ACCENT_HEIGHT,
   BAND_HEIGHT,
-  CARD_HEIGHT,
-  CARD_WIDTH,
   DATE_LINE,
   layoutTitle,
   MARGIN,
@@ -28,8 +28,6 @@ import { encodePng } from './card-png.ts';
 
 export { emojiImage } from './card-assets.ts';
 export {
-  CARD_HEIGHT,
-  CARD_WIDTH,
   DATE_LINE,
   layoutTitle,
   TITLE_BOX,
@@ -37,9 +35,6 @@ export {
   type TitleLayout,
   wrapText,
 } from './card-layout.ts';
-
-const SITE_NAME = 'VSO Werkgevers';
-const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
 
 /** Colours of assets/site.css: flat fills keep the PNG small. */
 const COLOURS = {

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+
 /**
  * The slug rule of the document contract: lowercase; strip diacritics (ë → e); delete apostrophes,
  * quotes and dots; every other run of characters outside a–z and 0–9 becomes one `-`; trim `-`.
@@ -13,8 +15,13 @@ export function slugify(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The alphabet every slug is made of; the API validates path parameters against it. */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/**
+ * The alphabet every slug is made of (what slugify yields): runs of a–z and 0–9 joined by single
+ * hyphens. Unanchored, for patterns that hold a slug among other parts (card file names, article
+ * URLs); SLUG_PATTERN is the whole-string form.
+ */
+export const SLUG_SOURCE = '[a-z0-9]+(?:-[a-z0-9]+)*';
+export const SLUG_PATTERN = new RegExp(`^${SLUG_SOURCE}$`);
 
 /**
  * The longest slug a route accepts (the API, article pages, share pages and card files validate
@@ -25,3 +32,14 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * 2,048) and is what the routes have always accepted, so no link that worked stops working.
  */
 export const SLUG_MAX_LENGTH = 200;
+
+/**
+ * A slug from outside (a path parameter, a queue message), as every route and the share queue
+ * validate it: at most SLUG_MAX_LENGTH characters of the slug alphabet. Routes decide what a
+ * failure answers (the API a 400 envelope with these messages, pages the 404 page).
+ */
+export const Slug = v.pipe(
+  v.string(),
+  v.maxLength(SLUG_MAX_LENGTH, 'slug is too long'),
+  v.regex(SLUG_PATTERN, 'slug may only hold a–z, 0–9 and single hyphens'),
+);

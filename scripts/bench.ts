@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--fresh]`: the benchmark of issue 5. Runs the built Worker
+// `npm run bench [-- --quick] [--fresh]`: the benchmark of the caching. Runs the built Worker
 // (dist/index.js) in workerd through Miniflare against the local libSQL server and prints one report
 // (small markdown tables under one heading, every number from this run) on stdout; progress goes to
 // stderr. Writes the report as bench/results/latest.md and latest.json (--quick: quick.md, quick.json).

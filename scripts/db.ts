@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { superviseHranaServer } from '../dev/hrana-process.ts';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../dev/hrana-server.ts';
+import { DEFAULT_DB_PORT, DEFAULT_STATEMENT_TIMEOUT_MS } from '../dev/hrana-server.ts';
+import { DEFAULT_DB_FILE } from '../pipeline/libsql.ts';
 
 function parseNonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -23,8 +24,8 @@ function parseNonNegativeInt(name: string, raw: string | undefined, fallback: nu
 }
 
 const { values } = parseArgs({ options: { latency: { type: 'string' } }, strict: true });
-const file = process.env.DB_FILE || '.data/vso.db';
-const port = parseNonNegativeInt('DB_PORT', process.env.DB_PORT, 8080);
+const file = process.env.DB_FILE || DEFAULT_DB_FILE;
+const port = parseNonNegativeInt('DB_PORT', process.env.DB_PORT, DEFAULT_DB_PORT);
 const latencyMs = parseNonNegativeInt(
   values.latency === undefined ? 'DB_LATENCY_MS' : '--latency',
   values.latency ?? process.env.DB_LATENCY_MS,

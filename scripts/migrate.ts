@@ -1,7 +1,7 @@
 // `npm run db:migrate`: apply the committed migrations in drizzle/ to LIBSQL_URL.
-import { describeUrl, migrateDatabase, openClient } from '../pipeline/libsql.ts';
+import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient } from '../pipeline/libsql.ts';
 
-const url = process.env.LIBSQL_URL || 'file:.data/vso.db';
+const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
 const client = openClient(url);
 try {
   await migrateDatabase(client);

@@ -5,7 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
-import { migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
+import { DEFAULT_DB_PORT } from '../dev/hrana-server.ts';
+import { DEFAULT_DB_FILE, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 
@@ -54,9 +55,9 @@ process.on('SIGTERM', () => void stop(0));
 
 try {
   if (!libsqlUrl) {
-    const file = process.env.DB_FILE || '.data/vso.db';
+    const file = process.env.DB_FILE || DEFAULT_DB_FILE;
     await prepareLocalDatabase(file);
-    server = await superviseHranaServer({ file, port: Number(process.env.DB_PORT || 8080) });
+    server = await superviseHranaServer({ file, port: Number(process.env.DB_PORT || DEFAULT_DB_PORT) });
     libsqlUrl = server.url;
     console.log(`local libSQL server on ${server.url} (${file})`);
   }

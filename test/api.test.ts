@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { POSTBUS, SITE } from './support/addresses.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
 let db: TestDatabase;
 let worker: TestWorker;
 
@@ -87,7 +87,7 @@ describe('GET /api/articles/{slug}', () => {
       title: 'Centrale postbus voor vragen over de banenafspraak',
       publishedAt: '2019-01-22',
       source: null,
-      url: `${SITE}/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak`,
+      url: `${SITE}${POSTBUS}`,
     });
     expect(body.article.body[4]).toEqual({ type: 'heading', text: 'Kennisalliantie' });
     expect(body.article.body).toHaveLength(7);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dutchDate } from '../pipeline/generated-documents.ts';
+import { MET } from './support/addresses.ts';
 import {
   type Browser,
   checkAccessibility,
@@ -15,8 +16,6 @@ import {
   screenshot,
 } from './support/browser.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
-
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
 
 let db: TestDatabase;
 let worker: TestWorker;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey, QUERY_PARAMETERS, readQuery, workersCacheKey } from '../worker/cache/cache-policy.ts';
+import { SITE } from './support/addresses.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
 const url = (path: string) => new URL(path, 'https://evil.example');
 
 describe('the cache keys', () => {

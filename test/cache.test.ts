@@ -1,5 +1,5 @@
 /**
- * The caching of issue 5 through the built Worker in workerd with its real Cache API (Miniflare)
+ * The caching through the built Worker in workerd with its real Cache API (Miniflare)
  * and a real local libSQL server: the policy headers, the L1 cache and its key, conditional
  * requests, publishing, stale copies when the database is slow or away, and the purge route.
  */
@@ -12,12 +12,10 @@ import { openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
 import { seedDatabase } from '../pipeline/seed-database.ts';
 import { VERSION_CHECK_MS } from '../worker/cache/content-version.ts';
+import { MET, POSTBUS, SITE } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
-const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
 const PAGE_POLICY = 'public, max-age=60, stale-while-revalidate=86400, stale-if-error=86400';
 const TOKEN = 'test-purge-token-0123456789';
 

@@ -4,11 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { MET, POSTBUS } from './support/addresses.ts';
 import { formatHtmlErrors, validateHtml } from './support/html-validator.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
-
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
-const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
 
 const MASTODON = '/deel/met-elkaar-voor-125000-banen/mastodon';
 const POST = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };

@@ -7,11 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { closeConnections, httpSend } from '../dev/load.ts';
+import { MET, SITE } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
-
-const SITE = 'https://www.vso-werkgevers.nl';
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
 
 let db: TestDatabase;
 let worker: TestWorker;

@@ -1,5 +1,5 @@
 /**
- * Link previews as the unfurlers read them (../shared/reference/unfurl-share-cache.md), through
+ * Link previews as the unfurlers read them (docs/link-previews.md), through
  * the built Worker in workerd: Open Graph and Twitter tags read by open-graph-scraper from the first
  * 32 KB of every article, the JSON-LD NewsArticle, oEmbed, the social card PNGs, and crawlers that
  * are never challenged.
@@ -13,14 +13,14 @@ import { dutchDate } from '../pipeline/generated-documents.ts';
 import { openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
 import { seedDatabase } from '../pipeline/seed-database.ts';
+import { MET as MET_PATH, SITE } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 import { makeDocument } from './support/documents.ts';
 import { textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
-const MET = `${SITE}/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen`;
+const MET = `${SITE}${MET_PATH}`;
 // A title that tries to end the JSON-LD script element and open a comment.
 const HOSTILE_TITLE = 'Werkgevers </script><script>alert(1)</script> <!-- en & “meer”';
 const HOSTILE = {
@@ -223,7 +223,7 @@ describe('other pages', () => {
 
 describe('/oembed', () => {
   it.each([
-    ['a foreign site', `https://evil.example/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen`],
+    ['a foreign site', `https://evil.example${MET_PATH}`],
     ['another scheme', MET.replace('https:', 'http:')],
     ['a page that is not an article', `${SITE}/over-vso`],
     ['an unknown slug', `${SITE}/banenafspraak/nieuws/2019-02-12/bestaat-niet`],

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeConnections, type Fetched, httpSend } from '../dev/load.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { SITE } from './support/addresses.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
 let db: TestDatabase;
 let worker: TestWorker;
 let doc: OpenApi;

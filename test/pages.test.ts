@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { MET, POSTBUS, SITE } from './support/addresses.ts';
 import { attributes, textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
-
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
-const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
-const SITE = 'https://www.vso-werkgevers.nl';
 
 let db: TestDatabase;
 let worker: TestWorker;
@@ -154,7 +151,7 @@ describe('article pages', () => {
     '/banenafspraak/nieuws/2019-02-12/bestaat-niet',
     '/banenafspraak/nieuws/2019-02-12/Met-Elkaar',
     '/banenafspraak/nieuws/12-02-2019/met-elkaar-voor-125000-banen',
-    '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen/extra',
+    `${MET}/extra`,
     '/banenafspraak/nieuws/2019-02-12/%3Cscript%3E',
     '/nergens',
   ])('%s → the Dutch 404 page with a search box, a real 404 status', async (path) => {

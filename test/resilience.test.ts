@@ -8,11 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HranaThread, startHranaThread } from '../dev/hrana-thread.ts';
 import { freePort, httpSend, runLoad } from '../dev/load.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
+import { MET, POSTBUS, SITE } from './support/addresses.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
-
-const SITE = 'https://www.vso-werkgevers.nl';
-const MET = '/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen';
-const POSTBUS = '/banenafspraak/nieuws/2019-01-22/centrale-postbus-voor-vragen-over-de-banenafspraak';
 
 let db: TestDatabase;
 let dbPort: number;

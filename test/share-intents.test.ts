@@ -8,10 +8,11 @@ import {
   shareIntent,
   shareLimitKey,
 } from '../worker/lib/share-networks.ts';
+import { MET, SITE } from './support/addresses.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 
 const article = {
-  url: 'https://www.vso-werkgevers.nl/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen',
+  url: `${SITE}${MET}`,
   title: 'Met elkaar voor 125.000 banen & “meer”',
 };
 

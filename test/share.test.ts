@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { type HranaServer, startHranaServer } from '../dev/hrana-server.ts';
+import { MET, MET_SLUG, SITE } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
-const SLUG = 'met-elkaar-voor-125000-banen';
+const SLUG = MET_SLUG;
 const TITLE = 'Met elkaar voor 125.000 banen';
-const URL_ = `${SITE}/banenafspraak/nieuws/2019-02-12/${SLUG}`;
+const URL_ = `${SITE}${MET}`;
 const BROWSER =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const e = encodeURIComponent;

@@ -4,8 +4,6 @@ import type { HarfBuzz } from 'harfbuzzjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import {
-  CARD_HEIGHT,
-  CARD_WIDTH,
   DATE_LINE,
   emojiImage,
   layoutArticleTitle,
@@ -18,6 +16,7 @@ import {
   TITLE_SIZES,
   wrapText,
 } from '../pipeline/social-card.ts';
+import { CARD_HEIGHT, CARD_WIDTH } from '../schema/card-size.ts';
 import { CARD_FONT_RANGES, isCardEmoji } from '../schema/title-characters.ts';
 
 const MAX_BYTES = 300 * 1024;

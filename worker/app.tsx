@@ -8,11 +8,12 @@ import { cacheClassOf, readQuery } from './cache/cache-policy.ts';
 import { ContentVersions } from './cache/content-version.ts';
 import { edgeCache } from './cache/edge-cache.ts';
 import type { AppDeps } from './deps.ts';
+import { failureStatus } from './lib/failure.ts';
 import { securityHeaders } from './lib/security.ts';
-import { DatabaseUnavailable, RETRY_AFTER, withTimeout } from './lib/timeout.ts';
+import { withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { apiError, apiRoutes } from './routes/api.ts';
+import { apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.tsx';
@@ -32,14 +33,12 @@ declare module 'hono' {
   }
 }
 
-const isApi = (path: string) => path === '/api' || path.startsWith('/api/') || path.startsWith('/admin/');
-
 // Share links are exactly right or not ours (404), also with a trailing slash.
 const keepsTrailingSlash = (path: string) => path === '/' || path.startsWith('/deel/');
 
 /**
  * Builds the whole site from its dependencies. The Worker entry (worker/index.ts) is the only
- * production wiring; tests build their own app with their own database.
+ * production wiring; tests can build their own app with their own database.
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -123,9 +122,6 @@ export function createApp(deps: AppDeps) {
   const methodNotAllowed = (c: Context, allowed: string[]) => {
     const allow = allowed.join(', ');
     c.header('Allow', allow);
-    if (isApi(c.req.path)) {
-      return apiError(c, 405, 'method_not_allowed', `${c.req.method} is niet toegestaan; gebruik ${allow}.`);
-    }
     c.status(405);
     return c.render(<MethodNotAllowedPage allow={allow} />, {
       title: 'Methode niet toegestaan',
@@ -140,9 +136,6 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => {
     const allowed = c.req.method === 'HEAD' ? [] : allowedMethods(c.req.path);
     if (allowed.length > 0 && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
-    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {
-      return apiError(c, 404, 'not_found', 'Deze API-route bestaat niet.');
-    }
     c.status(404);
     return c.render(<NotFoundPage />, {
       title: 'Pagina niet gevonden',
@@ -156,19 +149,9 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     // Hono's own middleware (bearerAuth) answers with an HTTPException that carries its response.
     if (error instanceof HTTPException) return error.getResponse();
-    console.error(`${c.req.method} ${c.req.path}:`, error);
-    // The database being slow or away is temporary: say so with 503 and Retry-After.
-    const unavailable = error instanceof DatabaseUnavailable;
-    c.header('Cache-Control', 'no-store');
-    if (unavailable) c.header('Retry-After', RETRY_AFTER);
-    const status = unavailable ? 503 : 500;
-    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {
-      return unavailable
-        ? apiError(c, 503, 'service_unavailable', 'De database is tijdelijk niet bereikbaar.')
-        : apiError(c, 500, 'internal_error', 'Er ging iets mis.');
-    }
+    const status = failureStatus(error, c);
     c.status(status);
-    return c.render(<ErrorPage retry={unavailable} />, {
+    return c.render(<ErrorPage retry={status === 503} />, {
       title: 'Er ging even iets mis',
       description: 'Deze pagina kan op dit moment niet worden getoond.',
       path: c.req.path,

@@ -1,6 +1,8 @@
-/** Names and addresses that every part of the site shares. */
-export const SITE_NAME = 'VSO Werkgevers';
-export const SITE_TAGLINE = 'Verbond Sectorwerkgevers Overheid';
+// Names and addresses that every part of the site shares. The name and tagline come from
+// schema/brand.ts, which the social cards of the pipeline draw too.
+import { SITE_NAME } from '../schema/brand.ts';
+
+export { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
 
 export const paths = {
   home: '/',
@@ -20,7 +22,7 @@ export const navigation = [
   { label: 'Home', path: paths.home },
   { label: 'Nieuws', path: paths.news },
   { label: 'Participanten', path: paths.participants },
-  { label: 'Over VSO Werkgevers', path: paths.about },
+  { label: `Over ${SITE_NAME}`, path: paths.about },
   { label: 'Zelfstandige Publieke Werkgevers', path: paths.featured },
   { label: 'Zoeken', path: paths.search },
 ] as const;

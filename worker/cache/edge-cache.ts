@@ -87,8 +87,11 @@ function replace(c: Context, response: Response): void {
  * deploy's empty Workers Cache) and keeps pages up when the database is not. Both key by
  * `cacheKey` / `workersCacheKey` (cache-policy.ts): the path and the parameters the route reads.
  *
- * Hono's cache() middleware does not fit: it keys by the raw URL, knows no stale copies and no
- * content version. Its etag() hashes every body; here the ETag comes from the content version.
+ * Not Hono's cache() middleware: its keyGenerator could give it our key, but it keeps no stale
+ * copies (stale-while-revalidate, stale-if-error) and knows no content version, so it cannot tell
+ * that a stored page is out of date. Not its etag() either: it would keep the ETag set here (from
+ * the content version), but it answers only If-None-Match, not If-Modified-Since, and only for the
+ * rendered response, while stored copies need the same 304s (RFC 9110 §13.2.2, `notModified`).
  *
  * - Fresh (same content version, younger than max-age): served as is. HIT.
  * - Older, up to a day: served, and rendered again in the background (stale-while-revalidate). STALE.
@@ -207,15 +210,6 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
     replace(c, serve(c, new Response(body, c.res), 'MISS', 0));
   };
 }
-
-/** Cache tags: what a response shows, so that publishing can purge exactly what changed. */
-export const tags = {
-  /** The sidebar (about, featured, participants): every page. */
-  site: 'site',
-  /** Lists of articles (home, news, feed, sitemap, search) and neighbour links. */
-  articles: 'articles',
-  article: (slug: string) => `article:${slug}`,
-} as const;
 
 /** Tells the cache which content version a response was rendered from, and what it shows. */
 export function describeContent(c: Context, version: ContentVersion | null, cacheTags: string[]): void {

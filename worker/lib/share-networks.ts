@@ -53,7 +53,7 @@ export function fitText(title: string, url: string, max: number): string {
 }
 
 /**
- * The share intent of a network for an article (../shared/reference/unfurl-share-cache.md).
+ * The share intent of a network for an article (the URLs: docs/link-previews.md).
  * Mastodon needs the visitor's own instance, already checked by `parseInstance`.
  */
 export function shareIntent(

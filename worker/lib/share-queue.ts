@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { SLUG_PATTERN } from '../../schema/slug.ts';
+import { Slug } from '../../schema/slug.ts';
 import type { Database } from '../database.ts';
 import { addShares, type ShareTally } from '../queries.ts';
 import { NETWORKS } from './share-networks.ts';
@@ -9,7 +9,7 @@ import { NETWORKS } from './share-networks.ts';
  * reads it back. By slug, not row id: the handler may run minutes later, after a publish.
  */
 export const ShareMessage = v.object({
-  slug: v.pipe(v.string(), v.maxLength(200), v.regex(SLUG_PATTERN)),
+  slug: Slug,
   network: v.picklist(NETWORKS),
 });
 export type ShareMessage = v.InferOutput<typeof ShareMessage>;

@@ -1,11 +1,11 @@
 import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import * as v from 'valibot';
+import { apiError, errorEnvelope, toIssues } from '../api-error.ts';
 import type { ContentVersions } from '../cache/content-version.ts';
 import type { AppDeps } from '../deps.ts';
-import { apiError, errorEnvelope, toIssues } from './api.ts';
 
-// Cloudflare allows up to 1000 tags per purge; ours are short and plain (see `tags` in edge-cache.ts).
+// Cloudflare allows up to 1000 tags per purge; ours are short and plain (see schema/cache-tags.ts).
 const PurgeBody = v.union([
   v.strictObject({
     tags: v.pipe(

@@ -2,21 +2,8 @@
 // routes (worker/routes/api.ts) and the document (worker/routes/openapi.ts) import, so that neither
 // imports the other.
 import * as v from 'valibot';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
+import { Slug } from '../../schema/slug.ts';
 import { MAX_QUERY_LENGTH, queryLength } from '../site.ts';
-
-/** The `error.code` of each status the API (and the admin route) answers with the envelope. */
-export const ERROR_CODES = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  415: 'unsupported_media_type',
-  500: 'internal_error',
-  503: 'service_unavailable',
-} as const;
-export type ErrorStatus = keyof typeof ERROR_CODES;
-export type ErrorCode = (typeof ERROR_CODES)[ErrorStatus];
 
 /** The methods the API answers; any other gets 405 with `Allow` listing these. */
 export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
@@ -87,12 +74,7 @@ export const ListQuery = v.object({
   limit: wholeNumber('limit', 1, 100, 15, 'Articles per page'),
 });
 export const SlugParam = v.object({
-  slug: v.pipe(
-    v.string(),
-    v.maxLength(SLUG_MAX_LENGTH, 'slug is too long'),
-    v.regex(SLUG_PATTERN, 'slug may only hold a–z, 0–9 and single hyphens'),
-    v.description('The article slug.'),
-  ),
+  slug: v.pipe(Slug, v.description('The article slug.')),
 });
 export const SearchQuery = v.object({
   q: searchWords,

@@ -1,9 +1,12 @@
 import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import * as v from 'valibot';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import type * as v from 'valibot';
+import { tags } from '../../schema/cache-tags.ts';
+import { apiError, apiFailure, apiNotFound, toIssues } from '../api-error.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
+import { escapeMarkup } from '../lib/escape-markup.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,
@@ -16,41 +19,10 @@ import {
   searchArticles,
 } from '../queries.ts';
 import { articlePath, navigation, paths } from '../site.ts';
-import {
-  ALLOWED_METHODS,
-  type ERROR_CODES,
-  type ErrorCode,
-  type ErrorStatus,
-  ListQuery,
-  SearchQuery,
-  SlugParam,
-} from './api-schemas.ts';
+import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 import { buildOpenApi } from './openapi.ts';
 
-export interface Issue {
-  path: string;
-  message: string;
-}
-
-/** The body of the one error envelope: `{"error": {"code", "message", "issues"?}}`. */
-export const errorEnvelope = (code: ErrorCode, message: string, issues?: Issue[]) => ({
-  error: issues ? { code, message, issues } : { code, message },
-});
-
-/** An answer with the error envelope; the code is the one of its status (ERROR_CODES). */
-export function apiError<S extends ErrorStatus>(
-  c: Context,
-  status: S,
-  code: (typeof ERROR_CODES)[S],
-  message: string,
-  issues?: Issue[],
-) {
-  return c.json(errorEnvelope(code, message, issues), status);
-}
-
 type Issues = readonly v.BaseIssue<unknown>[];
-export const toIssues = (issues: Issues): Issue[] =>
-  issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message }));
 
 /** The validator hook of every API route: invalid input → 400 with every problem listed. */
 const invalid = (result: { success: boolean; issues?: Issues }, c: Context) => {
@@ -160,23 +132,14 @@ export function apiRoutes(deps: AppDeps) {
     return c.json(openapi);
   });
 
-  // An unknown API route gets its 404 envelope from the app's notFound (worker/app.tsx): Hono never
-  // calls the notFound of an app mounted with app.route().
+  // The envelope for every path and failure under /api. A mounted app's notFound is never called
+  // (Hono asks the top app's), hence a last route; its onError is (Hono wraps its handlers in it).
+  api.all('*', apiNotFound);
+  api.onError(apiFailure);
   return api;
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** The snippet as HTML for API clients: text escaped, matches in <mark>. */
 function highlightHtml(snippet: string): string {
-  return snippet
-    .replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch)
-    .replaceAll(MARK_START, '<mark>')
-    .replaceAll(MARK_END, '</mark>');
+  return escapeMarkup(snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
 }

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { tags } from '../../schema/cache-tags.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { rfc822 } from '../lib/dates.ts';
+import { escapeMarkup } from '../lib/escape-markup.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
@@ -9,13 +11,6 @@ import { ArticleBody } from '../views/components.tsx';
 
 // XML is written with one escaping tagged template: hono/jsx renders HTML (void <link>, no XML
 // declaration), which is not what RSS and sitemaps need. Every interpolated value is escaped.
-const XML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
 class Xml {
   value: string;
   constructor(value: string) {
@@ -30,10 +25,7 @@ function xml(strings: TemplateStringsArray, ...values: unknown[]): Xml {
   values.forEach((value, i) => {
     const parts = Array.isArray(value) ? value : [value];
     for (const part of parts) {
-      out +=
-        part instanceof Xml
-          ? part.value
-          : String(part ?? '').replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
+      out += part instanceof Xml ? part.value : escapeMarkup(String(part ?? ''));
     }
     out += strings[i + 1] ?? '';
   });

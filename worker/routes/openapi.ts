@@ -1,17 +1,11 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { Block } from '../../schema/blocks.ts';
+import { ERROR_CODES, type ErrorStatus } from '../api-error.ts';
 import { CACHE_CONTROL } from '../cache/cache-policy.ts';
 import { NETWORKS } from '../lib/share-networks.ts';
 import { RETRY_AFTER } from '../lib/timeout.ts';
-import {
-  ALLOWED_METHODS,
-  ERROR_CODES,
-  type ErrorStatus,
-  ListQuery,
-  SearchQuery,
-  SlugParam,
-} from './api-schemas.ts';
+import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 
 // Response shapes, as valibot schemas so that the OpenAPI document describes them from one source.
 const ArticleSummary = v.object({
@@ -45,7 +39,7 @@ const Link = v.object({ label: v.string(), url: v.string() });
 
 const schema = (s: v.GenericSchema) => toJsonSchema(s, { errorMode: 'ignore', target: 'draft-2020-12' });
 
-/** The error envelope (`errorEnvelope` in api.ts) of one status, with that status's code. */
+/** The error envelope (`errorEnvelope` in api-error.ts) of one status, with that status's code. */
 const ErrorEnvelope = (status: ErrorStatus) =>
   v.object({
     error: v.object({

@@ -1,8 +1,9 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { tags } from '../../schema/cache-tags.ts';
+import { Slug } from '../../schema/slug.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
@@ -39,7 +40,7 @@ function truncate(text: string, max: number): string {
 const NewsQuery = v.object({ pagina: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/))) });
 const ArticleParams = v.object({
   date: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
-  slug: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH), v.regex(SLUG_PATTERN)),
+  slug: Slug,
 });
 const SearchQuery = v.object({
   q: v.optional(v.string(), ''),

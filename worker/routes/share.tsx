@@ -2,7 +2,7 @@ import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../../schema/slug.ts';
+import { Slug } from '../../schema/slug.ts';
 import type { ContentVersions } from '../cache/content-version.ts';
 import type { AppDeps } from '../deps.ts';
 import { inBackground } from '../lib/background.ts';
@@ -22,12 +22,12 @@ import { ForbiddenPage, MastodonSharePage } from '../views/page-views.tsx';
 
 // Anything else under /deel/ is the 404 page: a share link is either exactly right or not ours.
 const ShareParams = v.object({
-  slug: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH), v.regex(SLUG_PATTERN)),
+  slug: Slug,
   network: v.picklist(NETWORKS),
 });
 const MastodonQuery = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLength(300))) });
 const MastodonForm = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLength(300)), '') });
-const MastodonParams = v.object({ slug: ShareParams.entries.slug });
+const MastodonParams = v.object({ slug: Slug });
 
 /**
  * Whether a POST comes from a page of this site (the Mastodon form): `Origin` (RFC 6454, sent by

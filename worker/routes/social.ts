@@ -1,21 +1,23 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { SLUG_MAX_LENGTH } from '../../schema/slug.ts';
+import { tags } from '../../schema/cache-tags.ts';
+import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
+import { SLUG_MAX_LENGTH, SLUG_SOURCE } from '../../schema/slug.ts';
+import { apiError } from '../api-error.ts';
 import { assets } from '../assets-manifest.ts';
-import { describeContent, tags } from '../cache/edge-cache.ts';
+import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
-import { apiError } from './api.ts';
 
-const CARD_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{16})\.png$/;
+const CARD_FILE = new RegExp(`^(${SLUG_SOURCE})\\.([0-9a-f]{16})\\.png$`);
 const CardParams = v.object({
   file: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH + '.0123456789abcdef.png'.length), v.regex(CARD_FILE)),
 });
 
-const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)/?$`);
+const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/(${SLUG_SOURCE})/?$`);
 const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transform(Number)));
 // oEmbed 1.0 §2.2: url is required, format and the size limits optional.
 const OEmbedQuery = v.object({
@@ -25,9 +27,6 @@ const OEmbedQuery = v.object({
   maxwidth: dimension,
   maxheight: dimension,
 });
-
-const CARD_WIDTH = 1200;
-const CARD_HEIGHT = 630;
 
 /** The social cards (`/og/{slug}.{hash}.png`) and oEmbed (`/oembed?url=…`) for unfurlers. */
 export function socialRoutes(deps: AppDeps) {
@@ -63,7 +62,7 @@ export function socialRoutes(deps: AppDeps) {
         const { url, format, maxwidth, maxheight } = c.req.valid('query');
         // oEmbed §2.3.5: a format the provider does not offer is 501 Not Implemented.
         if (format === 'xml') {
-          return c.json({ error: { code: 'not_implemented', message: 'Alleen format=json.' } }, 501);
+          return apiError(c, 501, 'not_implemented', 'Alleen format=json.');
         }
         const target = URL.canParse(url) ? new URL(url) : null;
         const match = target?.origin === origin ? ARTICLE_PATH.exec(target.pathname) : null;

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Block } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../lib/dates.ts';
 import { linkify } from '../lib/linkify.ts';
@@ -67,23 +68,49 @@ export function ArticleList({
   articles: ArticleSummary[];
   headingLevel?: 2 | 3;
 }) {
-  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <ol class="article-list">
       {articles.map((article) => (
-        <li>
-          <article>
-            <Heading>
-              <a href={articlePath(article)}>{article.title}</a>
-            </Heading>
-            <p class="meta">
-              <time datetime={article.publishedAt}>{formatDate(article.publishedAt)}</time>
-            </p>
-            <p>{article.excerpt}</p>
-          </article>
-        </li>
+        <ArticleItem article={article} headingLevel={headingLevel} date="short">
+          {article.excerpt}
+        </ArticleItem>
       ))}
     </ol>
+  );
+}
+
+/**
+ * One article of a list (home, news, search results): its linked title, its date (short in lists,
+ * long among search results) and the text below, an excerpt or a snippet.
+ */
+export function ArticleItem({
+  article,
+  headingLevel,
+  date,
+  children,
+}: {
+  article: ArticleSummary;
+  headingLevel: 2 | 3;
+  date: 'short' | 'long';
+  children: Child;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <li>
+      <article>
+        <Heading>
+          <a href={articlePath(article)}>{article.title}</a>
+        </Heading>
+        <p class="meta">
+          {date === 'long' ? (
+            <PublishedDate date={article.publishedAt} />
+          ) : (
+            <time datetime={article.publishedAt}>{formatDate(article.publishedAt)}</time>
+          )}
+        </p>
+        <p>{children}</p>
+      </article>
+    </li>
   );
 }
 

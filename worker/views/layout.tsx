@@ -41,14 +41,14 @@ function Navigation({ section }: { section?: string }) {
 
 function SidebarView({ sidebar }: { sidebar: Sidebar }) {
   return (
-    <aside class="sidebar" aria-label="Over VSO Werkgevers">
+    <aside class="sidebar" aria-label={`Over ${SITE_NAME}`}>
       {sidebar.about && (
         <section aria-labelledby="zijbalk-over">
-          <h2 id="zijbalk-over">Over VSO Werkgevers</h2>
+          <h2 id="zijbalk-over">Over {SITE_NAME}</h2>
           <p>{sidebar.about.text}</p>
           <p>
             <a href={paths.about}>
-              Lees verder<span class="visually-hidden"> over VSO Werkgevers</span>
+              Lees verder<span class="visually-hidden"> over {SITE_NAME}</span>
             </a>
           </p>
         </section>

@@ -2,6 +2,7 @@ import type { ArticleDetail, ArticleSummary, Neighbour, SearchResult, Sidebar } 
 import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME } from '../site.ts';
 import {
   ArticleBody,
+  ArticleItem,
   ArticleList,
   Highlighted,
   Pagination,
@@ -162,19 +163,9 @@ export function SearchPage(props: {
           {props.results.length > 0 && (
             <ol class="article-list search-results">
               {props.results.map((result) => (
-                <li>
-                  <article>
-                    <h3>
-                      <a href={articlePath(result)}>{result.title}</a>
-                    </h3>
-                    <p class="meta">
-                      <PublishedDate date={result.publishedAt} />
-                    </p>
-                    <p>
-                      <Highlighted snippet={result.snippet} />
-                    </p>
-                  </article>
-                </li>
+                <ArticleItem article={result} headingLevel={3} date="long">
+                  <Highlighted snippet={result.snippet} />
+                </ArticleItem>
               ))}
             </ol>
           )}

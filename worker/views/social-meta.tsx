@@ -1,3 +1,4 @@
+import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
 import { assets } from '../assets-manifest.ts';
 import { formatDate } from '../lib/dates.ts';
 import { paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
@@ -21,7 +22,7 @@ export interface SocialMetaProps {
   article?: ArticleMeta;
 }
 
-const CARD = { width: '1200', height: '630', type: 'image/png' } as const;
+const CARD = { width: String(CARD_WIDTH), height: String(CARD_HEIGHT), type: 'image/png' } as const;
 
 /**
  * JSON for a <script> element: `<` (and `>`, `&`, U+2028/9) as \u escapes, so that no text from a
@@ -36,8 +37,8 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * Open Graph, Twitter card, JSON-LD and oEmbed discovery: everything unfurlers read (see
- * ../shared/reference/unfurl-share-cache.md). Every URL is absolute and built from SITE_URL.
+ * Open Graph, Twitter card, JSON-LD and oEmbed discovery: everything unfurlers read (which reads
+ * what: docs/link-previews.md). Every URL is absolute and built from SITE_URL.
  */
 export function SocialMeta(props: SocialMetaProps) {
   const { siteUrl, article } = props;

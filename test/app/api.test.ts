@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../pipeline/generated-documents.ts';
-import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+import { generatedDocuments } from '../../pipeline/generated-documents.ts';
+import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
 
-const SITE = 'https://www.vso-werkgevers.nl';
-let db: TestDatabase;
-let worker: TestWorker;
+let app: TestApp;
 
-// Rendering and its database round trips are measured with the L1 cache off (test/cache.test.ts covers it).
+// In-process, so without the L1 cache (test/cache.test.ts covers it in workerd).
 beforeAll(async () => {
-  db = await startDatabase(generatedDocuments(21));
-  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE, bindings: { L1_CACHE: 'off' } });
-  await worker.fetch('/healthz');
+  app = await startApp(generatedDocuments(21));
 });
 afterAll(async () => {
-  await worker?.dispose();
-  await db?.close();
+  await app?.close();
 });
 
 async function api(path: string, init?: RequestInit) {
-  db.server.resetStats();
-  const response = await worker.fetch(path, init);
+  app.resetStats();
+  const response = await app.fetch(path, init);
   const text = await response.text();
-  return { response, body: text ? JSON.parse(text) : null, roundTrips: db.server.stats.pipelines };
+  return { response, body: text ? JSON.parse(text) : null, roundTrips: app.roundTrips };
 }
 
 describe('GET /api/articles', () => {
@@ -210,11 +205,11 @@ describe('methods and unknown routes', () => {
   });
 
   it('HEAD has the headers and no body; OPTIONS answers the CORS preflight', async () => {
-    const head = await worker.fetch('/api/articles', { method: 'HEAD' });
+    const head = await app.fetch('/api/articles', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await head.text()).toBe('');
-    const preflight = await worker.fetch('/api/articles', {
+    const preflight = await app.fetch('/api/articles', {
       method: 'OPTIONS',
       headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'GET' },
     });

@@ -1,7 +1,10 @@
 /**
- * Pages through the built Worker in workerd: what needs the runtime. The pages themselves (frame,
- * articles, search, feeds) are tested in-process in test/app/pages.test.ts.
+ * Pages through the built Worker in workerd: what needs the runtime, here the static assets
+ * (public/) they link. The pages themselves (frame, articles, search, feeds) and their link
+ * previews are tested in-process in test/app/pages.test.ts and test/app/link-previews.test.ts.
  */
+import ogs from 'open-graph-scraper';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributes, textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
@@ -34,6 +37,37 @@ describe('static assets', () => {
       await response.arrayBuffer();
     }
   });
+});
+
+/** The first 32 KB of a page, as Slack reads it. */
+async function first32k(path: string): Promise<string> {
+  const bytes = new Uint8Array(await (await worker.fetch(path)).arrayBuffer());
+  return new TextDecoder().decode(bytes.subarray(0, 32 * 1024));
+}
+
+async function png(url: string): Promise<{ response: Response; image: PNG }> {
+  const response = await worker.fetch(new URL(url).pathname);
+  return { response, image: PNG.sync.read(Buffer.from(await response.arrayBuffer())) };
+}
+
+describe('other pages', () => {
+  it.each(['/', '/banenafspraak/nieuws', '/participanten', '/over-vso', '/zelfstandige-publieke-werkgevers'])(
+    '%s is og:type website with the default card',
+    async (page) => {
+      const head = await first32k(page);
+      const { result } = await ogs({ html: head });
+      expect(result.ogType).toBe('website');
+      expect(result.ogUrl).toBe(`${SITE}${page}`);
+      expect(result.twitterCard).toBe('summary_large_image');
+      expect(head).not.toContain('application/ld+json');
+      expect(head).not.toContain('json+oembed');
+      const url = result.ogImage?.[0]?.url ?? '';
+      expect(url).toMatch(new RegExp(`^${SITE}/assets/card\\.[0-9a-f]+\\.png$`));
+      const { response, image } = await png(url);
+      expect(response.status).toBe(200);
+      expect([image.width, image.height]).toEqual([1200, 630]);
+    },
+  );
 });
 
 describe('when the database is away', () => {

@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Test tiers, fastest first. `npm test` runs them all; `npm run test:fast` runs unit and app.
+// Test tiers, fastest first. `npm test` runs them all; `npm run test:fast` runs unit and app (the
+// loop for a change to a route, a view, a query or a pure function).
 // A test goes in the fastest tier that can show what it tests.
 
-/** Pure code and Node-only tools (parser, seed pipeline, local libSQL server): no app, no Worker. */
-const unit = [
+const files = (...names: string[]) => names.map((name) => `test/${name}.test.ts`);
+
+/** Pure code, and the local libSQL server in-process: no app, no Worker, milliseconds each. */
+const unit = files(
   'cache-policy',
   'http-date',
   'linkify',
@@ -13,14 +16,14 @@ const unit = [
   'slug-and-dates',
   'snippet',
   'hrana-hardening',
-  'hrana-process',
   'hrana-server',
-  'seed',
-  'social-card',
-].map((name) => `test/${name}.test.ts`);
+);
+
+/** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
+const tools = files('seed', 'hrana-process', 'social-card');
 
 /** A real browser, the HTML validator and Lighthouse, on the built Worker. */
-const browser = ['browser', 'html-validity', 'lighthouse', 'tooling'].map((name) => `test/${name}.test.ts`);
+const browser = files('browser', 'html-validity', 'lighthouse', 'tooling');
 
 export default defineConfig({
   test: {
@@ -29,7 +32,8 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: unit } },
+      { extends: true, test: { name: 'unit', include: unit, isolate: false } },
+      { extends: true, test: { name: 'tools', include: tools } },
       {
         // The app in Node with createApp over a seeded file: database (test/support/app.ts).
         extends: true,
@@ -37,6 +41,9 @@ export default defineConfig({
           name: 'app',
           include: ['test/app/**/*.test.ts'],
           globalSetup: ['test/support/assets-setup.ts'],
+          // One module graph per worker process for all its files: importing the app, drizzle and
+          // the card renderer once, not once per file. The files share no state (each has its app).
+          isolate: false,
         },
       },
       {
@@ -46,7 +53,7 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['test/*.test.ts', 'test/*.test.tsx'],
-          exclude: [...unit, ...browser],
+          exclude: [...unit, ...tools, ...browser],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

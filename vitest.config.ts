@@ -1,12 +1,66 @@
 import { defineConfig } from 'vitest/config';
 
+// Test tiers, fastest first. `npm test` runs them all; `npm run test:fast` runs unit and app (the
+// loop for a change to a route, a view, a query or a pure function).
+// A test goes in the fastest tier that can show what it tests.
+
+const files = (...names: string[]) => names.map((name) => `test/${name}.test.ts`);
+
+/** Pure code, and the local libSQL server in-process: no app, no Worker, milliseconds each. */
+const unit = files(
+  'cache-policy',
+  'http-date',
+  'linkify',
+  'parse-document',
+  'share-intents',
+  'slug-and-dates',
+  'snippet',
+  'hrana-hardening',
+  'hrana-server',
+);
+
+/** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
+const tools = files('seed', 'hrana-process', 'social-card');
+
+/** A real browser, the HTML validator and Lighthouse, on the built Worker. */
+const browser = files('browser', 'html-validity', 'lighthouse', 'tooling');
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: unit, isolate: false } },
+      { extends: true, test: { name: 'tools', include: tools } },
+      {
+        // The app in Node with createApp over a seeded file: database (test/support/app.ts).
+        extends: true,
+        test: {
+          name: 'app',
+          include: ['test/app/**/*.test.ts'],
+          globalSetup: ['test/support/assets-setup.ts'],
+          // One module graph per worker process for all its files: importing the app, drizzle and
+          // the card renderer once, not once per file. The files share no state (each has its app).
+          isolate: false,
+        },
+      },
+      {
+        // The built bundle in workerd (Miniflare): what needs the runtime (Cache API, Queues, rate
+        // limiter, static assets, the entrypoints in worker/index.ts) and the npm entry points.
+        extends: true,
+        test: {
+          name: 'workerd',
+          include: ['test/*.test.ts', 'test/*.test.tsx'],
+          exclude: [...unit, ...tools, ...browser],
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: browser, globalSetup: ['test/support/global-setup.ts'] },
+      },
+    ],
   },
 });

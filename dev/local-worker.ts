@@ -7,12 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { ROOT } from '../pipeline/libsql.ts';
+import { SITE_URL } from './site-origin.ts';
 
 const compatibilityDate =
   /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ?? '';
-
-/** The production origin, SITE_URL in wrangler.toml. */
-export const SITE_URL = 'https://www.vso-werkgevers.nl';
 
 /** Quiet, offline wrangler: no metrics, no `Request.cf` download. */
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };

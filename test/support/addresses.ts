@@ -1,5 +1,5 @@
 // The origin and the article paths that tests ask the Worker for, in one place.
-export { SITE_URL as SITE } from '../../dev/local-worker.ts';
+export { SITE_URL as SITE } from '../../dev/site-origin.ts';
 
 /** The newest article of content-seed/: on the home page, and the one most tests read. */
 export const MET_SLUG = 'met-elkaar-voor-125000-banen';

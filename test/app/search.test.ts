@@ -3,33 +3,30 @@
  * page says how many there are in all, and the pages end with the ranked ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../pipeline/generated-documents.ts';
-import { textOf } from './support/html.ts';
-import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+import { generatedDocuments } from '../../pipeline/generated-documents.ts';
+import { startApp, type TestApp } from '../support/app.ts';
+import { textOf } from '../support/html.ts';
 
-let db: TestDatabase;
-let worker: TestWorker;
+let app: TestApp;
 
 beforeAll(async () => {
-  db = await startDatabase(generatedDocuments(205));
-  worker = await startWorker({ libsqlUrl: db.server.url, bindings: { L1_CACHE: 'off' } });
+  app = await startApp(generatedDocuments(205));
 }, 120_000);
 afterAll(async () => {
-  await worker?.dispose();
-  await db?.close();
+  await app?.close();
 });
 
 describe('a word in more articles than are ranked', () => {
   it('counts every match, ranks the newest 200, and pages through those', async () => {
-    const first = await worker.fetch('/zoeken?q=samenvatting');
+    const first = await app.fetch('/zoeken?q=samenvatting');
     const text = textOf(await first.text());
     expect(text).toContain('205 resultaten voor “samenvatting”');
     expect(text).toContain('De 200 nieuwste berichten met deze woorden staan op volgorde van relevantie.');
     expect(text).toContain('Pagina 1 van 20');
-    expect((await worker.fetch('/zoeken?q=samenvatting&pagina=20')).status).toBe(200);
-    expect((await worker.fetch('/zoeken?q=samenvatting&pagina=21')).status).toBe(404);
+    expect((await app.fetch('/zoeken?q=samenvatting&pagina=20')).status).toBe(200);
+    expect((await app.fetch('/zoeken?q=samenvatting&pagina=21')).status).toBe(404);
 
-    const api = (await (await worker.fetch('/api/search?q=samenvatting&limit=50&page=4')).json()) as {
+    const api = (await (await app.fetch('/api/search?q=samenvatting&limit=50&page=4')).json()) as {
       results: { slug: string }[];
       meta: { pagination: Record<string, unknown> };
     };
@@ -46,9 +43,7 @@ describe('a word in more articles than are ranked', () => {
     // The five oldest matches are beyond the ranked ones: "Bericht nummer 1" to 5.
     const ranked = new Set<string>();
     for (let page = 1; page <= 4; page++) {
-      const body = (await (
-        await worker.fetch(`/api/search?q=samenvatting&limit=50&page=${page}`)
-      ).json()) as {
+      const body = (await (await app.fetch(`/api/search?q=samenvatting&limit=50&page=${page}`)).json()) as {
         results: { slug: string }[];
       };
       for (const r of body.results) ranked.add(r.slug);
@@ -58,7 +53,7 @@ describe('a word in more articles than are ranked', () => {
   });
 
   it('shows no note when every match is ranked', async () => {
-    const text = textOf(await (await worker.fetch('/zoeken?q=nummer%20205')).text());
+    const text = textOf(await (await app.fetch('/zoeken?q=nummer%20205')).text());
     expect(text).toContain('1 resultaat voor “nummer 205”');
     expect(text).not.toContain('nieuwste berichten met deze woorden');
   });

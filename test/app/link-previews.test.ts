@@ -1,6 +1,6 @@
 /**
  * Link previews as the unfurlers read them (docs/link-previews.md), through
- * the built Worker in workerd: Open Graph and Twitter tags read by open-graph-scraper from the first
+ * the app in-process: Open Graph and Twitter tags read by open-graph-scraper from the first
  * 32 KB of every article, the JSON-LD NewsArticle, oEmbed, the social card PNGs, and crawlers that
  * are never challenged.
  */
@@ -9,18 +9,17 @@ import { join } from 'node:path';
 import ogs from 'open-graph-scraper';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dutchDate } from '../pipeline/generated-documents.ts';
-import { openClient } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
-import { seedDatabase } from '../pipeline/seed-database.ts';
-import { MET as MET_PATH, SITE } from './support/addresses.ts';
-import { ROOT } from './support/cli.ts';
-import { CRAWLER_AGENTS } from './support/crawlers.ts';
-import { makeDocument } from './support/documents.ts';
-import { textOf } from './support/html.ts';
-import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+import { dutchDate } from '../../pipeline/generated-documents.ts';
+import { openClient } from '../../pipeline/libsql.ts';
+import { parseDocuments } from '../../pipeline/parse-document.ts';
+import { seedDatabase } from '../../pipeline/seed-database.ts';
+import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
+import { ROOT } from '../support/cli.ts';
+import { CRAWLER_AGENTS } from '../support/crawlers.ts';
+import { makeDocument } from '../support/documents.ts';
+import { textOf } from '../support/html.ts';
 
-const MET = `${SITE}${MET_PATH}`;
+const MET = `${SITE}/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen`;
 // A title that tries to end the JSON-LD script element and open a comment.
 const HOSTILE_TITLE = 'Werkgevers </script><script>alert(1)</script> <!-- en & “meer”';
 const HOSTILE = {
@@ -28,8 +27,7 @@ const HOSTILE = {
   text: makeDocument({ title: HOSTILE_TITLE, date: dutchDate('2018-06-05') }),
 };
 
-let db: TestDatabase;
-let worker: TestWorker;
+let app: TestApp;
 type Summary = {
   slug: string;
   title: string;
@@ -41,14 +39,12 @@ type Summary = {
 let articles: Summary[];
 
 beforeAll(async () => {
-  db = await startDatabase([HOSTILE]);
-  worker = await startWorker({ libsqlUrl: db.server.url, siteUrl: SITE });
-  const list = (await (await worker.fetch('/api/articles?limit=100')).json()) as { articles: Summary[] };
+  app = await startApp([HOSTILE]);
+  const list = (await (await app.fetch('/api/articles?limit=100')).json()) as { articles: Summary[] };
   articles = list.articles;
 });
 afterAll(async () => {
-  await worker?.dispose();
-  await db?.close();
+  await app?.close();
 });
 
 /** An attribute of the first `<meta>` or `<link>` whose `key` attribute is `value`, entities decoded. */
@@ -65,7 +61,7 @@ const path = (url: string) => new URL(url).pathname + new URL(url).search;
 
 /** The first 32 KB of a page, as Slack reads it. */
 async function first32k(url: string, init?: RequestInit): Promise<{ response: Response; head: string }> {
-  const response = await worker.fetch(path(url), init);
+  const response = await app.fetch(path(url), init);
   const bytes = new Uint8Array(await response.arrayBuffer());
   return { response, head: new TextDecoder().decode(bytes.subarray(0, 32 * 1024)) };
 }
@@ -77,7 +73,7 @@ function jsonLd(html: string): Record<string, unknown>[] {
 }
 
 async function png(url: string): Promise<{ response: Response; image: PNG; bytes: Buffer }> {
-  const response = await worker.fetch(path(url));
+  const response = await app.fetch(path(url));
   const bytes = Buffer.from(await response.arrayBuffer());
   return { response, image: PNG.sync.read(bytes), bytes };
 }
@@ -156,7 +152,7 @@ describe('every article page', () => {
     }
     // The hostile title is in the page only escaped: one script element, no second one.
     const hostile = articles.find((a) => a.title === HOSTILE_TITLE);
-    const html = await (await worker.fetch(path(hostile?.url ?? ''))).text();
+    const html = await (await app.fetch(path(hostile?.url ?? ''))).text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html.match(/<script/g)).toHaveLength(2); // the JSON-LD and share.js
   });
@@ -166,7 +162,7 @@ describe('every article page', () => {
       const { head } = await first32k(article.url);
       const link = attr(head, 'type', 'application/json+oembed', 'href');
       expect(link).toBe(`${SITE}/oembed?url=${encodeURIComponent(article.url)}&format=json`);
-      const response = await worker.fetch(path(link ?? ''));
+      const response = await app.fetch(path(link ?? ''));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
       const body = (await response.json()) as Record<string, unknown>;
@@ -201,35 +197,15 @@ describe('every article page', () => {
   });
 });
 
-describe('other pages', () => {
-  it.each(['/', '/banenafspraak/nieuws', '/participanten', '/over-vso', '/zelfstandige-publieke-werkgevers'])(
-    '%s is og:type website with the default card',
-    async (page) => {
-      const { head } = await first32k(`${SITE}${page}`);
-      const { result } = await ogs({ html: head });
-      expect(result.ogType).toBe('website');
-      expect(result.ogUrl).toBe(`${SITE}${page}`);
-      expect(result.twitterCard).toBe('summary_large_image');
-      expect(head).not.toContain('application/ld+json');
-      expect(head).not.toContain('json+oembed');
-      const url = result.ogImage?.[0]?.url ?? '';
-      expect(url).toMatch(new RegExp(`^${SITE}/assets/card\\.[0-9a-f]+\\.png$`));
-      const { response, image } = await png(url);
-      expect(response.status).toBe(200);
-      expect([image.width, image.height]).toEqual([1200, 630]);
-    },
-  );
-});
-
 describe('/oembed', () => {
   it.each([
-    ['a foreign site', `https://evil.example${MET_PATH}`],
+    ['a foreign site', `https://evil.example/banenafspraak/nieuws/2019-02-12/met-elkaar-voor-125000-banen`],
     ['another scheme', MET.replace('https:', 'http:')],
     ['a page that is not an article', `${SITE}/over-vso`],
     ['an unknown slug', `${SITE}/banenafspraak/nieuws/2019-02-12/bestaat-niet`],
     ['no URL at all', 'niet-een-url'],
   ])('refuses %s with 404', async (_, url) => {
-    const response = await worker.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
+    const response = await app.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
@@ -240,21 +216,21 @@ describe('/oembed', () => {
     ['tracking parameters', `${MET}?utm_source=linkedin&fbclid=x`],
   ])('answers for an article URL the page redirects to the article (%s)', async (_, url) => {
     // The page itself leads there: a 301 to the canonical URL, or the article.
-    const page = await worker.fetch(url.replace(SITE, ''), { redirect: 'manual' });
+    const page = await app.fetch(url.replace(SITE, ''), { redirect: 'manual' });
     expect([200, 301], url).toContain(page.status);
     if (page.status === 301) {
       expect(new URL(page.headers.get('location') ?? '', SITE).href.replace(/\?.*$/, '')).toBe(MET);
     }
-    const response = await worker.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
+    const response = await app.fetch(`/oembed?url=${encodeURIComponent(url)}&format=json`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ type: 'link', title: 'Met elkaar voor 125.000 banen' });
   });
 
   it('answers 400 without url or with an unknown format, 501 for format=xml, and leaves out a thumbnail that does not fit', async () => {
-    expect((await worker.fetch('/oembed?format=json')).status).toBe(400);
-    expect((await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=xml`)).status).toBe(501);
-    expect((await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=yaml`)).status).toBe(400);
-    const small = await worker.fetch(`/oembed?url=${encodeURIComponent(MET)}&maxwidth=600`);
+    expect((await app.fetch('/oembed?format=json')).status).toBe(400);
+    expect((await app.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=xml`)).status).toBe(501);
+    expect((await app.fetch(`/oembed?url=${encodeURIComponent(MET)}&format=yaml`)).status).toBe(400);
+    const small = await app.fetch(`/oembed?url=${encodeURIComponent(MET)}&maxwidth=600`);
     expect(small.status).toBe(200);
     expect(await small.json()).not.toHaveProperty('thumbnail_url');
   });
@@ -264,19 +240,19 @@ describe('crawlers', () => {
   it.each([...CRAWLER_AGENTS])(
     '%s gets the page (GET, HEAD and Range) as text/html; charset=utf-8',
     async (agent) => {
-      const get = await worker.fetch(path(MET), { headers: { 'User-Agent': agent } });
+      const get = await app.fetch(path(MET), { headers: { 'User-Agent': agent } });
       expect(get.status).toBe(200);
       expect(get.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
       const full = await get.text();
       expect(full).toContain('<meta property="og:title" content="Met elkaar voor 125.000 banen"/>');
 
-      const head = await worker.fetch(path(MET), { method: 'HEAD', headers: { 'User-Agent': agent } });
+      const head = await app.fetch(path(MET), { method: 'HEAD', headers: { 'User-Agent': agent } });
       expect(head.status).toBe(200);
       expect(head.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
       expect(await head.text()).toBe('');
 
       // Facebook asks for the first 512 KB: the whole page (200) or exactly the range asked for (206).
-      const ranged = await worker.fetch(path(MET), {
+      const ranged = await app.fetch(path(MET), {
         headers: { 'User-Agent': agent, Range: 'bytes=0-524288', 'Accept-Encoding': 'gzip, deflate' },
       });
       expect([200, 206]).toContain(ranged.status);
@@ -287,7 +263,7 @@ describe('crawlers', () => {
   );
 
   it('robots.txt lets crawlers read pages and cards', async () => {
-    const text = await (await worker.fetch('/robots.txt')).text();
+    const text = await (await app.fetch('/robots.txt')).text();
     expect(text).toMatch(/^User-agent: \*$/m);
     expect(text).not.toMatch(/^Disallow: \/$/m);
     expect(text).not.toMatch(/^Disallow: \/(og|banenafspraak|assets)/m);
@@ -313,7 +289,7 @@ describe('a changed title', () => {
       { file: HOSTILE.name, text: HOSTILE.text },
     ]);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const client = openClient(`file:${db.file}`);
+    const client = openClient(`file:${app.file}`);
     try {
       expect((await seedDatabase(client, parsed.parsed)).cards).toBe(1);
     } finally {
@@ -327,7 +303,7 @@ describe('a changed title', () => {
     }
     expect(after).not.toBe(before);
     expect(after).toMatch(new RegExp(`^${SITE}/og/met-elkaar-voor-125000-banen\\.[0-9a-f]{16}\\.png$`));
-    const old = await worker.fetch(path(before), { redirect: 'manual' });
+    const old = await app.fetch(path(before), { redirect: 'manual' });
     expect(old.status).toBe(302);
     expect(new URL(old.headers.get('location') ?? '', SITE).href).toBe(after);
     const { image } = await png(after);

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocuments } from '../pipeline/parse-document.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
-import { ROOT } from './support/cli.ts';
-import { textOf } from './support/html.ts';
-import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
+import { parseDocuments } from '../../pipeline/parse-document.ts';
+import { readDocuments } from '../../pipeline/seed-database.ts';
+import { startApp, type TestApp } from '../support/app.ts';
+import { ROOT } from '../support/cli.ts';
+import { textOf } from '../support/html.ts';
 
 // Every document in content-seed/, through the API and the article page: what the parser read is
 // what visitors and API clients get.
@@ -12,20 +12,17 @@ const parsed = parseDocuments(await readDocuments(join(ROOT, 'content-seed')));
 if (!parsed.ok) throw new Error('content-seed/ has invalid documents');
 const documents = parsed.parsed.map((p) => [p.file, p.document.article] as const);
 
-let db: TestDatabase;
-let worker: TestWorker;
+let app: TestApp;
 beforeAll(async () => {
-  db = await startDatabase();
-  worker = await startWorker({ libsqlUrl: db.server.url });
+  app = await startApp();
 });
 afterAll(async () => {
-  await worker?.dispose();
-  await db?.close();
+  await app?.close();
 });
 
 describe.each(documents)('%s', (_file, article) => {
   it('is served by the API exactly as parsed', async () => {
-    const response = await worker.fetch(`/api/articles/${article.slug}`);
+    const response = await app.fetch(`/api/articles/${article.slug}`);
     const { article: served } = (await response.json()) as { article: Record<string, unknown> };
     expect(served).toMatchObject({
       slug: article.slug,
@@ -38,7 +35,7 @@ describe.each(documents)('%s', (_file, article) => {
   });
 
   it('is shown on its page with every block', async () => {
-    const response = await worker.fetch(`/banenafspraak/nieuws/${article.publishedAt}/${article.slug}`);
+    const response = await app.fetch(`/banenafspraak/nieuws/${article.publishedAt}/${article.slug}`);
     expect(response.status).toBe(200);
     const text = textOf(await response.text());
     expect(text).toContain(article.title);

@@ -22,6 +22,12 @@ const unit = files(
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
 const tools = files('seed', 'hrana-process', 'social-card');
 
+/**
+ * Load on the built Worker (64 connections for a minute, the database killed under load): alone,
+ * after every other tier, so that other files' CPU does not count as the Worker's.
+ */
+const load = files('resilience');
+
 /** A real browser, the HTML validator and Lighthouse, on the built Worker. */
 const browser = files('browser', 'html-validity', 'lighthouse', 'tooling');
 
@@ -32,14 +38,15 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: unit, isolate: false } },
-      { extends: true, test: { name: 'tools', include: tools } },
+      { extends: true, test: { name: 'unit', include: unit, isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'tools', include: tools, sequence: { groupOrder: 0 } } },
       {
         // The app in Node with createApp over a seeded file: database (test/support/app.ts).
         extends: true,
         test: {
           name: 'app',
           include: ['test/app/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           globalSetup: ['test/support/assets-setup.ts'],
           // One module graph per worker process for all its files: importing the app, drizzle and
           // the card renderer once, not once per file. The files share no state (each has its app).
@@ -53,13 +60,28 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['test/*.test.ts', 'test/*.test.tsx'],
-          exclude: [...unit, ...tools, ...browser],
+          sequence: { groupOrder: 0 },
+          exclude: [...unit, ...tools, ...browser, ...load],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
       {
         extends: true,
-        test: { name: 'browser', include: browser, globalSetup: ['test/support/global-setup.ts'] },
+        test: {
+          name: 'load',
+          include: load,
+          globalSetup: ['test/support/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: browser,
+          globalSetup: ['test/support/global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
     ],
   },

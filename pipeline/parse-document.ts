@@ -63,10 +63,19 @@ const blockText = (block: Line[]) => block.map((line) => line.text).join('\n');
 const isMarker = (block: Line[] | undefined, marker: string) =>
   block?.length === 1 && block[0]?.text.toLowerCase() === marker;
 
+/** A numbered list item: one to three digits, then "." or ")" and a space, as in "1. " or "2) ". */
+const NUMBERED = /^\d{1,3}[.)]\s+(?=\S)/;
+
+type LineKind = 'bullet' | 'numbered' | 'text';
+const kindOf = (line: Line): LineKind =>
+  BULLET.test(line.text) ? 'bullet' : NUMBERED.test(line.text) ? 'numbered' : 'text';
+
 /**
- * The heading rule of the contract: a block whose first line is at most 80 characters, does not end
- * in . ! ? : ; and is followed by a single line break is a heading followed by a paragraph. Lines
- * starting with a bullet form lists; other runs of lines are paragraphs (their line breaks kept).
+ * The heading rule of the contract: a block whose first line is at most 80 characters, is not a list
+ * item, does not end in . ! : ; and is followed by a single line break is a heading followed by a
+ * paragraph (a question such as "Wat betekent dit?" is a heading). Consecutive lines starting with a
+ * bullet form a bullet list, consecutive lines starting with a number ("1. ", "2) ") a numbered list;
+ * other runs of lines are paragraphs (their line breaks kept).
  */
 function toBlocks(lines: Line[]): { block: Block; line: number }[] {
   const out: { block: Block; line: number }[] = [];
@@ -75,9 +84,9 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
   if (
     first &&
     lines.length >= 2 &&
-    !BULLET.test(first.text) &&
+    kindOf(first) === 'text' &&
     [...first.text].length <= 80 &&
-    !/[.!?:;]$/.test(first.text)
+    !/[.!:;]$/.test(first.text)
   ) {
     out.push({ block: { type: 'heading', text: first.text }, line: first.no });
     rest = lines.slice(1);
@@ -85,13 +94,19 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
   let i = 0;
   while (i < rest.length) {
     const start = rest[i] as Line;
-    const bullet = BULLET.test(start.text);
+    const kind = kindOf(start);
     const run: Line[] = [];
-    while (i < rest.length && BULLET.test((rest[i] as Line).text) === bullet) run.push(rest[i++] as Line);
+    while (i < rest.length && kindOf(rest[i] as Line) === kind) run.push(rest[i++] as Line);
+    const marker = kind === 'bullet' ? BULLET : NUMBERED;
     out.push({
-      block: bullet
-        ? { type: 'list', items: run.map((line) => line.text.replace(BULLET, '').trim()) }
-        : { type: 'paragraph', text: blockText(run) },
+      block:
+        kind === 'text'
+          ? { type: 'paragraph', text: blockText(run) }
+          : {
+              type: 'list',
+              ordered: kind === 'numbered',
+              items: run.map((line) => line.text.replace(marker, '').trim()),
+            },
       line: start.no,
     });
   }

@@ -1,12 +1,22 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import type { Block } from './document.ts';
+import { type Block, storedBlocks } from './blocks.ts';
 
 /**
  * The database, written by the seed (scripts/seed.ts) and read by the Worker. The full-text index
  * `articles_fts` (FTS5, external content over `articles`, kept in sync by triggers) lives in a custom
  * migration in drizzle/, because drizzle-kit does not model virtual tables.
  */
+
+/**
+ * The body blocks as JSON text, as drizzle's `text({ mode: 'json' })` stores them, read back through
+ * storedBlocks so that rows written by an older seed have the shape of today's blocks.
+ */
+const blocksJson = customType<{ data: Block[]; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => storedBlocks(JSON.parse(value)),
+});
 
 export const articles = sqliteTable(
   'articles',
@@ -15,7 +25,7 @@ export const articles = sqliteTable(
     slug: text('slug').notNull().unique(),
     title: text('title').notNull(),
     excerpt: text('excerpt').notNull(),
-    body: text('body', { mode: 'json' }).$type<Block[]>().notNull(),
+    body: blocksJson('body').notNull(),
     /** The body as plain text, derived at seed time for the full-text index. */
     bodyText: text('body_text').notNull(),
     source: text('source'),

@@ -107,10 +107,57 @@ describe('blocks', () => {
     );
     expect(article.body).toEqual([
       { type: 'paragraph', text: 'Inleiding.' },
-      { type: 'list', items: ['een', 'twee'] },
+      { type: 'list', ordered: false, items: ['een', 'twee'] },
       { type: 'paragraph', text: 'De punten zijn:' },
-      { type: 'list', items: ['drie', 'vier'] },
+      { type: 'list', ordered: false, items: ['drie', 'vier'] },
       { type: 'paragraph', text: 'Slot.' },
+    ]);
+  });
+
+  it('makes numbered lists of "1. " and "2) " lines, which the heading rule leaves alone', () => {
+    const { article } = parse(
+      makeDocument({
+        body: [
+          'Inleiding.',
+          '1. meer functies in de sector\n2. minder regels\n3. betere begeleiding',
+          'De stappen zijn:\n1) aanmelden\n2) een gesprek\n• daarna een bullet',
+          '10. tien\n11. elf',
+          '2019 was een goed jaar\nvoor de banenafspraak.',
+        ],
+      }),
+    );
+    expect(article.body).toEqual([
+      { type: 'paragraph', text: 'Inleiding.' },
+      {
+        type: 'list',
+        ordered: true,
+        items: ['meer functies in de sector', 'minder regels', 'betere begeleiding'],
+      },
+      { type: 'paragraph', text: 'De stappen zijn:' },
+      { type: 'list', ordered: true, items: ['aanmelden', 'een gesprek'] },
+      { type: 'list', ordered: false, items: ['daarna een bullet'] },
+      { type: 'list', ordered: true, items: ['tien', 'elf'] },
+      { type: 'heading', text: '2019 was een goed jaar' },
+      { type: 'paragraph', text: 'voor de banenafspraak.' },
+    ]);
+  });
+
+  it('makes a short question line followed by more lines a heading', () => {
+    const { article } = parse(
+      makeDocument({
+        body: [
+          'Eerste alinea.',
+          'Wat betekent dit?\nDe sector krijgt meer ruimte.\nEn meer tijd.',
+          'Waarom?',
+        ],
+      }),
+    );
+    expect(article.body).toEqual([
+      { type: 'paragraph', text: 'Eerste alinea.' },
+      { type: 'heading', text: 'Wat betekent dit?' },
+      { type: 'paragraph', text: 'De sector krijgt meer ruimte.\nEn meer tijd.' },
+      // A question on its own line is a paragraph, as any single line is.
+      { type: 'paragraph', text: 'Waarom?' },
     ]);
   });
 
@@ -125,7 +172,8 @@ describe('blocks', () => {
           `${long}\nGeen kop: te lang.`,
           'Eindigt op een dubbele punt:\nGeen kop.',
           'Een losse korte regel',
-          'Vraag?\nGeen kop.',
+          'Uitroep!\nGeen kop.',
+          'Punt komma;\nGeen kop.',
         ],
       }),
     );
@@ -136,7 +184,8 @@ describe('blocks', () => {
       { type: 'paragraph', text: `${long}\nGeen kop: te lang.` },
       { type: 'paragraph', text: 'Eindigt op een dubbele punt:\nGeen kop.' },
       { type: 'paragraph', text: 'Een losse korte regel' },
-      { type: 'paragraph', text: 'Vraag?\nGeen kop.' },
+      { type: 'paragraph', text: 'Uitroep!\nGeen kop.' },
+      { type: 'paragraph', text: 'Punt komma;\nGeen kop.' },
     ]);
   });
 

@@ -30,16 +30,14 @@ export function ArticleBody({ body }: { body: Block[] }) {
         switch (block.type) {
           case 'heading':
             return <h2>{block.text}</h2>;
-          case 'list':
-            return (
-              <ul>
-                {block.items.map((item) => (
-                  <li>
-                    <RichText text={item} />
-                  </li>
-                ))}
-              </ul>
-            );
+          case 'list': {
+            const items = block.items.map((item) => (
+              <li>
+                <RichText text={item} />
+              </li>
+            ));
+            return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
+          }
           default:
             return (
               <p>

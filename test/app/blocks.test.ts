@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type TestApp } from '../support/app.ts';
+
+// One extra document with every kind of block, in the real page chrome, next to content-seed/.
+const real = readFileSync(
+  join(import.meta.dirname, '..', '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
+  'utf8',
+);
+const chrome = real.slice(0, real.indexOf('Met elkaar voor 125.000 banen'));
+const SLUG = 'drie-soorten-blokken';
+const PATH = `/banenafspraak/nieuws/2018-06-05/${SLUG}`;
+const BLOCKS = {
+  name: 'blocks.txt',
+  text: `${chrome}${[
+    'Drie soorten blokken',
+    'De afspraken op een rij, zie www.werk.nl/banenafspraak.',
+    '1. meer functies\n2. minder regels',
+    'Wat betekent dit?\nDe sector krijgt meer ruimte.',
+    '• een bullet\n• nog een',
+    'Geplaatst op dinsdag 5 juni 2018',
+    'Deel dit artikel',
+    'Ga naar...',
+  ].join('\n\n')}`,
+};
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp([BLOCKS]);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const BODY_HTML =
+  '<p>De afspraken op een rij, zie <a href="https://www.werk.nl/banenafspraak">www.werk.nl/banenafspraak</a>.</p>' +
+  '<ol><li>meer functies</li><li>minder regels</li></ol>' +
+  '<h2>Wat betekent dit?</h2><p>De sector krijgt meer ruimte.</p>' +
+  '<ul><li>een bullet</li><li>nog een</li></ul>';
+
+describe('numbered lists, question headings and www. links', () => {
+  it('the article page shows <ol>, <ul>, the heading and the https:// link', async () => {
+    const response = await app.fetch(PATH);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(BODY_HTML);
+  });
+
+  it('the feed carries the same body', async () => {
+    const xml = await (await app.fetch('/feed.xml')).text();
+    const escaped = BODY_HTML.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    expect(xml.replaceAll('&quot;', '"')).toContain(escaped);
+  });
+
+  it('the API says which lists are ordered', async () => {
+    const body = (await (await app.fetch(`/api/articles/${SLUG}`)).json()) as { article: { body: unknown } };
+    expect(body.article.body).toEqual([
+      { type: 'paragraph', text: 'De afspraken op een rij, zie www.werk.nl/banenafspraak.' },
+      { type: 'list', ordered: true, items: ['meer functies', 'minder regels'] },
+      { type: 'heading', text: 'Wat betekent dit?' },
+      { type: 'paragraph', text: 'De sector krijgt meer ruimte.' },
+      { type: 'list', ordered: false, items: ['een bullet', 'nog een'] },
+    ]);
+  });
+
+  it('the OpenAPI document describes `ordered` as a boolean every list has', async () => {
+    const doc: unknown = await (await app.fetch('/api/openapi.json')).json();
+    const schemas: { properties?: Record<string, unknown>; required?: string[] }[] = [];
+    // Every schema of a list block, wherever the document holds one.
+    JSON.parse(JSON.stringify(doc), (_key, value) => {
+      if (value?.properties?.type?.const === 'list') schemas.push(value);
+      return value;
+    });
+    expect(schemas.length).toBeGreaterThan(0);
+    for (const schema of schemas) {
+      expect(schema.properties?.ordered).toMatchObject({ type: 'boolean' });
+      expect(schema.required).toEqual(expect.arrayContaining(['type', 'ordered', 'items']));
+    }
+  });
+
+  it('a row written before lists knew `ordered` reads as a bullet list', async () => {
+    const old = [{ type: 'list', items: ['oud', 'ouder'] }];
+    await app.client.execute({
+      sql: 'UPDATE articles SET body = ? WHERE slug = ?',
+      args: [JSON.stringify(old), SLUG],
+    });
+    const body = (await (await app.fetch(`/api/articles/${SLUG}`)).json()) as { article: { body: unknown } };
+    expect(body.article.body).toEqual([{ type: 'list', ordered: false, items: ['oud', 'ouder'] }]);
+    expect(await (await app.fetch(PATH)).text()).toContain('<ul><li>oud</li><li>ouder</li></ul>');
+  });
+});

@@ -32,6 +32,36 @@ describe('linkify', () => {
     ]);
   });
 
+  it('links a bare www. host with a path as https://, leaving the closing full stop outside', () => {
+    expect(linkify('Meer op www.werk.nl/banenafspraak.')).toEqual([
+      { text: 'Meer op ' },
+      { text: 'www.werk.nl/banenafspraak', href: 'https://www.werk.nl/banenafspraak' },
+      { text: '.' },
+    ]);
+    expect(links('Zie “www.werk.nl:8080/a?b=c#d”, of (www.uwv.nl).')).toEqual([
+      { text: 'www.werk.nl:8080/a?b=c#d', href: 'https://www.werk.nl:8080/a?b=c#d' },
+      { text: 'www.uwv.nl', href: 'https://www.uwv.nl' },
+    ]);
+  });
+
+  it('does not link www. inside a word, a host, a path or an e-mail address, nor www. without a domain', () => {
+    for (const text of [
+      'éwww.werk.nl',
+      'info.www.werk.nl',
+      'pad/www.werk.nl',
+      'www. is geen host',
+      'www.nl',
+    ]) {
+      expect(links(text), text).toEqual([]);
+    }
+    expect(links('Mail info@www.werk.nl.')).toEqual([
+      { text: 'info@www.werk.nl', href: 'mailto:info@www.werk.nl' },
+    ]);
+    expect(links('Op https://www.werk.nl/a staat het')).toEqual([
+      { text: 'https://www.werk.nl/a', href: 'https://www.werk.nl/a' },
+    ]);
+  });
+
   it('never makes a link of another scheme', () => {
     const segments = linkify('javascript:alert(1) data:text/html,x ftp://host/file vbscript:x');
     expect(segments.filter((s) => s.href)).toEqual([]);
@@ -41,7 +71,7 @@ describe('linkify', () => {
   });
 
   it('keeps all text: joining the segments gives the input back', () => {
-    const text = 'Mail info@vso.nl of bel; zie https://vso.nl/a?b=c&d=e#f. Klaar.';
+    const text = 'Mail info@vso.nl of bel; zie https://vso.nl/a?b=c&d=e#f. Of www.werk.nl/x! Klaar.';
     expect(
       linkify(text)
         .map((s) => s.text)

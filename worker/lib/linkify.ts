@@ -4,8 +4,12 @@ export type TextSegment = { text: string; href?: string };
 // than with linkify-it: that library brings full Unicode tables (a large part of the Worker bundle) to
 // recognise far more than we need, and here the rule is narrow on purpose: only http(s) and mailto
 // links are ever made, so no other scheme (javascript:, data:) can come out of a document.
+// A URL or www. host starts a word: not after a letter, digit or one of . _ - @ / (\b alone is ASCII-only,
+// so "éwww.x.nl" or "info.www.x.nl" would otherwise link the middle of a word or host). A bare www.
+// host needs a domain after it (www.werk.nl), so that "www." on its own or "www.nl" in a sentence stays
+// text; an e-mail address such as info@www.werk.nl is matched whole by the last alternative first.
 const PATTERN =
-  /\bhttps?:\/\/[^\s<>"'‘’“”]+|\bwww\.[^\s<>"'‘’“”]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+  /(?<![\p{L}\p{N}._@/-])(?:https?:\/\/[^\s<>"'‘’“”]+|www\.(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d+)?(?:[/?#][^\s<>"'‘’“”]*)?)|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 // Punctuation that ends a sentence rather than the URL.
 const TRAILING = /[.,;:!?)\]]+$/;
 

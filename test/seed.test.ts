@@ -160,6 +160,40 @@ describe('seedDatabase', () => {
     ]);
   });
 
+  it('rewrites a row seeded before lists had `ordered` once, then is idempotent again', async () => {
+    writeFileSync(
+      join(docs, '002_lists.txt'),
+      makeDocument({ title: 'Lijsten', body: ['Inleiding.', '• een\n• twee', '1. drie\n2. vier'] }),
+    );
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const body = async () =>
+      JSON.parse(
+        String((await client.execute("select body from articles where slug = 'lijsten'")).rows[0]?.body),
+      );
+    expect(await body()).toEqual([
+      { type: 'paragraph', text: 'Inleiding.' },
+      { type: 'list', ordered: false, items: ['een', 'twee'] },
+      { type: 'list', ordered: true, items: ['drie', 'vier'] },
+    ]);
+    // The row as an older seed wrote it: lists without `ordered`, under the hash of that JSON.
+    await client.execute({
+      sql: "update articles set body = ?, content_hash = 'hash-of-the-old-json' where slug = 'lijsten'",
+      args: [
+        JSON.stringify([
+          { type: 'paragraph', text: 'Inleiding.' },
+          { type: 'list', items: ['een', 'twee'] },
+        ]),
+      ],
+    });
+    const rewrite = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(rewrite).toMatchObject({ updated: ['lijsten'], inserted: [], unchanged: 2 });
+    expect((await body())[1]).toEqual({ type: 'list', ordered: false, items: ['een', 'twee'] });
+    const before = await dump(client);
+    const again = await seedDir(client, docs, { now: '2026-03-03T00:00:00.000Z' });
+    expect(again).toMatchObject({ changed: false, updated: [], unchanged: 3 });
+    expect(await dump(client)).toEqual(before);
+  });
+
   it('takes the site blocks from the newest document', async () => {
     writeFileSync(
       join(docs, '002_new.txt'),

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { MET, POSTBUS } from './support/addresses.ts';
+import { BLOCKS } from './support/documents.ts';
 import { formatHtmlErrors, validateHtml } from './support/html-validator.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
@@ -18,6 +19,7 @@ const PAGES: [string, number, RequestInit?][] = [
   ['/banenafspraak/nieuws?pagina=2', 200],
   [MET, 200],
   [POSTBUS, 200],
+  [BLOCKS.path, 200],
   ['/participanten', 200],
   ['/over-vso', 200],
   ['/zelfstandige-publieke-werkgevers', 200],
@@ -37,9 +39,10 @@ let db: TestDatabase;
 let worker: TestWorker;
 let orphan: TestWorker;
 
-// The two real documents plus 11 generated ones: 13 articles, so the news has a second page.
+// The two real documents, 11 generated ones and one with every kind of block (numbered and bullet
+// lists, a heading, a link): 14 articles, so the news has a second page.
 beforeAll(async () => {
-  db = await startDatabase(generatedDocuments(11));
+  db = await startDatabase([...generatedDocuments(11), BLOCKS]);
   [worker, orphan] = await Promise.all([
     startWorker({ libsqlUrl: db.server.url }),
     // Nothing listens on port 9: every page becomes the 503 error page.

@@ -1,29 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
+import { BLOCKS } from '../support/documents.ts';
 
-// One extra document with every kind of block, in the real page chrome, next to content-seed/.
-const real = readFileSync(
-  join(import.meta.dirname, '..', '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
-  'utf8',
-);
-const chrome = real.slice(0, real.indexOf('Met elkaar voor 125.000 banen'));
-const SLUG = 'drie-soorten-blokken';
-const PATH = `/banenafspraak/nieuws/2018-06-05/${SLUG}`;
-const BLOCKS = {
-  name: 'blocks.txt',
-  text: `${chrome}${[
-    'Drie soorten blokken',
-    'De afspraken op een rij, zie www.werk.nl/banenafspraak.',
-    '1. meer functies\n2. minder regels',
-    'Wat betekent dit?\nDe sector krijgt meer ruimte.',
-    '• een bullet\n• nog een',
-    'Geplaatst op dinsdag 5 juni 2018',
-    'Deel dit artikel',
-    'Ga naar...',
-  ].join('\n\n')}`,
-};
+const { slug: SLUG, path: PATH } = BLOCKS;
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,3 +45,32 @@ export function lineOf(text: string, needle: string): number {
 export function tempDir(prefix = 'vso-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/**
+ * One extra document with every kind of body block (paragraph with a www. link, numbered list, a
+ * question heading, bullet list), in the real page chrome of content-seed/, with where it is served.
+ */
+export const BLOCKS = (() => {
+  const real = readFileSync(
+    join(import.meta.dirname, '..', '..', 'content-seed', '000_2e0dd2dc981fcdfb.txt'),
+    'utf8',
+  );
+  const chrome = real.slice(0, real.indexOf('Met elkaar voor 125.000 banen'));
+  const slug = 'drie-soorten-blokken';
+  const article = [
+    'Drie soorten blokken',
+    'De afspraken op een rij, zie www.werk.nl/banenafspraak.',
+    '1. meer functies\n2. minder regels',
+    'Wat betekent dit?\nDe sector krijgt meer ruimte.',
+    '• een bullet\n• nog een',
+    'Geplaatst op dinsdag 5 juni 2018',
+    'Deel dit artikel',
+    'Ga naar...',
+  ];
+  return {
+    name: 'blocks.txt',
+    text: `${chrome}${article.join('\n\n')}`,
+    slug,
+    path: `/banenafspraak/nieuws/2018-06-05/${slug}`,
+  };
+})();

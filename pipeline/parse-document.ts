@@ -144,26 +144,38 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   const participants = find(PARTICIPANTS, about ?? 0);
   const featured = find(FEATURED, participants ?? about ?? 0);
 
-  // "Over VSO Werkgevers": the blurb runs up to "Participanten" (or is one block without it).
-  let aboutText: string | null = null;
+  // Every section before the article is optional: a document may be only an article. Each section
+  // that is there is read as the scraped page has it, and the article starts after the last of them.
+  let articleStart = 0;
+
+  // "Over VSO Werkgevers": the blurb runs up to "Participanten" (or is one block without it). A
+  // marker without a blurb is `undefined`, which the contract reports as a missing blurb.
+  let aboutText: string | null | undefined = null;
   if (about !== null) {
-    const end = participants ?? about + 2;
+    const end = Math.min(blocks.length, participants ?? about + 2);
     const parts = blocks.slice(about + 1, end).map(blockText);
-    aboutText = parts.length > 0 ? parts.join('\n\n').replace(READ_MORE_ABOUT, '') : null;
+    aboutText = parts.length > 0 ? parts.join('\n\n').replace(READ_MORE_ABOUT, '') : undefined;
+    articleStart = end;
   }
 
-  // "Participanten": each name appears twice (logo text and caption); keep the first of each.
-  const names: string[] = [];
+  // "Participanten": each name appears twice (logo text and caption); keep the first of each. The list
+  // runs up to "Uitgelicht"; without it, for as long as single-line blocks come in such pairs.
+  let names: string[] | null = null;
   if (participants !== null) {
-    const end = featured ?? participants + 1;
+    let end = featured ?? participants + 1;
+    if (featured === null) {
+      const single = (i: number) => (blocks[i]?.length === 1 ? blocks[i]?.[0]?.text : undefined);
+      while (single(end) !== undefined && single(end) === single(end + 1)) end += 2;
+    }
+    names = [];
     for (const block of blocks.slice(participants + 1, end)) {
       for (const line of block) if (!names.includes(line.text)) names.push(line.text);
     }
+    articleStart = end;
   }
 
   // "Uitgelicht": a title, then the blurb up to and including the block ending in "Lees verder »".
-  let featuredDoc: RawDocumentInput['featured'] | null = null;
-  let articleStart = featured === null ? blocks.length : featured + 1;
+  let featuredDoc: RawDocumentInput['featured'] = null;
   if (featured !== null) {
     const title = blocks[featured + 1];
     let end = blocks.findIndex((block, i) => i > featured + 1 && READ_MORE_FEATURED.test(blockText(block)));
@@ -228,7 +240,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 
   const body = bodyLines.flatMap(toBlocks);
   const raw = {
-    about: aboutText,
+    about: aboutText as string | null,
     participants: names,
     featured: featuredDoc,
     title: title?.text ?? null,

@@ -99,8 +99,8 @@ interface ArticlePlan {
  * nothing; ids and created_at survive updates. An article is matched to its document by file name,
  * then by slug (a renamed file keeps its article).
  *
- * The site-wide blocks (about, featured, participants) come from the document of the newest
- * article: every document carries them, and the newest one is the most recent state of the site.
+ * The site-wide blocks (about, featured, participants) come, each, from the newest document that has
+ * it: the newest one is the most recent state of the site (see siteParts).
  *
  * All or nothing: every step before the write only reads and plans (a conflict throws before any
  * card is rendered), and the write is one transaction.
@@ -125,7 +125,7 @@ export async function seedDatabase(
     options.progress,
   );
   const writes = articleStatements(db, needCards, pngs, now);
-  const site = siteStatements(db, newestDocument(parsed), existing, now);
+  const site = siteStatements(db, siteParts(parsed), existing, now);
 
   const hashes = plans.map(
     (plan) => `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`,
@@ -281,34 +281,45 @@ function articleStatements(db: Db, plans: ArticlePlan[], pngs: Uint8Array[], now
   return { statements, inserted, updated };
 }
 
-/** The document of the newest article (ties: the later file name), which holds the site's current blocks. */
-function newestDocument(parsed: ParsedFile[]): ParsedFile | undefined {
-  return [...parsed].sort(
+type SiteParts = ParsedFile['document']['site'];
+
+/**
+ * The site-wide parts, each from the newest document that has it (by date, then file name): every
+ * chrome section is optional in a document, so a document that is only an article, or one without
+ * "Uitgelicht", leaves that part to the newest document that does have it. A part no document has
+ * is null, and the database keeps what it holds.
+ */
+function siteParts(parsed: ParsedFile[]): SiteParts | null {
+  if (parsed.length === 0) return null;
+  const newestFirst = [...parsed].sort(
     (a, b) =>
-      a.document.article.publishedAt.localeCompare(b.document.article.publishedAt) ||
-      a.file.localeCompare(b.file),
-  )[parsed.length - 1];
+      b.document.article.publishedAt.localeCompare(a.document.article.publishedAt) ||
+      b.file.localeCompare(a.file),
+  );
+  const newest = <K extends keyof SiteParts>(key: K): SiteParts[K] =>
+    newestFirst.find((item) => item.document.site[key] !== null)?.document.site[key] ?? null;
+  return { about: newest('about'), featured: newest('featured'), participants: newest('participants') };
 }
 
 /**
- * Writes of the site-wide blocks and participants that differ from `newest`'s, the names of the parts
+ * Writes of the site-wide blocks and participants that differ from `site`'s, the names of the parts
  * that changed, and the hash of the site part for the content version (null without documents).
  */
 function siteStatements(
   db: Db,
-  newest: ParsedFile | undefined,
+  site: SiteParts | null,
   existing: ExistingRows,
   now: string,
 ): { statements: Statement[]; changed: string[]; hash: string | null } {
   const statements: Statement[] = [];
   const changed: string[] = [];
-  if (!newest) return { statements, changed, hash: null };
-  const site = newest.document.site;
+  if (!site) return { statements, changed, hash: null };
   const blocks = [
-    { key: 'about', title: null, text: site.about },
-    { key: 'featured', title: site.featured.title, text: site.featured.text },
+    site.about === null ? null : { key: 'about', title: null, text: site.about },
+    site.featured && { key: 'featured', title: site.featured.title, text: site.featured.text },
   ];
   for (const block of blocks) {
+    if (!block) continue;
     const current = existing.blocks.find((row) => row.key === block.key);
     if (current?.title === block.title && current.text === block.text) continue;
     statements.push(
@@ -325,8 +336,8 @@ function siteStatements(
   }
   const wanted = site.participants;
   const have = existing.participants.map((row) => row.name);
-  const removed = have.filter((name) => !wanted.includes(name));
-  const added = wanted.filter((name) => !have.includes(name));
+  const removed = wanted === null ? [] : have.filter((name) => !wanted.includes(name));
+  const added = wanted === null ? [] : wanted.filter((name) => !have.includes(name));
   if (removed.length > 0) {
     statements.push(db.delete(participants).where(inArray(participants.name, removed)).toSQL());
   }

@@ -69,16 +69,18 @@ const PostedDate = v.pipe(
   }),
 );
 
-/** What the parser hands over: the document's structure, with nulls where a part was not found. */
+/**
+ * What the parser hands over: the document's structure. Each chrome section ("Over VSO Werkgevers",
+ * "Participanten", "Uitgelicht") is null when the document does not have it, since a document may be
+ * only an article; a section that is there must be complete. Other parts are null where not found.
+ */
 const RawDocument = v.object({
-  about: text('the "Over VSO Werkgevers" blurb'),
-  participants: v.pipe(
-    v.array(text('a participant name')),
-    v.minLength(1, 'no participants under "Participanten"'),
+  about: v.nullable(text('the "Over VSO Werkgevers" blurb')),
+  participants: v.nullable(
+    v.pipe(v.array(text('a participant name')), v.minLength(1, 'no participants under "Participanten"')),
   ),
-  featured: v.object(
-    { title: text('the featured title under "Uitgelicht"'), text: text('the featured blurb') },
-    'the "Uitgelicht" section is missing',
+  featured: v.nullable(
+    v.object({ title: text('the featured title under "Uitgelicht"'), text: text('the featured blurb') }),
   ),
   title: v.pipe(
     text('the article title'),
@@ -135,7 +137,10 @@ const RawDocument = v.object({
 });
 export type RawDocumentInput = v.InferInput<typeof RawDocument>;
 
-/** A valid document, split into what belongs to the site and what belongs to its article. */
+/**
+ * A valid document, split into what belongs to the site and what belongs to its article. A site part
+ * the document does not have is null (the seed takes it from another document).
+ */
 export const SourceDocument = v.pipe(
   RawDocument,
   v.transform((doc) => {

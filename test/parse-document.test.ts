@@ -49,7 +49,7 @@ describe('the seed documents', () => {
     expect(JSON.stringify(article.body)).not.toMatch(/Bron:|Geplaatst op|Deel dit artikel|Ga naar/);
     expect(site.participants).toHaveLength(13);
     expect(new Set(site.participants).size).toBe(13);
-    expect(site.participants[0]).toBe('Vereniging Hogescholen');
+    expect(site.participants?.[0]).toBe('Vereniging Hogescholen');
     expect(site.about).toBe(
       'Het VSO vertegenwoordigt de gezamenlijke belangen van de werkgevers in het publieke domein. Bij elkaar opgeteld hebben overheids- en onderwijswerkgevers bijna één miljoen werknemers in dienst.',
     );
@@ -86,9 +86,9 @@ describe('the seed documents', () => {
       'Kennisdocument\u00a0biedt',
     );
     expect(article.excerpt).toContain('kennisalliantiebanenafspraak@minbzk.nl.');
-    expect(site.participants[0]).toBe('VNG');
-    expect([...site.participants].sort()).toEqual(
-      [...parse(read('000_2e0dd2dc981fcdfb.txt').text).site.participants].sort(),
+    expect(site.participants?.[0]).toBe('VNG');
+    expect([...(site.participants ?? [])].sort()).toEqual(
+      [...(parse(read('000_2e0dd2dc981fcdfb.txt').text).site.participants ?? [])].sort(),
     );
   });
 
@@ -201,6 +201,65 @@ describe('blocks', () => {
     expect(article.body).toEqual([{ type: 'paragraph', text: 'Tekst met ‘quotes’, — streepjes, € en %.' }]);
   });
 
+  it('reads a document that is only an article: title, paragraphs, date', () => {
+    const text =
+      'Een kort bericht\n\nDe eerste alinea.\n\nNog een alinea.\n\nGeplaatst op dinsdag 12 februari 2019\n';
+    const { article, site } = parse(text);
+    expect(article).toMatchObject({
+      title: 'Een kort bericht',
+      slug: 'een-kort-bericht',
+      publishedAt: '2019-02-12',
+      excerpt: 'De eerste alinea.',
+      body: [
+        { type: 'paragraph', text: 'De eerste alinea.' },
+        { type: 'paragraph', text: 'Nog een alinea.' },
+      ],
+    });
+    expect(site).toEqual({ about: null, featured: null, participants: null });
+    // The same article with the trailer and with a source, still without any chrome.
+    const trailer = makeDocument({ about: null, participants: null, featured: false, source: 'VSO' });
+    expect(parse(trailer).article).toMatchObject({ title: 'Een artikel over banen', source: 'VSO' });
+    const bare = makeDocument({ about: null, participants: null, featured: false, trailer: false });
+    expect(parse(bare).article.title).toBe('Een artikel over banen');
+  });
+
+  it('reads each chrome section on its own: every one is optional', () => {
+    const all = parse(makeDocument());
+    const cases = [
+      [{ featured: false }, { ...all.site, featured: null }],
+      [{ participants: null }, { ...all.site, participants: null }],
+      [{ about: null }, { ...all.site, about: null }],
+      [
+        { about: null, participants: null },
+        { ...all.site, about: null, participants: null },
+      ],
+      [
+        { participants: null, featured: false },
+        { ...all.site, participants: null, featured: null },
+      ],
+      [
+        { about: null, featured: false },
+        { ...all.site, about: null, featured: null },
+      ],
+    ] as const;
+    for (const [parts, site] of cases) {
+      const doc = parse(makeDocument(parts));
+      expect(doc.site, JSON.stringify(parts)).toEqual(site);
+      expect(doc.article, JSON.stringify(parts)).toEqual(all.article);
+    }
+  });
+
+  it('reads a seed document without its "Uitgelicht" section: all thirteen participants, the same article', () => {
+    const text = read('000_2e0dd2dc981fcdfb.txt').text;
+    const start = text.indexOf('Uitgelicht');
+    const end = text.indexOf('Met elkaar voor 125.000 banen');
+    const { article, site } = parse(text.slice(0, start) + text.slice(end));
+    const whole = parse(text);
+    expect(site).toEqual({ ...whole.site, featured: null });
+    expect(site.participants).toHaveLength(13);
+    expect(article).toEqual(whole.article);
+  });
+
   it('reads CRLF documents and documents with page chrome before "Over VSO Werkgevers"', () => {
     const text = makeDocument({ chrome: ['VSO Werkgevers', 'Menu\nHome\nNieuws'] }).replaceAll('\n', '\r\n');
     const { article } = parse(text);
@@ -262,9 +321,19 @@ describe('problems are reported as file:line', () => {
     expect(problems(text)).toEqual([`doc.txt:${lineOf(text, 'Bron:')}: the source after "Bron:" is empty`]);
   });
 
-  it('missing site sections', () => {
-    const text = makeDocument({ about: null });
-    expect(problems(text)).toEqual(['doc.txt:1: the "Over VSO Werkgevers" blurb is missing']);
+  it('a chrome section that is there but empty, once, at its marker', () => {
+    const about = makeDocument({ about: '' }).replace('\n\n\n\n', '\n\n');
+    expect(problems(about)).toEqual([
+      `doc.txt:${lineOf(about, 'Over VSO Werkgevers')}: the "Over VSO Werkgevers" blurb is missing`,
+    ]);
+    const people = makeDocument({ participants: [] });
+    expect(problems(people)).toEqual([
+      `doc.txt:${lineOf(people, 'Participanten')}: no participants under "Participanten"`,
+    ]);
+    const alone = makeDocument({ participants: [], featured: false });
+    expect(problems(alone)).toEqual([
+      `doc.txt:${lineOf(alone, 'Participanten')}: no participants under "Participanten"`,
+    ]);
   });
 
   it('two documents with one slug, and every problem of every document at once', () => {

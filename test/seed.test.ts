@@ -213,6 +213,54 @@ describe('seedDatabase', () => {
     const featured = await client.execute("select title from site_blocks where key = 'featured'");
     expect(featured.rows[0]?.title).toBe('Anders uitgelicht');
   });
+
+  it('takes each site part from the newest document that has it: an article-only one changes none', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const site = async () => ({
+      blocks: (await client.execute('select key, title, text from site_blocks order by key')).rows.map(
+        (r) => ({
+          ...r,
+        }),
+      ),
+      participants: (await client.execute('select name from participants order by name')).rows.map(
+        (r) => r.name,
+      ),
+    });
+    const before = await site();
+    expect(before.participants).toHaveLength(13);
+    // The newest document is only an article: every site part stays as the seed documents have it.
+    writeFileSync(
+      join(docs, '002_only_article.txt'),
+      makeDocument({
+        title: 'Alleen een artikel',
+        date: 'vrijdag 1 maart 2024',
+        about: null,
+        participants: null,
+        featured: false,
+      }),
+    );
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary).toMatchObject({ inserted: ['alleen-een-artikel'], site: [] });
+    expect(await site()).toEqual(before);
+    // A newer one with only "Uitgelicht": that part comes from it, the others stay.
+    writeFileSync(
+      join(docs, '003_featured.txt'),
+      makeDocument({
+        title: 'Nieuw uitgelicht',
+        date: 'zaterdag 2 maart 2024',
+        about: null,
+        participants: null,
+        featuredTitle: 'Anders uitgelicht',
+      }),
+    );
+    const featured = await seedDir(client, docs, { now: '2026-03-03T00:00:00.000Z' });
+    expect(featured.site).toEqual(['featured']);
+    const after = await site();
+    expect(after.participants).toEqual(before.participants);
+    expect(after.blocks.find((b) => b.key === 'about')).toEqual(before.blocks.find((b) => b.key === 'about'));
+    expect(after.blocks.find((b) => b.key === 'featured')?.title).toBe('Anders uitgelicht');
+    expect((await seedDir(client, docs)).changed).toBe(false);
+  });
 });
 
 describe('npm run seed', () => {

@@ -5,33 +5,45 @@ import { join } from 'node:path';
 export interface DocumentParts {
   chrome?: string[];
   about?: string | null;
-  participants?: string[];
+  /** null: no "Participanten" section; [] the marker without names. */
+  participants?: string[] | null;
+  /** false: no "Uitgelicht" section. */
+  featured?: boolean;
   featuredTitle?: string;
   featuredText?: string;
   title?: string | null;
   body?: string[];
   source?: string | null;
   date?: string | null;
+  /** false: no "Deel dit artikel" / "Ga naar..." after the date. */
+  trailer?: boolean;
 }
 
-/** A source document in the shape of content-seed/*.txt, built from parts (blocks separated by blank lines). */
+/**
+ * A source document in the shape of content-seed/*.txt, built from parts (blocks separated by blank
+ * lines). `about: null, participants: null, featured: false` and no trailer make an article-only one.
+ */
 export function makeDocument(parts: DocumentParts = {}): string {
   const blocks: string[] = [...(parts.chrome ?? [])];
   if (parts.about !== null) {
     blocks.push('Over VSO Werkgevers', parts.about ?? 'Het VSO vertegenwoordigt de werkgevers. Lees verder.');
   }
-  blocks.push('Participanten');
-  for (const name of parts.participants ?? ['VNG', 'NFU']) blocks.push(name, name);
-  blocks.push(
-    'Uitgelicht',
-    parts.featuredTitle ?? 'Zelfstandige Publieke Werkgevers',
-    parts.featuredText ?? 'Een andere relatie met het kabinet. Lees verder »',
-  );
+  if (parts.participants !== null) {
+    blocks.push('Participanten');
+    for (const name of parts.participants ?? ['VNG', 'NFU']) blocks.push(name, name);
+  }
+  if (parts.featured !== false) {
+    blocks.push(
+      'Uitgelicht',
+      parts.featuredTitle ?? 'Zelfstandige Publieke Werkgevers',
+      parts.featuredText ?? 'Een andere relatie met het kabinet. Lees verder »',
+    );
+  }
   if (parts.title !== null) blocks.push(parts.title ?? 'Een artikel over banen');
   blocks.push(...(parts.body ?? ['De eerste alinea van het artikel.', 'Een tweede alinea.']));
   if (parts.source) blocks.push(`Bron: ${parts.source}`);
   if (parts.date !== null) blocks.push(`Geplaatst op ${parts.date ?? 'dinsdag 12 februari 2019'}`);
-  blocks.push('Deel dit artikel', 'Ga naar...');
+  if (parts.trailer !== false) blocks.push('Deel dit artikel', 'Ga naar...');
   return blocks.join('\n\n');
 }
 

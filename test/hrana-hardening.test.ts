@@ -170,26 +170,20 @@ describe('only requests a web page cannot forge', () => {
   });
 
   it('answers only for its own host names (DNS rebinding)', async () => {
-    for (const host of ['evil.example', `evil.example:${server.port}`, '127.0.0.1:1', 'localhost']) {
-      const answer = await raw(
-        server,
-        'POST',
-        '/v2/pipeline',
-        { host, 'content-type': 'application/json' },
-        pipeline('select 1'),
-      );
-      expect(answer.status, host).toBe(421);
-      expect(JSON.parse(answer.body)).toMatchObject({ code: 'HOST_NOT_ALLOWED' });
-    }
-    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`]) {
-      const answer = await raw(
-        server,
-        'POST',
-        '/v2/pipeline',
-        { host, 'content-type': 'application/json' },
-        pipeline('select 1'),
-      );
-      expect(answer.status, host).toBe(200);
+    const hosts: [string, number][] = [
+      ['evil.example', 421],
+      [`evil.example:${server.port}`, 421],
+      ['127.0.0.1:1', 421],
+      ['localhost', 421],
+      [`127.0.0.1:${server.port}`, 200],
+      [`localhost:${server.port}`, 200],
+      [`LOCALHOST:${server.port}`, 200],
+    ];
+    for (const [host, status] of hosts) {
+      const headers = { host, 'content-type': 'application/json' };
+      const answer = await raw(server, 'POST', '/v2/pipeline', headers, pipeline('select 1'));
+      expect(answer.status, host).toBe(status);
+      if (status === 421) expect(JSON.parse(answer.body)).toMatchObject({ code: 'HOST_NOT_ALLOWED' });
     }
   });
 

@@ -2,25 +2,17 @@
 // cannot keep from stopping or from serving the next client.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../dev/load.ts';
 import { ROOT } from './support/cli.ts';
 import { tempDir } from './support/documents.ts';
 
 /** Its first row comes at once; the second never does, and the engine steps it on the main thread. */
 const STUCK =
   'select 1 union all select count(*) from (with recursive c(x) as (select 1 union all select x + 1 from c) select x from c)';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];

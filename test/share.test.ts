@@ -8,16 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { type HranaServer, startHranaServer } from '../dev/hrana-server.ts';
-import { MET, MET_SLUG, SITE } from './support/addresses.ts';
+import { MET_SLUG, SITE } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
 import { CRAWLER_AGENTS } from './support/crawlers.ts';
+import { BROWSER, INTENTS, MET_TITLE as TITLE, MET_URL as URL_ } from './support/share-intents.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
 
 const SLUG = MET_SLUG;
-const TITLE = 'Met elkaar voor 125.000 banen';
-const URL_ = `${SITE}${MET}`;
-const BROWSER =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const e = encodeURIComponent;
 
 /** The share limit of wrangler.toml ([[ratelimits]] SHARE_LIMITER), as Miniflare enforces it. */
@@ -112,16 +109,6 @@ async function settledShares(network: string, expected: number, slug = SLUG, ms 
   // Longer than the queue's batch timeout, so that a count that overshoots is seen too.
   return settled(slug);
 }
-
-const INTENTS: Record<string, string> = {
-  linkedin: `https://www.linkedin.com/sharing/share-offsite/?url=${e(URL_)}`,
-  x: `https://x.com/intent/tweet?text=${e(TITLE)}&url=${e(URL_)}`,
-  facebook: `https://www.facebook.com/sharer/sharer.php?u=${e(URL_)}`,
-  whatsapp: `https://wa.me/?text=${e(`${TITLE} ${URL_}`)}`,
-  bluesky: `https://bsky.app/intent/compose?text=${e(`${TITLE} ${URL_}`)}`,
-  telegram: `https://t.me/share/url?url=${e(URL_)}&text=${e(TITLE)}`,
-  email: `mailto:?subject=${e(TITLE)}&body=${e(`${TITLE}\r\n\r\n${URL_}`)}`,
-};
 
 describe('GET /deel/{slug}/{network}', () => {
   it('counts a share once per request and reports it in the API, with the total', async () => {

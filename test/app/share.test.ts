@@ -4,13 +4,13 @@
  * queue need the runtime: test/share.test.ts runs them through the built Worker in workerd.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MET_SLUG } from '../support/addresses.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
+import { BROWSER, INTENTS, MET_TITLE, MET_URL } from '../support/share-intents.ts';
 
-const SLUG = 'met-elkaar-voor-125000-banen';
-const TITLE = 'Met elkaar voor 125.000 banen';
-const URL_ = `${SITE}/banenafspraak/nieuws/2019-02-12/${SLUG}`;
-const BROWSER =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const SLUG = MET_SLUG;
+const TITLE = MET_TITLE;
+const URL_ = MET_URL;
 const e = encodeURIComponent;
 
 let app: TestApp;
@@ -40,15 +40,6 @@ function postInstance(slug: string, instance: string, headers: Record<string, st
   });
 }
 
-const INTENTS: Record<string, string> = {
-  linkedin: `https://www.linkedin.com/sharing/share-offsite/?url=${e(URL_)}`,
-  x: `https://x.com/intent/tweet?text=${e(TITLE)}&url=${e(URL_)}`,
-  facebook: `https://www.facebook.com/sharer/sharer.php?u=${e(URL_)}`,
-  whatsapp: `https://wa.me/?text=${e(`${TITLE} ${URL_}`)}`,
-  bluesky: `https://bsky.app/intent/compose?text=${e(`${TITLE} ${URL_}`)}`,
-  telegram: `https://t.me/share/url?url=${e(URL_)}&text=${e(TITLE)}`,
-  email: `mailto:?subject=${e(TITLE)}&body=${e(`${TITLE}\r\n\r\n${URL_}`)}`,
-};
 const INTENT_PREFIXES = [
   'https://www.linkedin.com/sharing/share-offsite/?',
   'https://x.com/intent/tweet?',

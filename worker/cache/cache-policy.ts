@@ -27,8 +27,8 @@ export function cacheClassOf(path: string): CacheClass {
  * others. Everything else a URL carries (utm_*, fbclid, srsltid, _gl, a typo, `?foo=1`) never
  * reaches a route, so it must not split the cache either: unknown parameters cannot make a miss
  * (and so cannot make a database request). A path that is not listed reads no parameter at all.
- * Names are case-sensitive, as the routes read them. Workers Cache in front follows the same table
- * through a Cache Rule (README, Caching).
+ * Names are case-sensitive, as the routes read them. Workers Cache in front keys by the same table:
+ * worker/index.ts hands it `workersCacheKey` as `cf.cacheKey` (README, Caching).
  */
 export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   '/banenafspraak/nieuws': ['pagina'],

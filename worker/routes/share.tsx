@@ -25,8 +25,10 @@ const ShareParams = v.object({
   slug: Slug,
   network: v.picklist(NETWORKS),
 });
-const MastodonQuery = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLength(300))) });
-const MastodonForm = v.object({ instance: v.optional(v.pipe(v.string(), v.maxLength(300)), '') });
+/** What a visitor types as their Mastodon server; parseInstance decides whether it is a host name. */
+const Instance = v.pipe(v.string(), v.maxLength(300));
+const MastodonQuery = v.object({ instance: v.optional(Instance) });
+const MastodonForm = v.object({ instance: v.optional(Instance, '') });
 const MastodonParams = v.object({ slug: Slug });
 
 /**

@@ -12,6 +12,7 @@ const unit = files(
   'http-date',
   'linkify',
   'parse-document',
+  'site-document',
   'share-intents',
   'slug-and-dates',
   'snippet',

@@ -1,28 +1,25 @@
+import { basename } from 'node:path';
 import * as v from 'valibot';
 import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
+import { SITE_DOCUMENT, type SitePart } from '../schema/site-document.ts';
+import type { DocumentProblem } from './document-problem.ts';
+import { type ParsedSite, parseSiteDocument } from './site-document.ts';
 
-/** One problem in one source document, reported as `file:line: message`. */
-export interface DocumentProblem {
-  file: string;
-  line: number;
-  message: string;
-}
+export { type DocumentProblem, formatProblem } from './document-problem.ts';
 
 export interface ParsedFile {
   file: string;
   document: SourceDocument;
   /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
   titleLine: number;
+  /** Line of each site part's section marker, for the seed's notices about the site parts. */
+  siteLines?: Partial<Record<SitePart, number>>;
 }
 
 /** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
 export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
-
-export function formatProblem(problem: DocumentProblem): string {
-  return `${problem.file}:${problem.line}: ${problem.message}`;
-}
 
 interface Line {
   text: string;
@@ -265,7 +262,8 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 
   const result = v.safeParse(SourceDocument, raw);
   if (result.success) {
-    return { ok: true, parsed: { file, document: result.output, titleLine: lines.title } };
+    const siteLines = { about: lines.about, participants: lines.participants, featured: lines.featured };
+    return { ok: true, parsed: { file, document: result.output, titleLine: lines.title, siteLines } };
   }
   const problems = result.issues.map((issue) => {
     const [key, index] = (issue.path ?? []).map((item) => item.key);
@@ -278,17 +276,26 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 }
 
 /**
- * Parses a set of documents and checks what only the set can show (two articles with one slug).
- * Either every document is good, or the result lists every problem found.
+ * Parses a set of documents (articles, and the site document `site.yaml` when there is one) and
+ * checks what only the set can show (two articles with one slug). Either every document is good, or
+ * the result lists every problem found.
  */
 export function parseDocuments(
   files: DocumentInput[],
-): { ok: true; parsed: ParsedFile[] } | { ok: false; problems: DocumentProblem[] } {
+): { ok: true; parsed: ParsedFile[]; site: ParsedSite | null } | { ok: false; problems: DocumentProblem[] } {
   const parsed: ParsedFile[] = [];
   const problems: DocumentProblem[] = [];
+  let site: ParsedSite | null = null;
   for (const input of files) {
     const file = input.file;
-    const result = parseDocument('bytes' in input ? input.bytes : input.text, file);
+    const content = 'bytes' in input ? input.bytes : input.text;
+    if (basename(file) === SITE_DOCUMENT) {
+      const result = parseSiteDocument(content, file);
+      if (result.ok) site = result.site;
+      else problems.push(...result.problems);
+      continue;
+    }
+    const result = parseDocument(content, file);
     if (result.ok) parsed.push(result.parsed);
     else problems.push(...result.problems);
   }
@@ -305,5 +312,5 @@ export function parseDocuments(
       bySlug.set(item.document.article.slug, item);
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, parsed };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, parsed, site };
 }

@@ -29,6 +29,7 @@ function report(summary: SeedSummary, documents: number): string {
   ];
   if (summary.cards) lines.push(`${summary.cards} social card(s) rendered`);
   if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);
+  for (const notice of summary.notices) lines.push(`notice: ${notice}`);
   if (summary.kept.length) {
     lines.push(
       `kept ${summary.kept.length} article(s) whose document is gone (use --prune): ${summary.kept.join(', ')}`,
@@ -54,18 +55,22 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
   const files = await readDocuments(source, progress).catch((error: Error) =>
     fail(`cannot read ${source}: ${error.message}`),
   );
-  if (files.length === 0) fail(`no *.txt documents in ${source}`);
   const parsed = parseDocuments(files);
   if (!parsed.ok) {
     for (const problem of parsed.problems) console.error(formatProblem(problem));
     fail(`${parsed.problems.length} problem(s); nothing was written`);
   }
+  if (parsed.parsed.length === 0) fail(`no *.txt documents in ${source}`);
 
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, { prune: values.prune, progress });
-    console.log(`seeded ${describeUrl(url)}\n${report(summary, files.length)}`);
+    const summary = await seedDatabase(client, parsed.parsed, {
+      prune: values.prune,
+      progress,
+      site: parsed.site,
+    });
+    console.log(`seeded ${describeUrl(url)}\n${report(summary, parsed.parsed.length)}`);
     return { summary, url };
   } catch (error) {
     if (error instanceof SeedConflict) console.error(error.message);

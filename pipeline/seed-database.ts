@@ -6,10 +6,13 @@ import { eq, inArray } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
+import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
 import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
 import { formatDate } from '../worker/lib/dates.ts';
 import type { ParsedFile } from './parse-document.ts';
+import type { ParsedSite } from './site-document.ts';
+import { chooseSiteParts } from './site-parts.ts';
 import { renderArticleCards } from './social-card.ts';
 
 export interface SeedSummary {
@@ -23,6 +26,8 @@ export interface SeedSummary {
   cards: number;
   /** Site-wide parts that changed: 'about', 'featured', 'participants'. */
   site: string[];
+  /** What the seed has to say about the site parts: copies that disagree, participants removed. */
+  notices: string[];
   contentVersion: string;
   changed: boolean;
 }
@@ -30,7 +35,8 @@ export interface SeedSummary {
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
 
 /**
- * Reads every `*.txt` in a folder, sorted by name, as `{file, bytes}` with paths as given. Bytes, not
+ * Reads every `*.txt` in a folder, and its site document (site.yaml) if it has one, sorted by name,
+ * as `{file, bytes}` with paths as given. Bytes, not
  * text: Node's 'utf8' decoding would turn every invalid byte into U+FFFD without a word, and the
  * document contract must see them to refuse the file (schema/document.ts, DocumentText).
  */
@@ -38,7 +44,7 @@ export async function readDocuments(
   dir: string,
   progress?: Progress,
 ): Promise<{ file: string; bytes: Uint8Array }[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.txt')).sort();
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.txt') || name === SITE_DOCUMENT).sort();
   const out: { file: string; bytes: Uint8Array }[] = [];
   for (const name of names) {
     const file = join(dir, name);
@@ -99,8 +105,8 @@ interface ArticlePlan {
  * nothing; ids and created_at survive updates. An article is matched to its document by file name,
  * then by slug (a renamed file keeps its article).
  *
- * The site-wide blocks (about, featured, participants) come, each, from the newest document that has
- * it: the newest one is the most recent state of the site (see siteParts).
+ * The site-wide blocks (about, featured, participants) come from the site document, or from the
+ * documents' copies of the page chrome (see chooseSiteParts); `notices` says where copies disagree.
  *
  * All or nothing: every step before the write only reads and plans (a conflict throws before any
  * card is rendered), and the write is one transaction.
@@ -108,7 +114,7 @@ interface ArticlePlan {
 export async function seedDatabase(
   client: Client,
   parsed: ParsedFile[],
-  options: { prune?: boolean; now?: string; progress?: Progress } = {},
+  options: { prune?: boolean; now?: string; progress?: Progress; site?: ParsedSite | null } = {},
 ): Promise<SeedSummary> {
   const db = drizzle(client);
   const now = options.now ?? new Date().toISOString();
@@ -125,7 +131,14 @@ export async function seedDatabase(
     options.progress,
   );
   const writes = articleStatements(db, needCards, pngs, now);
-  const site = siteStatements(db, siteParts(parsed), existing, now);
+  const chosen = chooseSiteParts(parsed, options.site ?? null);
+  const site = siteStatements(db, chosen.parts, existing, now);
+  const notices = [...chosen.notices];
+  if (site.removed.length > 0) {
+    notices.push(
+      `participants removed from the site: ${site.removed.join(', ')} (not in ${chosen.sources.participants})`,
+    );
+  }
 
   const hashes = plans.map(
     (plan) => `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`,
@@ -140,6 +153,7 @@ export async function seedDatabase(
     kept: options.prune ? [] : gone.map((row) => row.slug),
     cards: pngs.length,
     site: site.changed,
+    notices,
     contentVersion: sha256(hashes.sort().join('\n')).slice(0, 16),
     changed: statements.length > 0,
   };
@@ -281,25 +295,7 @@ function articleStatements(db: Db, plans: ArticlePlan[], pngs: Uint8Array[], now
   return { statements, inserted, updated };
 }
 
-type SiteParts = ParsedFile['document']['site'];
-
-/**
- * The site-wide parts, each from the newest document that has it (by date, then file name): every
- * chrome section is optional in a document, so a document that is only an article, or one without
- * "Uitgelicht", leaves that part to the newest document that does have it. A part no document has
- * is null, and the database keeps what it holds.
- */
-function siteParts(parsed: ParsedFile[]): SiteParts | null {
-  if (parsed.length === 0) return null;
-  const newestFirst = [...parsed].sort(
-    (a, b) =>
-      b.document.article.publishedAt.localeCompare(a.document.article.publishedAt) ||
-      b.file.localeCompare(a.file),
-  );
-  const newest = <K extends keyof SiteParts>(key: K): SiteParts[K] =>
-    newestFirst.find((item) => item.document.site[key] !== null)?.document.site[key] ?? null;
-  return { about: newest('about'), featured: newest('featured'), participants: newest('participants') };
-}
+type SiteParts = ParsedSite['parts'];
 
 /**
  * Writes of the site-wide blocks and participants that differ from `site`'s, the names of the parts
@@ -310,10 +306,10 @@ function siteStatements(
   site: SiteParts | null,
   existing: ExistingRows,
   now: string,
-): { statements: Statement[]; changed: string[]; hash: string | null } {
+): { statements: Statement[]; changed: string[]; removed: string[]; hash: string | null } {
   const statements: Statement[] = [];
   const changed: string[] = [];
-  if (!site) return { statements, changed, hash: null };
+  if (!site) return { statements, changed, removed: [], hash: null };
   const blocks = [
     site.about === null ? null : { key: 'about', title: null, text: site.about },
     site.featured && { key: 'featured', title: site.featured.title, text: site.featured.text },
@@ -350,7 +346,7 @@ function siteStatements(
     );
   }
   if (removed.length > 0 || added.length > 0) changed.push('participants');
-  return { statements, changed, hash: `site:${sha256(JSON.stringify(site))}` };
+  return { statements, changed, removed, hash: `site:${sha256(JSON.stringify(site))}` };
 }
 
 /**

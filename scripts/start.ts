@@ -28,8 +28,9 @@ async function prepareLocalDatabase(file: string): Promise<void> {
       for (const problem of parsed.problems) console.error(formatProblem(problem));
       throw new Error('the documents in content-seed/ have problems; nothing was seeded');
     }
-    const summary = await seedDatabase(client, parsed.parsed);
+    const summary = await seedDatabase(client, parsed.parsed, { site: parsed.site });
     console.log(`seeded ${file}: ${summary.inserted.length} articles`);
+    for (const notice of summary.notices) console.log(`notice: ${notice}`);
   } finally {
     client.close();
   }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ async function dump(client: Client) {
 async function seedDir(client: Client, dir: string, options: { prune?: boolean; now?: string } = {}) {
   const parsed = parseDocuments(await readDocuments(dir));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return seedDatabase(client, parsed.parsed, options);
+  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site });
 }
 
 function copySeedDocuments(dir: string) {
@@ -194,27 +194,86 @@ describe('seedDatabase', () => {
     expect(await dump(client)).toEqual(before);
   });
 
-  it('takes the site blocks from the newest document', async () => {
-    writeFileSync(
-      join(docs, '002_new.txt'),
-      makeDocument({
-        title: 'Nieuw',
-        date: 'vrijdag 1 maart 2024',
-        participants: ['VNG', 'Nieuwe Raad'],
-        featuredTitle: 'Anders uitgelicht',
-      }),
-    );
+  const names = async () =>
+    (await client.execute('select name from participants order by name')).rows.map((r) => String(r.name));
+  const featuredTitle = async () =>
+    (await client.execute("select title from site_blocks where key = 'featured'")).rows[0]?.title;
+  const shortList = () =>
+    makeDocument({
+      title: 'Nieuw',
+      date: 'vrijdag 1 maart 2024',
+      participants: ['VNG', 'Nieuwe Raad'],
+      featuredTitle: 'Anders uitgelicht',
+    });
+
+  it('takes the site parts from the site document: a newer short list keeps all thirteen, and the seed says so', async () => {
     await seedDir(client, docs);
-    const participants = await client.execute('select name, slug from participants order by name');
-    expect(participants.rows.map((r) => [r.name, r.slug])).toEqual([
-      ['Nieuwe Raad', 'nieuwe-raad'],
-      ['VNG', 'vng'],
+    const thirteen = await names();
+    expect(thirteen).toHaveLength(13);
+    writeFileSync(join(docs, '002_new.txt'), shortList());
+    const summary = await seedDir(client, docs);
+    expect(summary.site).toEqual([]);
+    expect(await names()).toEqual(thirteen);
+    expect(await featuredTitle()).toBe('Zelfstandige Publieke Werkgevers');
+    const site = join(docs, 'site.yaml');
+    const siteText = readFileSync(site, 'utf8');
+    expect(summary.notices).toEqual([
+      `${join(docs, '002_new.txt')}:1: "Over VSO Werkgevers" differs from what the site uses; the site uses ${site}:${lineOf(siteText, 'about:')}`,
+      `${join(docs, '002_new.txt')}:${lineOf(shortList(), 'Uitgelicht')}: "Uitgelicht" differs from what the site uses; the site uses ${site}:${lineOf(siteText, 'featured:')}`,
+      `${join(docs, '002_new.txt')}:${lineOf(shortList(), 'Participanten')}: "Participanten" differs from what the site uses: it lacks Interprovinciaal Overleg, MBO raad, Ministerie van Binnenlandse Zaken en Koninkrijksrelaties and 9 more and it adds Nieuwe Raad; the site uses ${site}:${lineOf(siteText, 'participants:')}`,
     ]);
-    const featured = await client.execute("select title from site_blocks where key = 'featured'");
-    expect(featured.rows[0]?.title).toBe('Anders uitgelicht');
+  });
+
+  it('without a site document, each part from the newest document, but never fewer participants', async () => {
+    rmSync(join(docs, 'site.yaml'));
+    await seedDir(client, docs);
+    const thirteen = await names();
+    writeFileSync(join(docs, '002_new.txt'), shortList());
+    const summary = await seedDir(client, docs);
+    expect((await names()).sort()).toEqual([...thirteen, 'Nieuwe Raad'].sort());
+    expect(await featuredTitle()).toBe('Anders uitgelicht');
+    expect(summary.site).toEqual(['about', 'featured', 'participants']);
+    // Each copy that differs once, at its file and section, saying what the site uses: the seeds'
+    // chrome (one notice for both) and the new document's short list.
+    const newDoc = `${join(docs, '002_new.txt')}:`;
+    const seeds = `${join(docs, '000_2e0dd2dc981fcdfb.txt')}:`;
+    const others = ' (so do 1 other document(s): 001_f3f85d6d71f8b7af.txt)';
+    expect(summary.notices).toEqual([
+      `${seeds}1: "Over VSO Werkgevers" differs from what the site uses${others}; the site uses ${newDoc}1, the newest document that has it`,
+      `${seeds}59: "Uitgelicht" differs from what the site uses${others}; the site uses ${newDoc}15, the newest document that has it`,
+      expect.stringMatching(
+        new RegExp(
+          `^${seeds}5: "Participanten" differs from what the site uses: it lacks Nieuwe Raad \\(so do 1 other`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^${newDoc}5: "Participanten" differs from what the site uses: it lacks .* and 9 more; the site uses the newest document's list \\(${newDoc}5\\) with the 12 name\\(s\\) only older documents list`,
+        ),
+      ),
+    ]);
+  });
+
+  it('removes a participant only when the site document leaves it out, and says so', async () => {
+    await seedDir(client, docs);
+    const site = join(docs, 'site.yaml');
+    writeFileSync(site, readFileSync(site, 'utf8').replace('  - WVOI\n', ''));
+    const summary = await seedDir(client, docs);
+    expect(await names()).toHaveLength(12);
+    expect(await names()).not.toContain('WVOI');
+    expect(summary.site).toEqual(['participants']);
+    expect(summary.notices).toEqual([
+      expect.stringMatching(
+        /000_2e0dd2dc981fcdfb\.txt:5: "Participanten" differs from what the site uses: it adds WVOI \(so do 1 other document\(s\): 001_f3f85d6d71f8b7af\.txt\); the site uses .*site\.yaml:\d+$/,
+      ),
+      expect.stringMatching(/^participants removed from the site: WVOI \(not in .*site\.yaml:\d+\)$/),
+    ]);
+    const again = await seedDir(client, docs);
+    expect(again.changed).toBe(false);
   });
 
   it('takes each site part from the newest document that has it: an article-only one changes none', async () => {
+    rmSync(join(docs, 'site.yaml'));
     await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
     const site = async () => ({
       blocks: (await client.execute('select key, title, text from site_blocks order by key')).rows.map(
@@ -272,6 +331,22 @@ describe('npm run seed', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('2 documents: 0 inserted, 0 updated, 2 unchanged');
     expect(second.stdout).toContain('nothing changed');
+  });
+
+  it('prints where a document disagrees with the site document, and a broken site document writes nothing', async () => {
+    writeFileSync(join(docs, '002_new.txt'), makeDocument({ title: 'Nieuw', participants: ['VNG'] }));
+    const seeded = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain('3 documents: 3 inserted');
+    expect(seeded.stdout).toMatch(
+      /^notice: .*002_new\.txt:5: "Participanten" differs from what the site uses: it lacks .* and 9 more; the site uses .*site\.yaml:\d+$/m,
+    );
+    const before = await dump(client);
+    writeFileSync(join(docs, 'site.yaml'), 'participants:\n  - VNG\n  - VNG\n');
+    const refused = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`${join(docs, 'site.yaml')}:3: "VNG" is listed twice (also item 1)`);
+    expect(await dump(client)).toEqual(before);
   });
 
   it('writes nothing when one document among good ones is broken, and names file:line', async () => {

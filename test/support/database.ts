@@ -90,7 +90,7 @@ export async function seededDatabaseFile(
     await migrateDatabase(client);
     const parsed = parseDocuments(documents);
     if (!parsed.ok) throw new Error(`test documents are invalid: ${JSON.stringify(parsed.problems)}`);
-    await seedDatabase(client, parsed.parsed);
+    await seedDatabase(client, parsed.parsed, { site: parsed.site });
   } finally {
     client.close();
   }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as v from 'valibot';
 import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
 import { SITE_DOCUMENT, type SitePart } from '../schema/site-document.ts';
+import { articlePath } from '../worker/site.ts';
 import type { DocumentProblem } from './document-problem.ts';
 import { type ParsedSite, parseSiteDocument } from './site-document.ts';
 
@@ -14,6 +15,8 @@ export interface ParsedFile {
   titleLine: number;
   /** Line of each site part's section marker, for the seed's notices about the site parts. */
   siteLines?: Partial<Record<SitePart, number>>;
+  /** Line of each alias (document.publishing.aliases[i]), for problems about it. */
+  aliasLines?: number[];
 }
 
 /** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
@@ -34,6 +37,8 @@ const READ_MORE_FEATURED = /\s*Lees verder\s*»$/;
 const POSTED = /^Geplaatst op\b/i;
 const TRAILER = /^(Deel dit artikel|Ga naar\.\.\.)$/i;
 const SOURCE = /^Bron:\s*(.*)$/;
+/** An earlier address of the article, anywhere in it: `Eerdere URL: /pad` or a full URL. */
+const ALIAS = /^Eerdere URL:\s*(.*)$/i;
 const BULLET = /^(?:•\s*|[-*]\s+)/;
 
 /** Blocks are runs of non-blank lines; a line holding only (no-break) spaces is blank. */
@@ -204,9 +209,21 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 
   const titleBlock = article[0];
   const title = titleBlock?.[0] ?? null;
-  const bodyLines: Line[][] = [];
-  if (titleBlock && titleBlock.length > 1) bodyLines.push(titleBlock.slice(1));
-  bodyLines.push(...article.slice(1));
+  const articleLines: Line[][] = [];
+  if (titleBlock && titleBlock.length > 1) articleLines.push(titleBlock.slice(1));
+  articleLines.push(...article.slice(1));
+
+  // "Eerdere URL:" lines are not text of the article: taken out wherever they are.
+  const aliases: Line[] = [];
+  const bodyLines = articleLines
+    .map((block) =>
+      block.filter((line) => {
+        if (!ALIAS.test(line.text)) return true;
+        aliases.push(line);
+        return false;
+      }),
+    )
+    .filter((block) => block.length > 0);
 
   // An optional "Bron: …" line, the last block before the date.
   let source: string | null = null;
@@ -248,6 +265,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
       sourceLine: source === null ? null : sourceLine,
     })),
     posted: posted === null ? null : blockText(blocks[posted] ?? []),
+    aliases: aliases.map((line) => (ALIAS.exec(line.text)?.[1] ?? '').trim()),
   };
   const lines: Record<keyof typeof raw, number> = {
     about: lineOf(about === null ? undefined : blocks[about], 1),
@@ -258,18 +276,24 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
     source: sourceLine,
     otherSources: otherSources[0]?.line ?? sourceLine,
     posted: postedLine,
+    aliases: aliases[0]?.no ?? postedLine,
   };
 
   const result = v.safeParse(SourceDocument, raw);
   if (result.success) {
     const siteLines = { about: lines.about, participants: lines.participants, featured: lines.featured };
-    return { ok: true, parsed: { file, document: result.output, titleLine: lines.title, siteLines } };
+    const aliasLines = aliases.map((line) => line.no);
+    return {
+      ok: true,
+      parsed: { file, document: result.output, titleLine: lines.title, siteLines, aliasLines },
+    };
   }
   const problems = result.issues.map((issue) => {
     const [key, index] = (issue.path ?? []).map((item) => item.key);
     let line = lines[key as keyof typeof raw] ?? 1;
     if (key === 'body' && typeof index === 'number') line = body[index]?.line ?? line;
     if (key === 'otherSources' && typeof index === 'number') line = otherSources[index]?.line ?? line;
+    if (key === 'aliases' && typeof index === 'number') line = aliases[index]?.no ?? line;
     return { file, line, message: issue.message };
   });
   return { ok: false, problems };
@@ -312,5 +336,39 @@ export function parseDocuments(
       bySlug.set(item.document.article.slug, item);
     }
   }
+  problems.push(...aliasProblems(parsed));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, parsed, site };
+}
+
+/**
+ * An earlier URL answers for one article only, and never for a page an article has now: a second
+ * listing is a problem at its line, naming where the first is.
+ */
+function aliasProblems(parsed: ParsedFile[]): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  const current = new Map(parsed.map((item) => [articlePath(item.document.article), item] as const));
+  const seen = new Map<string, { file: string; line: number }>();
+  for (const item of parsed) {
+    item.document.publishing.aliases.forEach((path, index) => {
+      const line = item.aliasLines?.[index] ?? item.titleLine;
+      const article = current.get(path);
+      const first = seen.get(path);
+      if (article) {
+        problems.push({
+          file: item.file,
+          line,
+          message: `the earlier URL ${path} is the current URL of the article of ${article.file}:${article.titleLine}`,
+        });
+      } else if (first) {
+        problems.push({
+          file: item.file,
+          line,
+          message: `the earlier URL ${path} is listed by ${first.file}:${first.line} too; it can lead to one article`,
+        });
+      } else {
+        seen.set(path, { file: item.file, line });
+      }
+    });
+  }
+  return problems;
 }

@@ -8,12 +8,25 @@ import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
-import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
-import { formatDate } from '../worker/lib/dates.ts';
+import {
+  articleAliases,
+  articles,
+  formerSlugs,
+  participants,
+  shareCounts,
+  siteBlocks,
+  siteMeta,
+  socialCards,
+} from '../schema/tables.ts';
+import { amsterdamDate, formatDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
+import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from './article-addresses.ts';
 import type { ParsedFile } from './parse-document.ts';
+import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
 import type { ParsedSite } from './site-document.ts';
 import { chooseSiteParts } from './site-parts.ts';
 import { renderArticleCards } from './social-card.ts';
+
+export { SeedConflict } from './seed-plan.ts';
 
 export interface SeedSummary {
   inserted: string[];
@@ -28,6 +41,9 @@ export interface SeedSummary {
   site: string[];
   /** What the seed has to say about the site parts: copies that disagree, participants removed. */
   notices: string[];
+  /** Drafts (no public route shows them) and scheduled articles (public from their date on). */
+  drafts: { slug: string; file: string }[];
+  scheduled: { slug: string; publishedAt: string }[];
   contentVersion: string;
   changed: boolean;
 }
@@ -81,23 +97,10 @@ function bodyText(body: Block[]): string {
   return body.map((block) => (block.type === 'list' ? block.items.join('\n') : block.text)).join('\n\n');
 }
 
-export class SeedConflict extends Error {}
-
 type Db = LibSQLDatabase;
 type Statement = { sql: string; params: unknown[] };
 type ExistingRows = Awaited<ReturnType<typeof readExisting>>;
 type ExistingArticle = ExistingRows['articles'][number];
-
-/**
- * What happens to one article. A card is rendered for every new or changed article, and for an
- * unchanged one that has none (a database seeded before cards existed).
- */
-interface ArticlePlan {
-  article: ArticleDoc;
-  values: Omit<typeof articles.$inferInsert, 'createdAt'>;
-  rowId: number | null;
-  action: 'insert' | 'update' | 'card' | 'none';
-}
 
 /**
  * Writes parsed documents to the database in one transaction. Idempotent: every article carries a
@@ -122,6 +125,7 @@ export async function seedDatabase(
   const existing = await readExisting(db);
   const { plans, gone } = planArticles(parsed, existing.articles, now);
   refuseTakenSlugs(parsed, gone, options.prune ?? false);
+  refuseTakenAddresses(plans, existing.addresses, gone, options.prune ?? false);
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
   const deletes = options.prune ? pruneStatements(db, gone) : [];
 
@@ -131,6 +135,7 @@ export async function seedDatabase(
     options.progress,
   );
   const writes = articleStatements(db, needCards, pngs, now);
+  const addresses = addressStatements(db, plans, existing.addresses, options.prune ? gone : []);
   const chosen = chooseSiteParts(parsed, options.site ?? null);
   const site = siteStatements(db, chosen.parts, existing, now);
   const notices = [...chosen.notices];
@@ -141,10 +146,13 @@ export async function seedDatabase(
   }
 
   const hashes = plans.map(
-    (plan) => `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`,
+    (plan) =>
+      `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}:${plan.values.draft ? 'draft' : ''}`,
   );
   if (site.hash) hashes.push(site.hash);
-  const statements = [...deletes, ...writes.statements, ...site.statements];
+  hashes.push(addresses.hash);
+  const statements = [...deletes, ...writes.statements, ...addresses.statements, ...site.statements];
+  const today = amsterdamDate(Date.parse(now));
   const summary: SeedSummary = {
     inserted: writes.inserted,
     updated: writes.updated,
@@ -154,19 +162,27 @@ export async function seedDatabase(
     cards: pngs.length,
     site: site.changed,
     notices,
+    drafts: plans
+      .filter((plan) => plan.values.draft)
+      .map((plan) => ({ slug: plan.article.slug, file: plan.file })),
+    scheduled: plans
+      .filter((plan) => !plan.values.draft && plan.article.publishedAt > today)
+      .map((plan) => ({ slug: plan.article.slug, publishedAt: plan.article.publishedAt }))
+      .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug)),
     contentVersion: sha256(hashes.sort().join('\n')).slice(0, 16),
     changed: statements.length > 0,
   };
   if (!summary.changed) return summary;
 
-  statements.push(...contentVersionStatements(db, summary.contentVersion, now));
+  const schedule = [...new Set(summary.scheduled.map((item) => item.publishedAt))];
+  statements.push(...contentVersionStatements(db, summary.contentVersion, now, schedule));
   await writeInOneTransaction(client, statements, options.progress);
   return summary;
 }
 
 /** The rows a seed compares the documents with, in one batch. */
 async function readExisting(db: Db) {
-  const [rows, blocks, people] = await db.batch([
+  const [rows, blocks, people, former, aliases] = await db.batch([
     db
       .select({
         id: articles.id,
@@ -174,12 +190,18 @@ async function readExisting(db: Db) {
         sourceFile: articles.sourceFile,
         contentHash: articles.contentHash,
         cardHash: articles.cardHash,
+        draft: articles.draft,
+        createdAt: articles.createdAt,
+        updatedAt: articles.updatedAt,
       })
       .from(articles),
     db.select().from(siteBlocks),
     db.select({ name: participants.name }).from(participants),
+    db.select().from(formerSlugs),
+    db.select().from(articleAliases),
   ]);
-  return { articles: rows, blocks, participants: people };
+  const addresses: ExistingAddresses = { formerSlugs: former, aliases, articles: rows };
+  return { articles: rows, blocks, participants: people, addresses };
 }
 
 /** Matches every document to its row (by file name, then by slug) and says what to do with it. */
@@ -194,9 +216,24 @@ function planArticles(
   const plans: ArticlePlan[] = [];
   for (const item of parsed) {
     const article = item.document.article;
+    const { publishing } = item.document;
     const sourceFile = basename(item.file);
+    // The article's content only: its draft flag and aliases are not content, and changing them
+    // changes no date. (The same fields, in the same order, as before they existed.)
     const contentHash = sha256(JSON.stringify(article));
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
+    const published = startOfAmsterdamDate(article.publishedAt);
+    // When the content last changed: its publication until a seed changes it, then that seed's
+    // time (never before the publication: a scheduled article edited ahead of its date). A row
+    // written before dates were honest has updated_at = created_at; it gets its publication date.
+    const sameContent = row?.contentHash === contentHash;
+    const updatedAt = !row
+      ? published
+      : !sameContent
+        ? ([published, now].sort()[1] ?? now)
+        : row.updatedAt === row.createdAt
+          ? published
+          : row.updatedAt;
     const values = {
       slug: article.slug,
       title: article.title,
@@ -208,19 +245,27 @@ function planArticles(
       contentHash,
       sourceFile,
       cardHash: row?.cardHash ?? null,
-      updatedAt: now,
+      draft: publishing.draft,
+      updatedAt,
     };
+    const aliasLines = item.aliasLines ?? [];
+    const common = { article, file: item.file, titleLine: item.titleLine, aliasLines, publishing };
     if (row && !matched.has(row.id)) {
       matched.add(row.id);
-      const same = row.contentHash === contentHash && row.sourceFile === sourceFile;
+      const same =
+        sameContent &&
+        row.sourceFile === sourceFile &&
+        row.draft === publishing.draft &&
+        row.updatedAt === updatedAt;
       plans.push({
-        article,
+        ...common,
         values,
         rowId: row.id,
+        previousSlug: row.slug === article.slug ? null : row.slug,
         action: !same ? 'update' : row.cardHash ? 'none' : 'card',
       });
     } else {
-      plans.push({ article, values, rowId: null, action: 'insert' });
+      plans.push({ ...common, values, rowId: null, previousSlug: null, action: 'insert' });
     }
   }
   return { plans, gone: existing.filter((row) => !matched.has(row.id)) };
@@ -247,6 +292,8 @@ function pruneStatements(db: Db, gone: ExistingArticle[]): Statement[] {
   return [
     db.delete(shareCounts).where(inArray(shareCounts.articleId, ids)).toSQL(),
     db.delete(socialCards).where(inArray(socialCards.articleId, ids)).toSQL(),
+    db.delete(formerSlugs).where(inArray(formerSlugs.articleId, ids)).toSQL(),
+    db.delete(articleAliases).where(inArray(articleAliases.articleId, ids)).toSQL(),
     db.delete(articles).where(inArray(articles.id, ids)).toSQL(),
   ];
 }
@@ -353,11 +400,19 @@ function siteStatements(
  * The Worker's caches compare this version (and date their pages by it): it changes with every
  * seed that writes anything.
  */
-function contentVersionStatements(db: Db, contentVersion: string, now: string): Statement[] {
+function contentVersionStatements(
+  db: Db,
+  contentVersion: string,
+  now: string,
+  schedule: string[],
+): Statement[] {
   return (
     [
       ['content_version', contentVersion],
       ['content_updated_at', now],
+      // The dates on which scheduled articles go live: the Worker's caches treat each date that has
+      // begun as a new content version, with no seed on that day.
+      ['content_schedule', JSON.stringify(schedule)],
     ] as const
   ).map(([key, value]) =>
     db

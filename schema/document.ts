@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Aliases } from './aliases.ts';
 import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
 import { SLUG_MAX_LENGTH, slugify } from './slug.ts';
@@ -134,6 +135,8 @@ const RawDocument = v.object({
     ),
   ),
   posted: PostedDate,
+  /** The "Eerdere URL:" lines: earlier addresses of the article that answer 301 to it. */
+  aliases: Aliases,
 });
 export type RawDocumentInput = v.InferInput<typeof RawDocument>;
 
@@ -155,6 +158,8 @@ export const SourceDocument = v.pipe(
         excerpt: excerpt?.type === 'paragraph' ? excerpt.text : '',
         body: doc.body,
       },
+      // Not part of the article's content: changing them changes no date (see the seed).
+      publishing: { draft: false, aliases: doc.aliases },
     };
   }),
 );

@@ -29,8 +29,11 @@ export const articles = sqliteTable(
     /** The body as plain text, derived at seed time for the full-text index. */
     bodyText: text('body_text').notNull(),
     source: text('source'),
-    /** ISO date (YYYY-MM-DD) from the "Geplaatst op" line. */
+    /** ISO date (YYYY-MM-DD) from the "Geplaatst op" line. A date after today (Europe/Amsterdam) is a
+     * scheduled article: hidden from every public route until that day begins. */
     publishedAt: text('published_at').notNull(),
+    /** A draft (Markdown `draft: true`): hidden from every public route; only a preview shows it. */
+    draft: integer('draft', { mode: 'boolean' }).notNull().default(false),
     /** SHA-256 of the parsed article; the seed compares it to decide whether anything changed. */
     contentHash: text('content_hash').notNull(),
     /** File name of the source document in content-seed/. */
@@ -38,6 +41,8 @@ export const articles = sqliteTable(
     /** Content hash of the article's social card (social_cards.png), part of its URL /og/{slug}.{hash}.png. */
     cardHash: text('card_hash'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    /** When the article's content last changed: the start of its publication date until a seed
+     * changes its content, then the time of that seed. */
     updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
   (table) => [
@@ -45,6 +50,29 @@ export const articles = sqliteTable(
     index('articles_source_file_idx').on(table.sourceFile),
   ],
 );
+
+/**
+ * The slugs an article had before its title (or `slug`) changed: their URLs answer 301 to the current
+ * one. Kept by the seed across reseeds; deleted with their article.
+ */
+export const formerSlugs = sqliteTable('former_slugs', {
+  slug: text('slug').primaryKey(),
+  articleId: integer('article_id')
+    .notNull()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+});
+
+/**
+ * Paths an editor listed for an article (Markdown `aliases`, a .txt "Eerdere URL:" line), e.g. the
+ * URLs of the original site: each answers 301 to the article. Replaced with every seed of its
+ * document.
+ */
+export const articleAliases = sqliteTable('article_aliases', {
+  path: text('path').primaryKey(),
+  articleId: integer('article_id')
+    .notNull()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+});
 
 export const participants = sqliteTable('participants', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -8,7 +8,9 @@ import { cacheClassOf, readQuery } from './cache/cache-policy.ts';
 import { ContentVersions } from './cache/content-version.ts';
 import { edgeCache } from './cache/edge-cache.ts';
 import type { AppDeps } from './deps.ts';
+import { aliasRedirects } from './lib/aliases.ts';
 import { failureStatus } from './lib/failure.ts';
+import { todayOf } from './lib/publication.ts';
 import { securityHeaders } from './lib/security.ts';
 import { withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
@@ -17,6 +19,7 @@ import { apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.tsx';
+import { previewRoutes } from './routes/preview.tsx';
 import { shareRoutes } from './routes/share.tsx';
 import { socialRoutes } from './routes/social.ts';
 import { Layout, type PageMeta } from './views/layout.tsx';
@@ -42,7 +45,11 @@ const keepsTrailingSlash = (path: string) => path === '/' || path.startsWith('/d
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  const versions = new ContentVersions(() => withTimeout(getContentVersion(deps.db), deps.dbTimeoutMs));
+  const versions = new ContentVersions(
+    () => withTimeout(getContentVersion(deps.db, todayOf(deps)), deps.dbTimeoutMs),
+    deps.now,
+  );
+  const aliases = aliasRedirects(deps, versions);
 
   // Outermost, so that every answer has them: cache hits, 304s, errors.
   app.use('*', secureHeaders(securityHeaders));
@@ -103,7 +110,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedRoutes(deps));
   app.route('/', shareRoutes(deps, versions));
   app.route('/', socialRoutes(deps));
-  app.route('/', pageRoutes(deps));
+  app.route('/', previewRoutes(deps));
+  app.route('/', pageRoutes(deps, aliases));
 
   // Which methods each path answers, from the routes themselves: a known path asked with another
   // method is 405 with `Allow` (RFC 9110 §15.5.6), an unknown one 404.
@@ -132,10 +140,13 @@ export function createApp(deps: AppDeps) {
     });
   };
 
-  // The 404 page needs no database: a mistyped URL or a scanner must not cost a round trip.
-  app.notFound((c) => {
+  // The 404 page needs no database of its own: a mistyped URL or a scanner must not cost a round
+  // trip. Only the aliases are looked up, in a table this isolate keeps (worker/lib/aliases.ts).
+  app.notFound(async (c) => {
     const allowed = c.req.method === 'HEAD' ? [] : allowedMethods(c.req.path);
     if (allowed.length > 0 && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
+    const moved = await aliases.redirect(c);
+    if (moved) return moved;
     c.status(404);
     return c.render(<NotFoundPage />, {
       title: 'Pagina niet gevonden',

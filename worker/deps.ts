@@ -19,6 +19,13 @@ export interface AppDeps {
   securityContact?: string;
   /** Workers Rate Limiting (SHARE_LIMITER): how many shares one client may add to an article. */
   shareLimiter?: { limit(options: { key: string }): Promise<{ success: boolean }> };
+  /**
+   * The clock, in ms since the epoch (default Date.now). Its date in the Netherlands decides which
+   * scheduled articles are public; tests give the app another day.
+   */
+  now?: () => number;
+  /** Secret of the preview links (/voorbeeld/…); without it the route does not exist. */
+  previewToken?: string;
   /** Cloudflare Queue (SHARE_QUEUE) the share counts go through; without it they are written at once. */
   shareQueue?: { send(message: ShareMessage): Promise<unknown> };
 }

@@ -9,6 +9,8 @@ declare global {
     LIBSQL_AUTH_TOKEN?: string;
     /** Secret: bearer token of `POST /admin/purge` (`wrangler secret put PURGE_TOKEN`); unset, the route does not exist. */
     PURGE_TOKEN?: string;
+    /** Secret: signs the preview links of drafts and scheduled articles (`wrangler secret put PREVIEW_TOKEN`); unset, /voorbeeld/… does not exist. */
+    PREVIEW_TOKEN?: string;
   }
 }
 

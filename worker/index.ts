@@ -5,6 +5,8 @@ import * as schema from '../schema/tables.ts';
 import { type App, createApp } from './app.tsx';
 import { workersCacheKey } from './cache/cache-policy.ts';
 import type { Database } from './database.ts';
+import { amsterdamDate } from './lib/dates.ts';
+import { purgeGoingLive } from './lib/go-live.ts';
 import { writeShareBatch } from './lib/share-queue.ts';
 import './env.ts';
 
@@ -36,6 +38,7 @@ function appFor(env: Env): App {
     dbTimeoutMs: 3000,
     l1Cache: env.L1_CACHE !== 'off',
     purgeToken: env.PURGE_TOKEN || undefined,
+    previewToken: env.PREVIEW_TOKEN || undefined,
     securityContact: env.SECURITY_CONTACT || undefined,
     shareLimiter: env.SHARE_LIMITER,
     shareQueue: env.SHARE_QUEUE,
@@ -69,5 +72,11 @@ export default {
   // The share counts: each batch of SHARE_QUEUE is one database write (worker/lib/share-queue.ts).
   async queue(batch, env) {
     await writeShareBatch(dbFor(env), batch);
+  },
+  // The Cron Trigger: scheduled articles whose day began go live in Workers Cache too.
+  async scheduled(controller, env, ctx) {
+    const today = amsterdamDate(controller.scheduledTime);
+    const outcome = await purgeGoingLive(dbFor(env), today, ctx.cache);
+    console.log(`scheduled ${controller.cron} for ${today}: ${JSON.stringify(outcome)}`);
   },
 } satisfies ExportedHandler<Env>;

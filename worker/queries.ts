@@ -1,8 +1,18 @@
 import type { InArgs } from '@libsql/client';
-import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
+import { and, asc, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  articleAliases,
+  articles,
+  formerSlugs,
+  participants,
+  shareCounts,
+  siteBlocks,
+  siteMeta,
+  socialCards,
+} from '../schema/tables.ts';
 import type { ContentVersion } from './cache/content-version.ts';
 import type { Database } from './database.ts';
+import { startOfAmsterdamDate } from './lib/dates.ts';
 import { isNetwork, NETWORKS, type Network } from './lib/share-networks.ts';
 import { makeSnippet, queryWords } from './lib/snippet.ts';
 
@@ -13,23 +23,57 @@ import { makeSnippet, queryWords } from './lib/snippet.ts';
  * content a response shows.
  */
 
+/**
+ * What the public may see on `today` (YYYY-MM-DD, Europe/Amsterdam): no draft, and nothing dated
+ * later. Every public query has it; only the preview reads without it.
+ */
+const isPublic = (today: string) => and(eq(articles.draft, false), lte(articles.publishedAt, today));
+
+/** The article a slug names: the one that has it, or the one that had it before (a 301 then). */
+const named = (db: Database, slug: string): SQL =>
+  or(
+    eq(articles.slug, slug),
+    inArray(
+      articles.id,
+      db.select({ id: formerSlugs.articleId }).from(formerSlugs).where(eq(formerSlugs.slug, slug)),
+    ),
+  ) as SQL;
+
 /** The content version the seed wrote (site_meta), read with every page. */
 function versionStatement(db: Database) {
   return db
     .select({ key: siteMeta.key, value: siteMeta.value })
     .from(siteMeta)
-    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at']));
+    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at', 'content_schedule']));
 }
 
-function toVersion(rows: { key: string; value: string }[]): ContentVersion | null {
+/**
+ * The content version as of `today`. Each date in the seed's schedule that has begun is a change of
+ * content no seed wrote (a scheduled article went live): it makes a new version id, and the version
+ * dates from the start of that day, so that cached pages and validators move on that day.
+ */
+export function toVersion(rows: { key: string; value: string }[], today: string): ContentVersion | null {
   const id = rows.find((row) => row.key === 'content_version')?.value;
   const updatedAt = rows.find((row) => row.key === 'content_updated_at')?.value;
-  return id && updatedAt ? { id, updatedAt } : null;
+  if (!id || !updatedAt) return null;
+  let schedule: unknown = [];
+  try {
+    schedule = JSON.parse(rows.find((row) => row.key === 'content_schedule')?.value ?? '[]');
+  } catch {
+    schedule = [];
+  }
+  const live = (Array.isArray(schedule) ? schedule : [])
+    .filter((date): date is string => typeof date === 'string' && date <= today)
+    .sort();
+  const last = live[live.length - 1];
+  if (!last) return { id, updatedAt };
+  const wentLive = startOfAmsterdamDate(last);
+  return { id: `${id}+${live.length}`, updatedAt: wentLive > updatedAt ? wentLive : updatedAt };
 }
 
 /** The current content version alone: the background check of the cache. */
-export async function getContentVersion(db: Database): Promise<ContentVersion | null> {
-  return toVersion(await versionStatement(db));
+export async function getContentVersion(db: Database, today: string): Promise<ContentVersion | null> {
+  return toVersion(await versionStatement(db), today);
 }
 
 const summaryColumns = {
@@ -83,9 +127,9 @@ function toSidebar(
 export type Versioned = { version: ContentVersion | null };
 
 /** Pages without their own data (participants, about, featured): just the sidebar. */
-export async function getSidebar(db: Database): Promise<{ sidebar: Sidebar } & Versioned> {
+export async function getSidebar(db: Database, today: string): Promise<{ sidebar: Sidebar } & Versioned> {
   const [blocks, people, meta] = await db.batch(sidebarStatements(db));
-  return { sidebar: toSidebar(blocks, people), version: toVersion(meta) };
+  return { sidebar: toSidebar(blocks, people), version: toVersion(meta, today) };
 }
 
 /** A page of article summaries, newest first, with the total, and the sidebar. */
@@ -93,22 +137,24 @@ export async function listArticles(
   db: Database,
   page: number,
   limit: number,
+  today: string,
 ): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar } & Versioned> {
   const [rows, [total], blocks, people, meta] = await db.batch([
     db
       .select(summaryColumns)
       .from(articles)
+      .where(isPublic(today))
       .orderBy(...newestFirst)
       .limit(limit)
       .offset((page - 1) * limit),
-    db.select({ n: count() }).from(articles),
+    db.select({ n: count() }).from(articles).where(isPublic(today)),
     ...sidebarStatements(db),
   ]);
   return {
     articles: rows,
     total: total?.n ?? 0,
     sidebar: toSidebar(blocks, people),
-    version: toVersion(meta),
+    version: toVersion(meta, today),
   };
 }
 
@@ -135,7 +181,7 @@ function toShareCounts(rows: { network: string; count: number }[]): ShareCounts 
 export async function getArticle(
   db: Database,
   slug: string,
-  options: { shares?: boolean } = {},
+  options: { shares?: boolean; today: string; preview?: boolean },
 ): Promise<
   {
     article: ArticleDetail | null;
@@ -145,29 +191,34 @@ export async function getArticle(
     sidebar: Sidebar;
   } & Versioned
 > {
+  const { today } = options;
+  // A preview shows a draft or scheduled article; its neighbours are always public ones.
+  const visible = options.preview ? named(db, slug) : and(named(db, slug), isPublic(today));
   const self = db
     .select({ publishedAt: articles.publishedAt, id: articles.id })
     .from(articles)
-    .where(eq(articles.slug, slug));
+    .where(visible)
+    .orderBy(sql`${articles.slug} = ${slug} desc`)
+    .limit(1);
   const neighbour = { slug: articles.slug, title: articles.title, publishedAt: articles.publishedAt };
   // Without `shares` the statement selects nothing: the batch keeps one shape (and one type).
   const shares = db
     .select({ network: shareCounts.network, count: shareCounts.count })
     .from(shareCounts)
     .innerJoin(articles, eq(articles.id, shareCounts.articleId))
-    .where(options.shares ? eq(articles.slug, slug) : sql`0`);
+    .where(options.shares ? and(visible, sql`1`) : sql`0`);
   const [[article], [previous], [next], blocks, people, meta, shareRows] = await db.batch([
-    db.select().from(articles).where(eq(articles.slug, slug)),
+    db.select().from(articles).where(visible).orderBy(sql`${articles.slug} = ${slug} desc`).limit(1),
     db
       .select(neighbour)
       .from(articles)
-      .where(sql`(${articles.publishedAt}, ${articles.id}) < (${self})`)
+      .where(and(isPublic(today), sql`(${articles.publishedAt}, ${articles.id}) < (${self})`))
       .orderBy(...newestFirst)
       .limit(1),
     db
       .select(neighbour)
       .from(articles)
-      .where(sql`(${articles.publishedAt}, ${articles.id}) > (${self})`)
+      .where(and(isPublic(today), sql`(${articles.publishedAt}, ${articles.id}) > (${self})`))
       .orderBy(asc(articles.publishedAt), asc(articles.id))
       .limit(1),
     ...sidebarStatements(db),
@@ -179,7 +230,7 @@ export async function getArticle(
     next: next ?? null,
     shares: toShareCounts(shareRows),
     sidebar: toSidebar(blocks, people),
-    version: toVersion(meta),
+    version: toVersion(meta, today),
   };
 }
 
@@ -195,6 +246,7 @@ export type ArticleRef = {
 export async function getArticleRef(
   db: Database,
   slug: string,
+  today: string,
 ): Promise<{ article: ArticleRef | null } & Versioned> {
   const [[article], meta] = await db.batch([
     db
@@ -206,10 +258,12 @@ export async function getArticleRef(
         cardHash: articles.cardHash,
       })
       .from(articles)
-      .where(eq(articles.slug, slug)),
+      .where(and(named(db, slug), isPublic(today)))
+      .orderBy(sql`${articles.slug} = ${slug} desc`)
+      .limit(1),
     versionStatement(db),
   ]);
-  return { article: article ?? null, version: toVersion(meta) };
+  return { article: article ?? null, version: toVersion(meta, today) };
 }
 
 /** Shares of one article on one network, to add to its count. */
@@ -248,22 +302,27 @@ export async function addShares(db: Database, tallies: ShareTally[]): Promise<vo
 export async function getSocialCard(
   db: Database,
   slug: string,
-): Promise<{ hash: string; png: Uint8Array<ArrayBuffer> } | null> {
+  today: string,
+): Promise<{ slug: string; hash: string; png: Uint8Array<ArrayBuffer> } | null> {
   const query = db
-    .select({ hash: articles.cardHash, png: socialCards.png })
+    .select({ hash: articles.cardHash, png: socialCards.png, slug: articles.slug })
     .from(socialCards)
     .innerJoin(articles, eq(articles.id, socialCards.articleId))
-    .where(eq(articles.slug, slug))
+    .where(and(named(db, slug), isPublic(today)))
+    .orderBy(sql`${articles.slug} = ${slug} desc`)
+    .limit(1)
     .toSQL();
   const { rows } = await db.$client.execute({ sql: query.sql, args: query.params as InArgs });
-  const hash = rows[0]?.[0];
-  const png = rows[0]?.[1];
-  return typeof hash === 'string' && png instanceof ArrayBuffer ? { hash, png: new Uint8Array(png) } : null;
+  const row = rows[0];
+  const [hash, png, current] = row ? [row[0], row[1], row[2]] : [];
+  return typeof hash === 'string' && typeof current === 'string' && png instanceof ArrayBuffer
+    ? { slug: current, hash, png: new Uint8Array(png) }
+    : null;
 }
 
 /** Number of published articles: one `select count(*)`. */
-export async function countArticles(db: Database): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(articles);
+export async function countArticles(db: Database, today: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(articles).where(isPublic(today));
   return row?.n ?? 0;
 }
 
@@ -298,10 +357,10 @@ export const SEARCH_CANDIDATES = 200;
 export async function searchArticles(
   db: Database,
   query: string,
-  { page = 1, limit = 10 }: { page?: number; limit?: number } = {},
+  { page = 1, limit = 10, today }: { page?: number; limit?: number; today: string },
 ): Promise<{ results: SearchResult[]; total: number; sidebar: Sidebar } & Versioned> {
   const fts = toFtsQuery(query);
-  if (fts === null) return { results: [], total: 0, ...(await getSidebar(db)) };
+  if (fts === null) return { results: [], total: 0, ...(await getSidebar(db, today)) };
   const candidates = db.$with('candidates').as(
     db
       .select({
@@ -309,7 +368,9 @@ export async function searchArticles(
         score: sql<number>`bm25(articles_fts, 10.0, 3.0, 1.0)`.as('score'),
       })
       .from(sql`articles_fts`)
-      .where(sql`articles_fts match ${fts}`)
+      .where(
+        sql`articles_fts match ${fts} and rowid in (select ${articles.id} from ${articles} where ${isPublic(today)})`,
+      )
       .orderBy(sql`rowid desc`)
       .limit(SEARCH_CANDIDATES),
   );
@@ -322,7 +383,12 @@ export async function searchArticles(
       .orderBy(sql`candidates.score`, ...newestFirst)
       .limit(limit)
       .offset((page - 1) * limit),
-    db.select({ n: sql<number>`count(*)` }).from(sql`articles_fts`).where(sql`articles_fts match ${fts}`),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(sql`articles_fts`)
+      .where(
+        sql`articles_fts match ${fts} and rowid in (select ${articles.id} from ${articles} where ${isPublic(today)})`,
+      ),
     ...sidebarStatements(db),
   ]);
   const words = queryWords(query);
@@ -330,27 +396,37 @@ export async function searchArticles(
     ...summary,
     snippet: makeSnippet(bodyText, words, { start: MARK_START, end: MARK_END }),
   }));
-  return { results, total: count?.n ?? 0, sidebar: toSidebar(blocks, people), version: toVersion(meta) };
+  return {
+    results,
+    total: count?.n ?? 0,
+    sidebar: toSidebar(blocks, people),
+    version: toVersion(meta, today),
+  };
 }
 
 /** Newest articles with their full body, for the feed. */
 export async function listFeedArticles(
   db: Database,
-  limit = 20,
+  limit: number,
+  today: string,
 ): Promise<{ articles: ArticleDetail[] } & Versioned> {
   const [rows, meta] = await db.batch([
     db
       .select()
       .from(articles)
+      .where(isPublic(today))
       .orderBy(...newestFirst)
       .limit(limit),
     versionStatement(db),
   ]);
-  return { articles: rows, version: toVersion(meta) };
+  return { articles: rows, version: toVersion(meta, today) };
 }
 
 /** Every article's URL parts and dates, and when the site blocks last changed, for the sitemap. */
-export async function listSitemapEntries(db: Database): Promise<
+export async function listSitemapEntries(
+  db: Database,
+  today: string,
+): Promise<
   {
     articles: { slug: string; publishedAt: string; updatedAt: string }[];
     siteUpdatedAt: string | null;
@@ -360,9 +436,39 @@ export async function listSitemapEntries(db: Database): Promise<
     db
       .select({ slug: articles.slug, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
       .from(articles)
+      .where(isPublic(today))
       .orderBy(...newestFirst),
     db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
     versionStatement(db),
   ]);
-  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null, version: toVersion(meta) };
+  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null, version: toVersion(meta, today) };
+}
+
+/**
+ * The aliases of public articles (path → the article's URL parts) and the content version they
+ * belong to: the Worker keeps them per isolate and version (worker/lib/aliases.ts), so that an
+ * unknown path costs a database round trip once per version, not once per request.
+ */
+export async function listAliases(
+  db: Database,
+  today: string,
+): Promise<{ aliases: { path: string; slug: string; publishedAt: string }[] } & Versioned> {
+  const [rows, meta] = await db.batch([
+    db
+      .select({ path: articleAliases.path, slug: articles.slug, publishedAt: articles.publishedAt })
+      .from(articleAliases)
+      .innerJoin(articles, eq(articles.id, articleAliases.articleId))
+      .where(isPublic(today)),
+    versionStatement(db),
+  ]);
+  return { aliases: rows, version: toVersion(meta, today) };
+}
+
+/** The public articles dated `today`: those a scheduled go-live makes public (the cron handler). */
+export async function listGoingLive(db: Database, today: string): Promise<string[]> {
+  const rows = await db
+    .select({ slug: articles.slug })
+    .from(articles)
+    .where(and(eq(articles.draft, false), eq(articles.publishedAt, today)));
+  return rows.map((row) => row.slug);
 }

@@ -15,9 +15,9 @@ export const CACHE_CONTROL: Record<CacheClass, string> = {
   private: 'no-store',
 };
 
-/** Share redirects, health checks and admin calls are never stored; cards never change under their URL. */
+/** Share redirects, previews, health checks and admin calls are never stored; cards never change under their URL. */
 export function cacheClassOf(path: string): CacheClass {
-  if (/^\/(deel|admin)(\/|$)/.test(path) || path === '/healthz') return 'private';
+  if (/^\/(deel|admin|voorbeeld)(\/|$)/.test(path) || path === '/healthz') return 'private';
   if (path.startsWith('/og/') || path.startsWith('/assets/')) return 'immutable';
   return 'page';
 }

@@ -7,6 +7,7 @@ import { apiError, apiFailure, apiNotFound, toIssues } from '../api-error.ts';
 import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
+import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import {
   type ArticleSummary,
@@ -69,15 +70,19 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/articles', vValidator('query', ListQuery, invalid), async (c) => {
     const { page, limit } = c.req.valid('query');
-    const { articles, total, version } = await query(listArticles(db, page, limit));
+    const { articles, total, version } = await query(listArticles(db, page, limit, todayOf(deps)));
     describeContent(c, version, [tags.articles]);
     return c.json({ articles: articles.map(summary), meta: { pagination: pagination(page, limit, total) } });
   });
 
   api.get('/articles/:slug', vValidator('param', SlugParam, invalid), async (c) => {
     const { slug } = c.req.valid('param');
-    const { article, shares, version } = await query(getArticle(db, slug, { shares: true }));
+    const { article, shares, version } = await query(
+      getArticle(db, slug, { shares: true, today: todayOf(deps) }),
+    );
     if (!article) return apiError(c, 404, 'not_found', 'Dit artikel bestaat niet.');
+    // A former slug: the article's API address now (RFC 9110 §15.4.2), as its page does.
+    if (article.slug !== slug) return c.redirect(`/api/articles/${article.slug}`, 301);
     describeContent(c, version, [tags.article(slug)]);
     // Shares change without a new content version: part of the ETag (a total only ever grows).
     c.set('etagExtra', String(shares.total));
@@ -97,13 +102,13 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/participants', async (c) => {
-    const { sidebar, version } = await query(getSidebar(db));
+    const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
     describeContent(c, version, [tags.site]);
     return c.json({ participants: sidebar.participants.map((p) => ({ name: p.name, slug: p.slug })) });
   });
 
   api.get('/site', async (c) => {
-    const { sidebar, version } = await query(getSidebar(db));
+    const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
     describeContent(c, version, [tags.site]);
     return c.json({
       about: sidebar.about && { text: sidebar.about.text, url: url(paths.about) },
@@ -114,7 +119,9 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q, page, limit } = c.req.valid('query');
-    const { results, total, version } = await query(searchArticles(db, q, { page, limit }));
+    const { results, total, version } = await query(
+      searchArticles(db, q, { page, limit, today: todayOf(deps) }),
+    );
     describeContent(c, version, [tags.articles]);
     return c.json({
       query: q,

@@ -4,6 +4,7 @@ import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { rfc822 } from '../lib/dates.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
+import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { listFeedArticles, listSitemapEntries } from '../queries.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
@@ -48,7 +49,7 @@ export function feedRoutes(deps: AppDeps) {
 
   return new Hono()
     .get(paths.feed, async (c) => {
-      const { articles, version } = await query(listFeedArticles(db, 20));
+      const { articles, version } = await query(listFeedArticles(db, 20, todayOf(deps)));
       describeContent(c, version, [tags.articles]);
       const items = await Promise.all(
         articles.map(async (a) => {
@@ -80,7 +81,7 @@ export function feedRoutes(deps: AppDeps) {
       return c.body(body.value, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
     })
     .get(paths.sitemap, async (c) => {
-      const { articles, siteUpdatedAt, version } = await query(listSitemapEntries(db));
+      const { articles, siteUpdatedAt, version } = await query(listSitemapEntries(db, todayOf(deps)));
       describeContent(c, version, [tags.site, tags.articles]);
       const newest = articles.reduce<string | null>(
         (max, a) => (max && max > a.updatedAt ? max : a.updatedAt),

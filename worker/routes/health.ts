@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
+import { todayOf } from '../lib/publication.ts';
 import { RETRY_AFTER, withTimeout } from '../lib/timeout.ts';
 import { countArticles } from '../queries.ts';
 
@@ -8,7 +9,7 @@ export function healthRoutes(deps: AppDeps) {
   return new Hono().get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
     try {
-      const articles = await withTimeout(countArticles(deps.db), deps.dbTimeoutMs);
+      const articles = await withTimeout(countArticles(deps.db, todayOf(deps)), deps.dbTimeoutMs);
       return c.json({ ok: true, articles });
     } catch (error) {
       console.error('healthz: database unreachable', error);

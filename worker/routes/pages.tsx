@@ -5,6 +5,8 @@ import { tags } from '../../schema/cache-tags.ts';
 import { Slug } from '../../schema/slug.ts';
 import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
+import type { AliasRedirects } from '../lib/aliases.ts';
+import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
 import {
@@ -47,13 +49,15 @@ const SearchQuery = v.object({
   pagina: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/))),
 });
 
-export function pageRoutes(deps: AppDeps) {
+export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
   const { db } = deps;
   const query = databaseCall(deps.dbTimeoutMs);
 
   return new Hono()
     .get('/', async (c) => {
-      const { articles, total, sidebar, version } = await query(listArticles(db, 1, HOME_PAGE_SIZE));
+      const { articles, total, sidebar, version } = await query(
+        listArticles(db, 1, HOME_PAGE_SIZE, todayOf(deps)),
+      );
       describeContent(c, version, [tags.site, tags.articles]);
       return c.render(<HomePage articles={articles} total={total} />, {
         title: null,
@@ -68,7 +72,9 @@ export function pageRoutes(deps: AppDeps) {
       vValidator('query', NewsQuery, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const page = Number(c.req.valid('query').pagina ?? 1);
-        const { articles, total, sidebar, version } = await query(listArticles(db, page, NEWS_PAGE_SIZE));
+        const { articles, total, sidebar, version } = await query(
+          listArticles(db, page, NEWS_PAGE_SIZE, todayOf(deps)),
+        );
         describeContent(c, version, [tags.site, tags.articles]);
         const pages = Math.max(1, Math.ceil(total / NEWS_PAGE_SIZE));
         if (page > pages) return c.notFound();
@@ -86,11 +92,17 @@ export function pageRoutes(deps: AppDeps) {
       vValidator('param', ArticleParams, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const { date, slug } = c.req.valid('param');
-        const { article, previous, next, sidebar, version } = await query(getArticle(db, slug));
-        if (!article) return c.notFound();
-        describeContent(c, version, [tags.site, tags.articles, tags.article(slug)]);
-        // The slug identifies the article; a wrong date in the URL is an old or mistyped link.
-        if (article.publishedAt !== date) return c.redirect(articlePath(article), 301);
+        const { article, previous, next, sidebar, version } = await query(
+          getArticle(db, slug, { today: todayOf(deps) }),
+        );
+        // Not an article (now or before): perhaps an address an editor listed (an alias).
+        if (!article) return (await aliases.redirect(c)) ?? c.notFound();
+        describeContent(c, version, [tags.site, tags.articles, tags.article(article.slug)]);
+        // The slug identifies the article; a wrong date in the URL is an old or mistyped link, and a
+        // former slug one made before the title changed.
+        if (article.publishedAt !== date || article.slug !== slug) {
+          return c.redirect(articlePath(article), 301);
+        }
         const path = articlePath(article);
         return c.render(
           <ArticlePage article={article} url={`${deps.siteUrl}${path}`} previous={previous} next={next} />,
@@ -112,7 +124,7 @@ export function pageRoutes(deps: AppDeps) {
       },
     )
     .get(paths.participants, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<ParticipantsPage sidebar={sidebar} />, {
         title: 'Participanten',
@@ -123,7 +135,7 @@ export function pageRoutes(deps: AppDeps) {
       });
     })
     .get(paths.about, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<AboutPage sidebar={sidebar} />, {
         title: 'Over VSO Werkgevers',
@@ -134,7 +146,7 @@ export function pageRoutes(deps: AppDeps) {
       });
     })
     .get(paths.featured, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db));
+      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<FeaturedPage sidebar={sidebar} />, {
         title: sidebar.featured?.title ?? 'Zelfstandige Publieke Werkgevers',
@@ -152,7 +164,7 @@ export function pageRoutes(deps: AppDeps) {
         const page = Number(c.req.valid('query').pagina ?? 1);
         const tooLong = queryLength(c.req.valid('query').q) > MAX_QUERY_LENGTH;
         const { results, total, sidebar, version } = await query(
-          searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE }),
+          searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE, today: todayOf(deps) }),
         );
         const pages = Math.max(1, Math.ceil(Math.min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE));
         if (page > pages) return c.notFound();

@@ -6,6 +6,7 @@ import { Slug } from '../../schema/slug.ts';
 import type { ContentVersions } from '../cache/content-version.ts';
 import type { AppDeps } from '../deps.ts';
 import { inBackground } from '../lib/background.ts';
+import { todayOf } from '../lib/publication.ts';
 import {
   isCountedAgent,
   isSpeculative,
@@ -67,7 +68,7 @@ export function shareRoutes(deps: AppDeps, versions: ContentVersions) {
     }
     const remembered = lookups.get(slug);
     if (remembered !== undefined) return remembered;
-    const { article, version } = await query(getArticleRef(db, slug));
+    const { article, version } = await query(getArticleRef(db, slug, todayOf(deps)));
     versions.observe(version);
     if (version?.id === lookupsOf) lookups.set(slug, article);
     return article;
@@ -152,9 +153,14 @@ export function shareRoutes(deps: AppDeps, versions: ContentVersions) {
       vValidator('param', ShareParams, (result, c) => (result.success ? undefined : c.notFound())),
       vValidator('query', MastodonQuery, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
-        const { slug, network } = c.req.valid('param');
-        const article = await lookup(slug);
+        const { slug: asked, network } = c.req.valid('param');
+        const article = await lookup(asked);
         if (!article) return c.notFound();
+        const slug = article.slug;
+        // A former slug (the title changed since the link was made): the same share, at its URL now.
+        if (slug !== asked) {
+          return c.redirect(`${paths.share}/${slug}/${network}${new URL(c.req.url).search}`, 301);
+        }
         const target = targetOf(article);
 
         if (network === 'mastodon') {
@@ -189,9 +195,9 @@ export function shareRoutes(deps: AppDeps, versions: ContentVersions) {
       },
       vValidator('form', MastodonForm, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
-        const { slug } = c.req.valid('param');
-        const article = await lookup(slug);
+        const article = await lookup(c.req.valid('param').slug);
         if (!article) return c.notFound();
+        const { slug } = article;
         const target = targetOf(article);
         const input = c.req.valid('form').instance;
         const instance = parseInstance(input);

@@ -8,6 +8,7 @@ import { apiError } from '../api-error.ts';
 import { assets } from '../assets-manifest.ts';
 import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
+import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticleRef, getSocialCard } from '../queries.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
@@ -40,9 +41,11 @@ export function socialRoutes(deps: AppDeps) {
       vValidator('param', CardParams, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const [, slug = '', hash] = CARD_FILE.exec(c.req.valid('param').file) ?? [];
-        const card = await query(getSocialCard(db, slug));
+        const card = await query(getSocialCard(db, slug, todayOf(deps)));
         if (!card) return c.notFound();
-        // An older card (the title changed): send the crawler to the current one.
+        // An older card (the title changed): send the crawler to the current one. A former slug
+        // moves for good (301); a new hash under the same slug may move again (302).
+        if (card.slug !== slug) return c.redirect(cardPath(card.slug, card.hash), 301);
         if (card.hash !== hash) {
           c.header('Cache-Control', 'public, max-age=300');
           return c.redirect(cardPath(slug, card.hash), 302);
@@ -67,7 +70,7 @@ export function socialRoutes(deps: AppDeps) {
         const target = URL.canParse(url) ? new URL(url) : null;
         const match = target?.origin === origin ? ARTICLE_PATH.exec(target.pathname) : null;
         const { article, version } = match
-          ? await query(getArticleRef(db, match[2] ?? ''))
+          ? await query(getArticleRef(db, match[2] ?? '', todayOf(deps)))
           : { article: null, version: null };
         // Any date: the article page answers a wrong date with a 301 to the right one, so the URL
         // is the article's all the same.

@@ -1,0 +1,75 @@
+import { vValidator } from '@hono/valibot-validator';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { isPreviewToken, PREVIEW_PATH } from '../../schema/preview.ts';
+import { Slug } from '../../schema/slug.ts';
+import type { AppDeps } from '../deps.ts';
+import { formatLongDate } from '../lib/dates.ts';
+import { todayOf } from '../lib/publication.ts';
+import { databaseCall } from '../lib/timeout.ts';
+import { getArticle } from '../queries.ts';
+import { articlePath, paths } from '../site.ts';
+import { ArticlePage } from '../views/page-views.tsx';
+
+const PreviewParams = v.object({ slug: Slug });
+const PreviewQuery = v.object({ token: v.optional(v.string(), '') });
+
+/**
+ * `GET /voorbeeld/{slug}?token=…`: a draft or scheduled article (or a public one) as its page will
+ * look, for whoever has the signed link (schema/preview.ts). Never stored (no-store), never indexed;
+ * a wrong token is the 404 of an article that does not exist. Without PREVIEW_TOKEN the route does
+ * not exist.
+ */
+export function previewRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const secret = deps.previewToken;
+  if (!secret) return app;
+  const query = databaseCall(deps.dbTimeoutMs);
+
+  app.use(`${PREVIEW_PATH}/*`, async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+    c.res.headers.set('X-Robots-Tag', 'noindex');
+  });
+  app.get(
+    `${PREVIEW_PATH}/:slug`,
+    vValidator('param', PreviewParams, (result, c) => (result.success ? undefined : c.notFound())),
+    vValidator('query', PreviewQuery, (result, c) => (result.success ? undefined : c.notFound())),
+    async (c) => {
+      const { slug } = c.req.valid('param');
+      if (!(await isPreviewToken(secret, slug, c.req.valid('query').token))) return c.notFound();
+      const today = todayOf(deps);
+      const { article, previous, next, sidebar } = await query(
+        getArticle(deps.db, slug, { today, preview: true }),
+      );
+      if (!article || article.slug !== slug) return c.notFound();
+      const state = article.draft
+        ? 'Dit is een concept: het staat nog niet op de site.'
+        : article.publishedAt > today
+          ? `Dit artikel verschijnt op ${formatLongDate(article.publishedAt)}.`
+          : 'Dit artikel staat op de site.';
+      return c.render(
+        <>
+          <p class="preview-notice" role="status">
+            <strong>Voorbeeld.</strong> {state}
+          </p>
+          <ArticlePage
+            article={article}
+            url={`${deps.siteUrl}${articlePath(article)}`}
+            previous={previous}
+            next={next}
+          />
+        </>,
+        {
+          title: `Voorbeeld: ${article.title}`,
+          description: 'Voorbeeld van een artikel.',
+          path: c.req.path,
+          section: paths.news,
+          noindex: true,
+          sidebar,
+        },
+      );
+    },
+  );
+  return app;
+}

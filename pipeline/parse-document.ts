@@ -1,28 +1,16 @@
 import * as v from 'valibot';
-import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
+import { type Block, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
+import { parseMarkdown } from './parse-markdown.ts';
+import {
+  type DocumentInput,
+  type DocumentProblem,
+  decodeDocument,
+  type ParsedFile,
+  type ParseResult,
+} from './parse-result.ts';
 
-/** One problem in one source document, reported as `file:line: message`. */
-export interface DocumentProblem {
-  file: string;
-  line: number;
-  message: string;
-}
-
-export interface ParsedFile {
-  file: string;
-  document: SourceDocument;
-  /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
-  titleLine: number;
-}
-
-/** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
-export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
-
-export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
-
-export function formatProblem(problem: DocumentProblem): string {
-  return `${problem.file}:${problem.line}: ${problem.message}`;
-}
+export type { DocumentInput, DocumentProblem, ParsedFile, ParseResult } from './parse-result.ts';
+export { formatProblem } from './parse-result.ts';
 
 interface Line {
   text: string;
@@ -120,18 +108,10 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
  * is mapped back to the line it is about.
  */
 export function parseDocument(input: string | Uint8Array, file: string): ParseResult {
-  // First the file itself (size, encoding, control characters): each issue's path is its line.
-  const decoded = v.safeParse(DocumentText, input);
-  if (!decoded.success) {
-    return {
-      ok: false,
-      problems: decoded.issues.map((issue) => {
-        const line = issue.path?.[0]?.key;
-        return { file, line: typeof line === 'number' ? line : 1, message: issue.message };
-      }),
-    };
-  }
-  const text = decoded.output;
+  // First the file itself (size, encoding, control characters).
+  const decoded = decodeDocument(input, file);
+  if (!decoded.ok) return decoded;
+  const text = decoded.text;
   const blocks = splitBlocks(text);
   const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
   const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
@@ -278,8 +258,9 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 }
 
 /**
- * Parses a set of documents and checks what only the set can show (two articles with one slug).
- * Either every document is good, or the result lists every problem found.
+ * Parses a set of documents, each by its format (`.md` Markdown, otherwise page text), and checks
+ * what only the set can show (two articles with one slug, whatever their formats). Either every
+ * document is good, or the result lists every problem found.
  */
 export function parseDocuments(
   files: DocumentInput[],
@@ -288,7 +269,8 @@ export function parseDocuments(
   const problems: DocumentProblem[] = [];
   for (const input of files) {
     const file = input.file;
-    const result = parseDocument('bytes' in input ? input.bytes : input.text, file);
+    const parse = file.endsWith('.md') ? parseMarkdown : parseDocument;
+    const result = parse('bytes' in input ? input.bytes : input.text, file);
     if (result.ok) parsed.push(result.parsed);
     else problems.push(...result.problems);
   }

@@ -54,7 +54,7 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
   const files = await readDocuments(source, progress).catch((error: Error) =>
     fail(`cannot read ${source}: ${error.message}`),
   );
-  if (files.length === 0) fail(`no *.txt documents in ${source}`);
+  if (files.length === 0) fail(`no *.txt or *.md documents in ${source}`);
   const parsed = parseDocuments(files);
   if (!parsed.ok) {
     for (const problem of parsed.problems) console.error(formatProblem(problem));

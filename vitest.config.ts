@@ -13,6 +13,7 @@ const unit = files(
   'linkify',
   'parse-document',
   'site-document',
+  'parse-markdown',
   'share-intents',
   'slug-and-dates',
   'snippet',
@@ -21,7 +22,7 @@ const unit = files(
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
-const tools = files('seed', 'hrana-process', 'social-card');
+const tools = files('seed', 'seed-formats', 'hrana-process', 'social-card');
 
 /**
  * Load on the built Worker (64 connections for a minute, the database killed under load): alone,

@@ -1,28 +1,20 @@
 import { basename } from 'node:path';
 import * as v from 'valibot';
-import { type Block, DocumentText, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
-import { SITE_DOCUMENT, type SitePart } from '../schema/site-document.ts';
+import { type Block, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
+import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { articlePath } from '../worker/site.ts';
-import type { DocumentProblem } from './document-problem.ts';
+import { parseMarkdown } from './parse-markdown.ts';
+import {
+  type DocumentInput,
+  type DocumentProblem,
+  decodeDocument,
+  type ParsedFile,
+  type ParseResult,
+} from './parse-result.ts';
 import { type ParsedSite, parseSiteDocument } from './site-document.ts';
 
-export { type DocumentProblem, formatProblem } from './document-problem.ts';
-
-export interface ParsedFile {
-  file: string;
-  document: SourceDocument;
-  /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
-  titleLine: number;
-  /** Line of each site part's section marker, for the seed's notices about the site parts. */
-  siteLines?: Partial<Record<SitePart, number>>;
-  /** Line of each alias (document.publishing.aliases[i]), for problems about it. */
-  aliasLines?: number[];
-}
-
-/** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
-export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
-
-export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
+export type { DocumentInput, DocumentProblem, ParsedFile, ParseResult } from './parse-result.ts';
+export { formatProblem } from './parse-result.ts';
 
 interface Line {
   text: string;
@@ -122,18 +114,10 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
  * is mapped back to the line it is about.
  */
 export function parseDocument(input: string | Uint8Array, file: string): ParseResult {
-  // First the file itself (size, encoding, control characters): each issue's path is its line.
-  const decoded = v.safeParse(DocumentText, input);
-  if (!decoded.success) {
-    return {
-      ok: false,
-      problems: decoded.issues.map((issue) => {
-        const line = issue.path?.[0]?.key;
-        return { file, line: typeof line === 'number' ? line : 1, message: issue.message };
-      }),
-    };
-  }
-  const text = decoded.output;
+  // First the file itself (size, encoding, control characters).
+  const decoded = decodeDocument(input, file);
+  if (!decoded.ok) return decoded;
+  const text = decoded.text;
   const blocks = splitBlocks(text);
   const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
   const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
@@ -300,9 +284,10 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 }
 
 /**
- * Parses a set of documents (articles, and the site document `site.yaml` when there is one) and
- * checks what only the set can show (two articles with one slug). Either every document is good, or
- * the result lists every problem found.
+ * Parses a set of documents, each by its format (`.md` Markdown, `site.yaml` the site document,
+ * otherwise page text), and checks what only the set can show (two articles with one slug, whatever
+ * their formats; an earlier URL listed twice). Either every document is good, or the result lists
+ * every problem found.
  */
 export function parseDocuments(
   files: DocumentInput[],
@@ -319,7 +304,8 @@ export function parseDocuments(
       else problems.push(...result.problems);
       continue;
     }
-    const result = parseDocument(content, file);
+    const parse = file.endsWith('.md') ? parseMarkdown : parseDocument;
+    const result = parse(content, file);
     if (result.ok) parsed.push(result.parsed);
     else problems.push(...result.problems);
   }

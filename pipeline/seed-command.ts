@@ -60,7 +60,7 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
     for (const problem of parsed.problems) console.error(formatProblem(problem));
     fail(`${parsed.problems.length} problem(s); nothing was written`);
   }
-  if (parsed.parsed.length === 0) fail(`no *.txt documents in ${source}`);
+  if (parsed.parsed.length === 0) fail(`no *.txt or *.md documents in ${source}`);
 
   const client = openClient(url);
   try {

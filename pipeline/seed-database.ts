@@ -51,8 +51,8 @@ export interface SeedSummary {
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
 
 /**
- * Reads every `*.txt` in a folder, and its site document (site.yaml) if it has one, sorted by name,
- * as `{file, bytes}` with paths as given. Bytes, not
+ * Reads every `*.txt` and `*.md` in a folder, and its site document (site.yaml) if it has one,
+ * sorted by name, as `{file, bytes}` with paths as given. Bytes, not
  * text: Node's 'utf8' decoding would turn every invalid byte into U+FFFD without a word, and the
  * document contract must see them to refuse the file (schema/document.ts, DocumentText).
  */
@@ -60,7 +60,9 @@ export async function readDocuments(
   dir: string,
   progress?: Progress,
 ): Promise<{ file: string; bytes: Uint8Array }[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.txt') || name === SITE_DOCUMENT).sort();
+  const names = (await readdir(dir))
+    .filter((name) => name.endsWith('.txt') || name.endsWith('.md') || name === SITE_DOCUMENT)
+    .sort();
   const out: { file: string; bytes: Uint8Array }[] = [];
   for (const name of names) {
     const file = join(dir, name);

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
-import { DocumentText } from '../schema/document.ts';
 import { SiteDocument, type SitePart } from '../schema/site-document.ts';
-import type { DocumentProblem } from './document-problem.ts';
+import { type DocumentProblem, decodeDocument } from './parse-result.ts';
 import { readYaml } from './yaml-source.ts';
 
 /** A valid site document: its parts (null where it leaves one out) and the line of each. */
@@ -22,17 +21,9 @@ export type SiteParseResult = { ok: true; site: ParsedSite } | { ok: false; prob
  * characters), then YAML, then the valibot contract; each problem at its line.
  */
 export function parseSiteDocument(input: string | Uint8Array, file: string): SiteParseResult {
-  const decoded = v.safeParse(DocumentText, input);
-  if (!decoded.success) {
-    return {
-      ok: false,
-      problems: decoded.issues.map((issue) => {
-        const line = issue.path?.[0]?.key;
-        return { file, line: typeof line === 'number' ? line : 1, message: issue.message };
-      }),
-    };
-  }
-  const yaml = readYaml(decoded.output);
+  const decoded = decodeDocument(input, file);
+  if (!decoded.ok) return decoded;
+  const yaml = readYaml(decoded.text);
   // Only the first syntax error: the parser's later ones are mostly that one mistake seen again.
   const [error] = yaml.errors;
   if (error) return { ok: false, problems: [{ file, ...error }] };

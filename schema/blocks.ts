@@ -10,15 +10,97 @@ import * as v from 'valibot';
 export const text = (what: string) =>
   v.pipe(v.string(`${what} is missing`), v.minLength(1, `${what} is empty`));
 
-const Paragraph = v.object({ type: v.literal('paragraph'), text: text('a paragraph') });
-const Heading = v.object({ type: v.literal('heading'), text: text('a heading') });
+/**
+ * Where a link may go: http(s) URLs with a host, and mailto: addresses. No other scheme (javascript:,
+ * data:, relative paths) is ever made into a link, from a bare URL in the text or from Markdown.
+ */
+function isLinkTarget(href: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'mailto:') return url.pathname !== '';
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+}
+
+/**
+ * One run of a block's text with its inline markup: a link (`href`), bold (`strong`), italics
+ * (`emphasis`). The runs of a block, joined, are exactly its `text`, so that a client that knows
+ * nothing of them reads the same words; a mark is either there (`true`) or absent.
+ */
+const Segment = v.pipe(
+  v.object({
+    text: text('a run of inline text'),
+    href: v.optional(
+      v.pipe(
+        v.string(),
+        v.check(
+          isLinkTarget,
+          (issue) => `a link to "${issue.input}": only http(s) and mailto: links can be made`,
+        ),
+        v.description('The link target: an http(s) URL or a mailto: address.'),
+      ),
+    ),
+    strong: v.optional(v.pipe(v.literal(true), v.description('Bold (Markdown `**…**`).'))),
+    emphasis: v.optional(v.pipe(v.literal(true), v.description('Italics (Markdown `*…*`).'))),
+  }),
+  v.description(
+    'A run of text with its marks. Line breaks are "\\n" in the text, as in the block\'s own text.',
+  ),
+);
+export type Segment = v.InferOutput<typeof Segment>;
+
+const Inline = v.pipe(
+  v.array(Segment),
+  v.minLength(1, 'inline markup without text'),
+  v.description(
+    "The block's text as runs with inline markup (links, bold, italics); the runs' texts joined are exactly `text`. Only present when the text has such markup: without it, `text` is all there is.",
+  ),
+);
+
+const Paragraph = v.object({
+  type: v.literal('paragraph'),
+  text: text('a paragraph'),
+  inline: v.optional(Inline),
+});
+const Heading = v.object({
+  type: v.literal('heading'),
+  text: v.pipe(text('a heading'), v.regex(/^[^\n]*$/, 'a heading is one line')),
+  inline: v.optional(Inline),
+});
 const List = v.object({
   type: v.literal('list'),
   /** A numbered list (`<ol>`) or a bullet list (`<ul>`); the numbers themselves are not kept. */
   ordered: v.pipe(v.boolean(), v.description('A numbered list (true) or a bullet list (false).')),
   items: v.pipe(v.array(text('a list item')), v.minLength(1, 'a list has no items')),
+  inline: v.optional(
+    v.pipe(
+      v.array(Inline),
+      v.description(
+        'The items as runs with inline markup, one entry per item of `items` (in the same order); only present when an item has such markup.',
+      ),
+    ),
+  ),
 });
-export const Block = v.variant('type', [Paragraph, Heading, List]);
+
+const joined = (segments: Segment[]) => segments.map((segment) => segment.text).join('');
+
+/** Runs that say something other than the plain text would show different words to different clients. */
+function inlineMatches(block: v.InferOutput<typeof Paragraph | typeof Heading | typeof List>): boolean {
+  if (!block.inline) return true;
+  if (block.type !== 'list') return joined(block.inline as Segment[]) === block.text;
+  const inline = block.inline as Segment[][];
+  return (
+    inline.length === block.items.length && inline.every((segments, i) => joined(segments) === block.items[i])
+  );
+}
+
+export const Block = v.pipe(
+  v.variant('type', [Paragraph, Heading, List]),
+  v.check(inlineMatches, "the inline runs do not spell the block's text"),
+);
 export type Block = v.InferOutput<typeof Block>;
 
 /** A block as rows written before lists knew whether they are ordered hold it. */
@@ -30,6 +112,7 @@ type StoredBlock =
  * Blocks read back from the database. Rows seeded before lists could be ordered have no `ordered`;
  * every list then was a bullet list, so a missing `ordered` is false. The next seed rewrites those rows
  * (their content hash changes with the block JSON), but the Worker must not depend on it having run.
+ * Rows written before inline markup have no `inline`, which is what a block without markup is.
  */
 export function storedBlocks(blocks: StoredBlock[]): Block[] {
   return blocks.map((block) =>

@@ -9,6 +9,8 @@ import { describeCharacter, undrawableGraphemes } from './title-characters.ts';
  * The contract of a source document (content-seed/*.txt), as valibot schemas. The parser turns the
  * text into a `RawDocument` (structure only, no judgement); this schema decides what is acceptable and
  * turns it into rows-to-be. Every problem becomes an issue whose path points at a line of the file.
+ * Markdown documents (*.md, schema/markdown-document.ts) share the file, title, body and article rules
+ * below and give the same `SourceDocument`.
  */
 
 /**
@@ -71,6 +73,71 @@ const PostedDate = v.pipe(
 );
 
 /**
+ * The title rules of every format. When the slug is made from the title, it must have letters or
+ * digits and stay within SLUG_MAX_LENGTH; the title itself is at most TITLE_MAX_LENGTH characters
+ * (a longer one is reported as such, not also as a long slug) and holds only what the card can draw.
+ */
+export function titleProblems(title: string, slugFromTitle: boolean): string[] {
+  const problems: string[] = [];
+  const length = [...title].length;
+  const slug = slugify(title).length;
+  if (slugFromTitle && slug === 0) problems.push('the title has no letters or digits to make a slug from');
+  if (length > TITLE_MAX_LENGTH) {
+    problems.push(
+      `the title is ${length} characters long; at most ${TITLE_MAX_LENGTH} are allowed, so that its URL and social card hold it`,
+    );
+  } else if (slugFromTitle && slug > SLUG_MAX_LENGTH) {
+    problems.push(
+      `the title makes a slug of ${slug} characters; the routes accept at most ${SLUG_MAX_LENGTH}`,
+    );
+  }
+  const undrawable = undrawableGraphemes(title);
+  if (undrawable.length > 0) {
+    problems.push(
+      `the title holds ${undrawable.map(describeCharacter).join(', ')}, which the social card ` +
+        'cannot draw: a title may use Latin, Greek and Cyrillic letters, digits, punctuation and emoji',
+    );
+  }
+  return problems;
+}
+
+/** titleProblems of a page-text title (its slug is always made from it), as a valibot action. */
+const TitleRules = v.rawCheck<string>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  for (const message of titleProblems(dataset.value, true)) addIssue({ message });
+});
+
+/** The body of every format: at least one block, and a paragraph among them for the excerpt. */
+export const ArticleBody = v.pipe(
+  v.array(Block),
+  v.minLength(1, 'the article has an empty body'),
+  v.check(
+    (blocks) => blocks.length === 0 || blocks.some((block) => block.type === 'paragraph'),
+    'the article body has no paragraph to use as its excerpt',
+  ),
+);
+
+/** The article of a valid document in either format, as the seed writes it. */
+export function toArticle(doc: {
+  title: string;
+  slug?: string | undefined;
+  publishedAt: string;
+  source: string | null;
+  excerpt?: string | undefined;
+  body: Block[];
+}) {
+  const first = doc.body.find((block) => block.type === 'paragraph');
+  return {
+    slug: doc.slug ?? slugify(doc.title),
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    source: doc.source,
+    excerpt: doc.excerpt ?? (first?.type === 'paragraph' ? first.text : ''),
+    body: doc.body,
+  };
+}
+
+/**
  * What the parser hands over: the document's structure. Each chrome section ("Over VSO Werkgevers",
  * "Participanten", "Uitgelicht") is null when the document does not have it, since a document may be
  * only an article; a section that is there must be complete. Other parts are null where not found.
@@ -83,40 +150,8 @@ const RawDocument = v.object({
   featured: v.nullable(
     v.object({ title: text('the featured title under "Uitgelicht"'), text: text('the featured blurb') }),
   ),
-  title: v.pipe(
-    text('the article title'),
-    v.check((title) => slugify(title) !== '', 'the title has no letters or digits to make a slug from'),
-    v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
-      const length = [...dataset.value].length;
-      const slug = slugify(dataset.value).length;
-      if (length > TITLE_MAX_LENGTH) {
-        addIssue({
-          message: `the title is ${length} characters long; at most ${TITLE_MAX_LENGTH} are allowed, so that its URL and social card hold it`,
-        });
-      } else if (slug > SLUG_MAX_LENGTH) {
-        addIssue({
-          message: `the title makes a slug of ${slug} characters; the routes accept at most ${SLUG_MAX_LENGTH}`,
-        });
-      }
-      const undrawable = undrawableGraphemes(dataset.value);
-      if (undrawable.length > 0) {
-        addIssue({
-          message:
-            `the title holds ${undrawable.map(describeCharacter).join(', ')}, which the social card ` +
-            'cannot draw: a title may use Latin, Greek and Cyrillic letters, digits, punctuation and emoji',
-        });
-      }
-    }),
-  ),
-  body: v.pipe(
-    v.array(Block),
-    v.minLength(1, 'the article has an empty body'),
-    v.check(
-      (blocks) => blocks.length === 0 || blocks.some((block) => block.type === 'paragraph'),
-      'the article body has no paragraph to use as its excerpt',
-    ),
-  ),
+  title: v.pipe(text('the article title'), TitleRules),
+  body: ArticleBody,
   source: v.nullable(text('the source after "Bron:"')),
   /** Every "Bron:" line of the article other than its source, which belongs just before the date. */
   otherSources: v.array(
@@ -146,22 +181,17 @@ export type RawDocumentInput = v.InferInput<typeof RawDocument>;
  */
 export const SourceDocument = v.pipe(
   RawDocument,
-  v.transform((doc) => {
-    const excerpt = doc.body.find((block) => block.type === 'paragraph');
-    return {
-      site: { about: doc.about, featured: doc.featured, participants: doc.participants },
-      article: {
-        slug: slugify(doc.title),
-        title: doc.title,
-        publishedAt: doc.posted,
-        source: doc.source,
-        excerpt: excerpt?.type === 'paragraph' ? excerpt.text : '',
-        body: doc.body,
-      },
-      // Not part of the article's content: changing them changes no date (see the seed).
-      publishing: { draft: false, aliases: doc.aliases },
-    };
-  }),
+  v.transform((doc) => ({
+    site: { about: doc.about, featured: doc.featured, participants: doc.participants },
+    article: toArticle({
+      title: doc.title,
+      publishedAt: doc.posted,
+      source: doc.source,
+      body: doc.body,
+    }),
+    // Not part of the article's content: changing them changes no date (see the seed).
+    publishing: { draft: false, aliases: doc.aliases },
+  })),
 );
 export type SourceDocument = v.InferOutput<typeof SourceDocument>;
 export type ArticleDoc = SourceDocument['article'];

@@ -19,7 +19,12 @@ const ArticleSummary = v.object({
 const Article = v.object({
   ...ArticleSummary.entries,
   source: v.nullable(v.string()),
-  body: v.array(Block),
+  body: v.pipe(
+    v.array(Block),
+    v.description(
+      'The body as blocks. Every block has its plain text (`text`, or `items` for a list), which is all a client needs; `inline`, where present, gives that same text as runs with links, bold and italics. In text outside a run with `href`, the site itself links http(s) URLs, bare www. hosts and e-mail addresses when it renders; only http(s) and mailto: links are ever made.',
+    ),
+  ),
   /** Shares through "Deel dit artikel", per network and in total. */
   shares: v.object(
     Object.fromEntries(

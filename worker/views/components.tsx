@@ -1,24 +1,57 @@
 import type { Child } from 'hono/jsx';
-import type { Block } from '../../schema/blocks.ts';
+import type { Block, Segment } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../lib/dates.ts';
 import { linkify } from '../lib/linkify.ts';
 import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
 import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
 
-/** Text with URLs and e-mail addresses as links, and its line breaks kept. */
-function RichText({ text }: { text: string }) {
+/** Text with its line breaks kept; with `links`, URLs and e-mail addresses in it become links. */
+function RichText({ text, links = true }: { text: string; links?: boolean }) {
   const lines = text.split('\n');
   return (
     <>
       {lines.map((line, i) => (
         <>
           {i > 0 && <br />}
-          {linkify(line).map((segment) =>
-            segment.href ? <a href={segment.href}>{segment.text}</a> : segment.text,
-          )}
+          {links
+            ? linkify(line).map((segment) =>
+                segment.href ? <a href={segment.href}>{segment.text}</a> : segment.text,
+              )
+            : line}
         </>
       ))}
+    </>
+  );
+}
+
+/** A run in its bold and italics; its text is linked (`links`) only where it is in no link of its own. */
+function Marked({ segment, links }: { segment: Segment; links: boolean }) {
+  const text = <RichText text={segment.text} links={links} />;
+  const em = segment.emphasis ? <em>{text}</em> : text;
+  return segment.strong ? <strong>{em}</strong> : em;
+}
+
+/**
+ * A block's text: its runs with their marks when it has them (Markdown links, bold, italics), else
+ * the plain text. Adjacent runs with one link target are one <a>. Text outside links is linkified
+ * where the block's plain text would be (`links`), text inside a link never is: no link in a link.
+ */
+function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; links: boolean }) {
+  if (!inline) return links ? <RichText text={text} /> : text;
+  const groups: Segment[][] = [];
+  for (const segment of inline) {
+    const last = groups[groups.length - 1];
+    if (last && segment.href !== undefined && last[0]?.href === segment.href) last.push(segment);
+    else groups.push([segment]);
+  }
+  return (
+    <>
+      {groups.map((group) => {
+        const href = group[0]?.href;
+        const content = group.map((segment) => <Marked segment={segment} links={links && !href} />);
+        return href ? <a href={href}>{content}</a> : content;
+      })}
     </>
   );
 }
@@ -29,11 +62,16 @@ export function ArticleBody({ body }: { body: Block[] }) {
       {body.map((block) => {
         switch (block.type) {
           case 'heading':
-            return <h2>{block.text}</h2>;
+            // Headings are not linkified, as they never were; a Markdown link in one is kept.
+            return (
+              <h2>
+                <BlockText text={block.text} inline={block.inline} links={false} />
+              </h2>
+            );
           case 'list': {
-            const items = block.items.map((item) => (
+            const items = block.items.map((item, i) => (
               <li>
-                <RichText text={item} />
+                <BlockText text={item} inline={block.inline?.[i]} links={true} />
               </li>
             ));
             return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
@@ -41,7 +79,7 @@ export function ArticleBody({ body }: { body: Block[] }) {
           default:
             return (
               <p>
-                <RichText text={block.text} />
+                <BlockText text={block.text} inline={block.inline} links={true} />
               </p>
             );
         }

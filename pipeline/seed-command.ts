@@ -2,6 +2,8 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { previewPath } from '../schema/preview.ts';
+import { formatLongDate } from '../worker/lib/dates.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
 import {
@@ -21,6 +23,27 @@ const progress: Progress = (phase, done, total) => {
     console.error(`${label} ${done}/${total}`);
   }
 };
+
+/**
+ * Drafts and scheduled articles, so that an editor sees what is not public yet and when it will be;
+ * with PREVIEW_TOKEN set (the Worker's secret), each with its preview link on SITE_URL.
+ */
+async function unpublished(summary: SeedSummary): Promise<string[]> {
+  const secret = process.env.PREVIEW_TOKEN;
+  const origin = (process.env.SITE_URL ?? '').replace(/\/+$/, '');
+  const link = async (slug: string) =>
+    secret ? ` — voorbeeld: ${origin}${await previewPath(secret, slug)}` : '';
+  const lines: string[] = [];
+  for (const draft of summary.drafts) {
+    lines.push(`draft (not public): ${draft.slug} (${draft.file})${await link(draft.slug)}`);
+  }
+  for (const item of summary.scheduled) {
+    lines.push(
+      `scheduled: ${item.slug} goes live on ${formatLongDate(item.publishedAt)} at 00:00 Europe/Amsterdam${await link(item.slug)}`,
+    );
+  }
+  return lines;
+}
 
 function report(summary: SeedSummary, documents: number): string {
   const lines = [
@@ -71,6 +94,7 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
       site: parsed.site,
     });
     console.log(`seeded ${describeUrl(url)}\n${report(summary, parsed.parsed.length)}`);
+    for (const line of await unpublished(summary)) console.log(line);
     return { summary, url };
   } catch (error) {
     if (error instanceof SeedConflict) console.error(error.message);

@@ -20,7 +20,7 @@ const unit = files(
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
-const tools = files('seed', 'hrana-process', 'social-card', 'unfurl-check');
+const tools = files('seed', 'hrana-process', 'social-card', 'unfurl-check', 'content-watcher');
 
 /**
  * Load on the built Worker (64 connections for a minute, the database killed under load): alone,

@@ -9,6 +9,7 @@ const files = (...names: string[]) => names.map((name) => `test/${name}.test.ts`
 /** Pure code, and the local libSQL server in-process: no app, no Worker, milliseconds each. */
 const unit = files(
   'cache-policy',
+  'content-version',
   'http-date',
   'linkify',
   'parse-document',

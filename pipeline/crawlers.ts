@@ -33,6 +33,8 @@ export interface Crawler {
   needs: readonly PreviewTag[];
   /** It resolves a relative `og:image` against the page URL (the others show no image). */
   resolvesRelativeImage: boolean;
+  /** The product token it looks for in robots.txt, for a crawler that obeys it (null: it does not). */
+  robotsToken: string | null;
   /** Characters of the title and description it shows before it cuts them (null: not known). */
   shows: { title: number | null; description: number | null };
 }
@@ -61,6 +63,7 @@ export const CRAWLERS: readonly Crawler[] = [
     // Without og:image:width/height the first share shows no image (Meta's Sharing best practices).
     needs: [...CORE, 'og:url', 'og:image:width', 'og:image:height'],
     resolvesRelativeImage: false,
+    robotsToken: null,
     // Not documented ("2 to 4 sentences"); OGTester measured 122 characters of title (2023).
     shows: { title: 122, description: null },
   },
@@ -74,6 +77,7 @@ export const CRAWLERS: readonly Crawler[] = [
     maxRedirects: USUAL_REDIRECTS,
     needs: CORE,
     resolvesRelativeImage: false,
+    robotsToken: null,
     // OGTester measured 81 characters of title (2023).
     shows: { title: 81, description: null },
   },
@@ -88,6 +92,7 @@ export const CRAWLERS: readonly Crawler[] = [
     needs: CORE,
     // LinkedIn's Post Inspector reports a relative og:image as an error.
     resolvesRelativeImage: false,
+    robotsToken: null,
     shows: { title: null, description: null },
   },
   {
@@ -101,6 +106,8 @@ export const CRAWLERS: readonly Crawler[] = [
     // "Getting started" and markup reference).
     needs: [...CORE, 'twitter:card'],
     resolvesRelativeImage: false,
+    // X's Cards docs: Twitterbot obeys robots.txt, for the page and for the image.
+    robotsToken: 'Twitterbot',
     // X's Cards markup reference: title at most 70 characters, description at most 200.
     shows: { title: 70, description: 200 },
   },
@@ -117,6 +124,7 @@ export const CRAWLERS: readonly Crawler[] = [
     // unfurling"): our pages carry og:* for every one of them.
     needs: ['og:title', 'og:image'],
     resolvesRelativeImage: false,
+    robotsToken: null,
     // OGTester: Slack shows the whole title.
     shows: { title: null, description: null },
   },
@@ -129,6 +137,7 @@ export const CRAWLERS: readonly Crawler[] = [
     maxRedirects: USUAL_REDIRECTS,
     needs: CORE,
     resolvesRelativeImage: false,
+    robotsToken: null,
     shows: { title: null, description: null },
   },
   {
@@ -144,6 +153,7 @@ export const CRAWLERS: readonly Crawler[] = [
     needs: CORE,
     // fetch_link_card_service.rb resolves og:image against the page URL.
     resolvesRelativeImage: true,
+    robotsToken: null,
     shows: { title: null, description: null },
   },
   {
@@ -155,6 +165,7 @@ export const CRAWLERS: readonly Crawler[] = [
     maxRedirects: USUAL_REDIRECTS,
     needs: CORE,
     resolvesRelativeImage: false,
+    robotsToken: null,
     // OGTester measured 1023 characters of title (2023).
     shows: { title: 1023, description: null },
   },
@@ -168,6 +179,7 @@ export const CRAWLERS: readonly Crawler[] = [
     // Discord shows a large image only with twitter:card=summary_large_image.
     needs: [...CORE, 'twitter:card'],
     resolvesRelativeImage: false,
+    robotsToken: null,
     // Discord's embed limits (developer docs, "Embed Limits"): title 256, description 4096.
     shows: { title: 256, description: 4096 },
   },

@@ -7,9 +7,10 @@
 import { CARD_HEIGHT, CARD_MAX_BYTES, CARD_WIDTH } from '../schema/card-size.ts';
 import { CRAWLERS, type Crawler } from './crawlers.ts';
 import { type PageTag, pageTags } from './preview-tags.ts';
+import { robotsAllow } from './robots.ts';
 import { fetchAs } from './unfurl-fetch.ts';
 
-export const CHECKS = ['status', 'type', 'tags', 'urls', 'image', 'title', 'description'] as const;
+export const CHECKS = ['status', 'robots', 'type', 'tags', 'urls', 'image', 'title', 'description'] as const;
 export type CheckName = (typeof CHECKS)[number];
 type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -137,6 +138,35 @@ async function checkImage(crawler: Crawler, page: URL, tags: PageTag[]): Promise
   return problems.length ? fail(problems.join('; ')) : ok;
 }
 
+/** RFC 9309 §2.3.1.5: a crawler reads at least the first 500 KiB of robots.txt. */
+const ROBOTS_READ_BYTES = 500 * 1024;
+
+/**
+ * For a crawler that obeys robots.txt: whether it lets it fetch the page (as asked for and as it
+ * answered) and the image on the same origin. RFC 9309 §2.3.1.3–4: a robots.txt that is not there
+ * (4xx) allows everything; one that cannot be read (5xx, no answer) allows nothing.
+ */
+async function checkRobots(crawler: Crawler, pages: URL[], tags: PageTag[]): Promise<Finding> {
+  const token = crawler.robotsToken;
+  const page = pages[0];
+  if (!token || !page) return ok;
+  const robotsUrl = new URL('/robots.txt', page);
+  const robots = await fetchAs(crawler, robotsUrl, { readBytes: ROBOTS_READ_BYTES, range: false });
+  if (!robots.ok || robots.status >= 500) {
+    const why = robots.ok ? `answers ${robots.status}` : robots.reason;
+    return fail(`robots.txt cannot be read (${why}): ${crawler.name} fetches nothing`);
+  }
+  if (robots.status !== 200) return ok;
+  const text = new TextDecoder('utf-8').decode(robots.body);
+  const image = first(tags, 'og:image')?.value;
+  const urls = [...pages, ...(image && URL.canParse(image, page.href) ? [new URL(image, page)] : [])];
+  const blocked = urls
+    .filter((url) => url.origin === robotsUrl.origin)
+    .map((url) => `${url.pathname}${url.search}`)
+    .filter((path, i, all) => all.indexOf(path) === i && !robotsAllow(text, token, path));
+  return blocked.length ? fail(`robots.txt disallows ${blocked.join(', ')} for ${token}`) : ok;
+}
+
 /** Grapheme clusters: what a reader counts as characters (emoji, combining accents). */
 const length = (text: string) =>
   [...new Intl.Segmenter('nl', { granularity: 'grapheme' }).segment(text)].length;
@@ -177,6 +207,7 @@ async function checkCrawler(crawler: Crawler, url: URL): Promise<CrawlerResult &
   checks.tags = checkTags(crawler, tags);
   checks.urls = checkUrls(crawler, tags);
   checks.image = await checkImage(crawler, page.url, tags);
+  checks.robots = await checkRobots(crawler, [url, page.url], tags);
   checks.title = checkLength(crawler, 'title', (first(tags, 'og:title') ?? first(tags, 'title'))?.value);
   checks.description = checkLength(crawler, 'description', first(tags, 'og:description')?.value);
   return done();

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRAWLERS } from '../pipeline/crawlers.ts';
-import { type CheckName, checkPreviews, type PreviewReport } from '../pipeline/unfurl-check.ts';
+import { robotsAllow } from '../pipeline/robots.ts';
+import { CHECKS, type CheckName, checkPreviews, type PreviewReport } from '../pipeline/unfurl-check.ts';
 import { ROOT } from './support/cli.ts';
 
 const png = (width: number, height: number) => PNG.sync.write(new PNG({ width, height }));
@@ -56,13 +57,26 @@ function page({
 }
 
 const HTML = 'text/html; charset=utf-8';
+// Twitterbot obeys its own group only (RFC 9309 §2.2.1): /hidden is closed to the others, who do not
+// read robots.txt at all.
+const ROBOTS = [
+  'User-agent: *',
+  'Disallow: /hidden',
+  '',
+  'User-agent: Twitterbot',
+  'Disallow: /private',
+].join('\n');
 /** path → [status, headers, body] */
 function route(path: string): [number, Record<string, string>, string | Buffer] {
   const html = (options: PageOptions = {}, type = HTML) =>
     [200, { 'Content-Type': type }, page(options)] as const;
   switch (path) {
     case '/ok':
+    case '/private-page':
+    case '/hidden-page':
       return [...html()];
+    case '/robots.txt':
+      return [200, { 'Content-Type': 'text/plain' }, ROBOTS];
     case '/relative-image':
       return [...html({ image: '/card.png' })];
     case '/jpeg':
@@ -125,7 +139,7 @@ describe('the link-preview check', () => {
     const report = await checkPreviews(`${origin}/ok`);
     expect(report.results.map((r) => r.crawler.name)).toEqual(names);
     for (const result of report.results) {
-      expect(Object.values(result.checks).map((finding) => finding.verdict)).toEqual(Array(7).fill('ok'));
+      expect(Object.values(result.checks).map((finding) => finding.verdict)).toEqual(CHECKS.map(() => 'ok'));
     }
     expect(report).toMatchObject({ ok: true, reachable: true });
   });
@@ -200,6 +214,38 @@ describe('the link-preview check', () => {
     expect(away.results[0]?.checks.status.note).toMatch(/^301 to another host \(localhost:\d+\)/);
   });
 
+  it('fails a page that robots.txt closes to a crawler that obeys it, for that crawler', async () => {
+    const closed = await checkPreviews(`${origin}/private-page`);
+    expect(broken(closed)).toEqual(['X']);
+    expect(closed.results.find((r) => r.crawler.name === 'X')?.checks.robots.note).toBe(
+      'robots.txt disallows /private-page for Twitterbot',
+    );
+    // Closed to `*` only: X follows its own group, the others do not read robots.txt.
+    expect((await checkPreviews(`${origin}/hidden-page`)).ok).toBe(true);
+  });
+
+  it('reads robots.txt as RFC 9309 does: the longest rule wins, allow on a tie, * and $', () => {
+    const robots = [
+      'User-agent: Other',
+      'Disallow: /',
+      '',
+      'user-agent: twitterbot # case does not matter',
+      'Disallow: /og/',
+      'Allow: /og/*.png$',
+      'Disallow: /zoeken',
+      'Allow: /zoeken',
+      'Disallow:',
+    ].join('\n');
+    const allows = (path: string) => robotsAllow(robots, 'Twitterbot', path);
+    expect(allows('/og/kaart.png')).toBe(true);
+    expect(allows('/og/kaart.png?x=1')).toBe(false);
+    expect(allows('/og/kaart.jpg')).toBe(false);
+    expect(allows('/zoeken?q=banen')).toBe(true);
+    expect(allows('/banenafspraak/nieuws')).toBe(true);
+    expect(robotsAllow(robots, 'Other', '/banenafspraak/nieuws')).toBe(false);
+    expect(robotsAllow(robots, 'Other', '/robots.txt')).toBe(true);
+  });
+
   it('fails a page that is not there, and says when the site cannot be reached', async () => {
     const missing = await checkPreviews(`${origin}/gone`);
     expect(where(missing, 'status', 'fail')).toEqual(names);
@@ -228,9 +274,11 @@ describe('the link-preview check', () => {
       child.on('close', (code) => resolve({ code, stdout }));
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^crawler +status +type +tags +urls +image +title +description +preview$/m);
-    expect(run.stdout).toMatch(/^Facebook +ok +ok +ok +FAIL +- +ok +ok +BREAKS$/m);
-    expect(run.stdout).toMatch(/^Mastodon +ok +ok +ok +warn +ok +ok +ok +ok$/m);
+    expect(run.stdout).toMatch(
+      /^crawler +status +robots +type +tags +urls +image +title +description +preview$/m,
+    );
+    expect(run.stdout).toMatch(/^Facebook +ok +ok +ok +ok +FAIL +- +ok +ok +BREAKS$/m);
+    expect(run.stdout).toMatch(/^Mastodon +ok +ok +ok +ok +warn +ok +ok +ok +ok$/m);
     expect(run.stdout).toContain(`FAIL LinkedIn urls: relative og:image "/card.png"`);
   });
 });

@@ -128,6 +128,21 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
+/** scripts/unfurl.ts as `npm run unfurl -- …` runs it, with SITE_URL on the test server. */
+function unfurl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'unfurl.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SITE_URL: origin },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const names = CRAWLERS.map((crawler) => crawler.name);
 /** The crawlers for which `check` has `verdict`. */
 const where = (report: PreviewReport, check: CheckName, verdict: string) =>
@@ -260,19 +275,7 @@ describe('the link-preview check', () => {
   });
 
   it('npm run unfurl prints the table and the reasons, and exits 1 when a preview breaks', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [join(ROOT, 'scripts', 'unfurl.ts'), `${origin}/ok`, '/relative-image'],
-        {
-          cwd: ROOT,
-          env: { ...process.env, SITE_URL: origin },
-        },
-      );
-      let stdout = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
+    const run = await unfurl([`${origin}/ok`, '/relative-image']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /^crawler +status +robots +type +tags +urls +image +title +description +preview$/m,
@@ -280,5 +283,14 @@ describe('the link-preview check', () => {
     expect(run.stdout).toMatch(/^Facebook +ok +ok +ok +ok +FAIL +- +ok +ok +BREAKS$/m);
     expect(run.stdout).toMatch(/^Mastodon +ok +ok +ok +ok +warn +ok +ok +ok +ok$/m);
     expect(run.stdout).toContain(`FAIL LinkedIn urls: relative og:image "/card.png"`);
+    expect((await unfurl([`${origin}/ok`])).code).toBe(0);
+  });
+
+  it('npm run unfurl without a URL, or with an option, says how to use it (exit 2)', async () => {
+    for (const args of [[], ['--all']]) {
+      const run = await unfurl(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain('usage: npm run unfurl -- URL_OR_PATH');
+    }
   });
 });

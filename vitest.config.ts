@@ -9,6 +9,7 @@ const files = (...names: string[]) => names.map((name) => `test/${name}.test.ts`
 /** Pure code, and the local libSQL server in-process: no app, no Worker, milliseconds each. */
 const unit = files(
   'cache-policy',
+  'content-version',
   'http-date',
   'linkify',
   'parse-document',
@@ -22,7 +23,14 @@ const unit = files(
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
-const tools = files('seed', 'seed-formats', 'hrana-process', 'social-card');
+const tools = files(
+  'seed',
+  'seed-formats',
+  'hrana-process',
+  'social-card',
+  'unfurl-check',
+  'content-watcher',
+);
 
 /**
  * Load on the built Worker (64 connections for a minute, the database killed under load): alone,

@@ -67,6 +67,60 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** What one seed did: its summary and report, or the problems (`file:line: …`) and nothing written. */
+export type SeedOutcome =
+  | { ok: true; summary: SeedSummary; report: string }
+  | { ok: false; problems: string[] };
+
+/**
+ * The whole seed of `source` into `url` (read, validate, migrate, write), without exiting: the
+ * flow of `npm run seed` and `publish`, and of every change `npm start` sees in the documents.
+ */
+export async function seedSource(
+  source: string,
+  url: string,
+  options: { prune?: boolean; progress?: Progress } = {},
+): Promise<SeedOutcome> {
+  let files: Awaited<ReturnType<typeof readDocuments>>;
+  try {
+    files = await readDocuments(source, options.progress);
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [`cannot read ${source}: ${error instanceof Error ? error.message : error}`],
+    };
+  }
+  const parsed = parseDocuments(files);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      problems: [
+        ...parsed.problems.map(formatProblem),
+        `${parsed.problems.length} problem(s); nothing was written`,
+      ],
+    };
+  }
+  if (parsed.parsed.length === 0) {
+    return { ok: false, problems: [`no *.txt or *.md documents in ${source}`] };
+  }
+  const client = openClient(url);
+  try {
+    await migrateDatabase(client);
+    const summary = await seedDatabase(client, parsed.parsed, { ...options, site: parsed.site });
+    const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
+    lines.push(...(await unpublished(summary)));
+    return { ok: true, summary, report: lines.join('\n') };
+  } catch (error) {
+    const message =
+      error instanceof SeedConflict
+        ? error.message
+        : `seed failed on ${describeUrl(url)}: ${error instanceof Error ? error.message : error}`;
+    return { ok: false, problems: [message, 'nothing was written'] };
+  } finally {
+    client.close();
+  }
+}
+
 /** `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL. */
 export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> {
   const { values } = parseArgs({
@@ -74,34 +128,8 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
   });
   const source = values.source ?? join(ROOT, 'content-seed');
   const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
-
-  const files = await readDocuments(source, progress).catch((error: Error) =>
-    fail(`cannot read ${source}: ${error.message}`),
-  );
-  const parsed = parseDocuments(files);
-  if (!parsed.ok) {
-    for (const problem of parsed.problems) console.error(formatProblem(problem));
-    fail(`${parsed.problems.length} problem(s); nothing was written`);
-  }
-  if (parsed.parsed.length === 0) fail(`no *.txt or *.md documents in ${source}`);
-
-  const client = openClient(url);
-  try {
-    await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, {
-      prune: values.prune,
-      progress,
-      site: parsed.site,
-    });
-    console.log(`seeded ${describeUrl(url)}\n${report(summary, parsed.parsed.length)}`);
-    for (const line of await unpublished(summary)) console.log(line);
-    return { summary, url };
-  } catch (error) {
-    if (error instanceof SeedConflict) console.error(error.message);
-    else
-      console.error(`seed failed on ${describeUrl(url)}: ${error instanceof Error ? error.message : error}`);
-    return fail('nothing was written');
-  } finally {
-    client.close();
-  }
+  const outcome = await seedSource(source, url, { prune: values.prune, progress });
+  if (!outcome.ok) return fail(outcome.problems.join('\n'));
+  console.log(outcome.report);
+  return { summary: outcome.summary, url };
 }

@@ -7,3 +7,8 @@
  */
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
+/**
+ * The most bytes a card may have: WhatsApp shows an image best under about 300 KB, the smallest
+ * limit of the networks (docs/link-previews.md), and one card serves them all.
+ */
+export const CARD_MAX_BYTES = 300 * 1024;

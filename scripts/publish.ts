@@ -1,56 +1,100 @@
 // `npm run publish [-- --source DIR] [--prune]`: migrate and seed the configured database
 // (LIBSQL_URL), then purge what changed from Workers Cache through the site's POST /admin/purge
-// (SITE_URL, default the [vars] SITE_URL of wrangler.toml; bearer PURGE_TOKEN). Prints what changed
-// and what was purged. The Worker's own L1 cache follows the content version within seconds anyway.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../pipeline/libsql.ts';
+// (SITE_URL, default the [vars] SITE_URL of wrangler.toml; bearer PURGE_TOKEN), then check the link
+// previews of every inserted or updated article on SITE_URL as each crawler fetches them
+// (pipeline/unfurl-check.ts). Exit code 1 when the seed or the purge fails, when a preview would
+// break, and when SITE_URL cannot be reached for the check, unless PREVIEW_CHECK=if-reachable: then
+// an unreachable site (CI, no network) skips the check with a notice. The content is published
+// either way: the check looks at what the site now serves.
+import { SITE_URL } from '../dev/site-origin.ts';
+import { changedArticleUrls } from '../pipeline/changed-urls.ts';
+import { openClient } from '../pipeline/libsql.ts';
 import { runSeed } from '../pipeline/seed-command.ts';
-import { purgeTargetOf } from '../pipeline/seed-database.ts';
+import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
+import { checkPreviews, formatReport } from '../pipeline/unfurl-check.ts';
 
-const { summary } = await runSeed();
-const target = purgeTargetOf(summary);
-if (!target) {
-  console.log('nothing to purge');
-  process.exit(0);
-}
-
-const siteUrl = (
-  process.env.SITE_URL ||
-  /^SITE_URL\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ||
-  ''
-).replace(/\/+$/, '');
-const token = process.env.PURGE_TOKEN;
-const what = 'tags' in target ? `tags ${target.tags.join(', ')}` : 'everything';
-if (!token) {
-  console.log(
-    `not purged (${what}): PURGE_TOKEN is not set. Workers Cache serves the old pages for up to 60 s; ` +
-      'the Worker itself shows the new content within seconds.',
-  );
-  process.exit(0);
-}
-
-try {
-  const response = await fetch(`${siteUrl}/admin/purge`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(target),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const body = (await response.json().catch(() => null)) as {
-    workersCache?: string;
-    purged?: boolean;
-  } | null;
-  if (!response.ok) {
-    console.error(`purge at ${siteUrl} failed: HTTP ${response.status} ${JSON.stringify(body)}`);
-    process.exit(1);
-  }
-  const state =
-    body?.workersCache === 'unavailable'
-      ? 'no Workers Cache there (a local run); the Worker follows the new content version'
-      : 'Workers Cache purged';
-  console.log(`purged ${what} at ${siteUrl}: ${state}`);
-} catch (error) {
-  console.error(`purge at ${siteUrl} failed: ${error instanceof Error ? error.message : error}`);
+const previewCheck = process.env.PREVIEW_CHECK || 'required';
+if (previewCheck !== 'required' && previewCheck !== 'if-reachable') {
+  console.error(`PREVIEW_CHECK is "${previewCheck}": use required (the default) or if-reachable`);
   process.exit(1);
 }
+const siteUrl = (process.env.SITE_URL || SITE_URL).replace(/\/+$/, '');
+
+/** POST /admin/purge with what changed; false when the site refused or could not be reached. */
+async function purge(summary: SeedSummary): Promise<boolean> {
+  const target = purgeTargetOf(summary);
+  if (!target) {
+    console.log('nothing to purge');
+    return true;
+  }
+  const token = process.env.PURGE_TOKEN;
+  const what = 'tags' in target ? `tags ${target.tags.join(', ')}` : 'everything';
+  if (!token) {
+    console.log(
+      `not purged (${what}): PURGE_TOKEN is not set. Workers Cache serves the old pages for up to 60 s; ` +
+        'the Worker itself shows the new content within seconds.',
+    );
+    return true;
+  }
+  try {
+    const response = await fetch(`${siteUrl}/admin/purge`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(target),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = (await response.json().catch(() => null)) as {
+      workersCache?: string;
+      purged?: boolean;
+    } | null;
+    if (!response.ok) {
+      console.error(`purge at ${siteUrl} failed: HTTP ${response.status} ${JSON.stringify(body)}`);
+      return false;
+    }
+    const state =
+      body?.workersCache === 'unavailable'
+        ? 'no Workers Cache there (a local run); the Worker follows the new content version'
+        : 'Workers Cache purged';
+    console.log(`purged ${what} at ${siteUrl}: ${state}`);
+    return true;
+  } catch (error) {
+    console.error(`purge at ${siteUrl} failed: ${error instanceof Error ? error.message : error}`);
+    return false;
+  }
+}
+
+/** The link previews of the changed articles; false when one would break or nothing could be checked. */
+async function checkChanged(urls: string[]): Promise<boolean> {
+  if (urls.length === 0) return true;
+  console.log(`checking the link previews of ${urls.length} changed article(s) on ${siteUrl}`);
+  let good = true;
+  for (const url of urls) {
+    const report = await checkPreviews(url);
+    if (!report.reachable) {
+      const reason = report.results[0]?.checks.status.note ?? 'no answer';
+      const skipped = previewCheck === 'if-reachable';
+      console.error(
+        [
+          '',
+          `!!! LINK PREVIEWS NOT CHECKED: ${siteUrl} cannot be reached (${reason}).`,
+          skipped
+            ? '!!! PREVIEW_CHECK=if-reachable: skipped. Check them once the site is up:'
+            : '!!! The content is published. Check the previews once the site is up (or set PREVIEW_CHECK=if-reachable where it cannot be reached):',
+          `!!!   npm run unfurl -- ${urls.join(' ')}`,
+          '',
+        ].join('\n'),
+      );
+      return skipped;
+    }
+    console.log(formatReport(report));
+    good &&= report.ok;
+  }
+  console.log(good ? 'every link preview is fine' : 'some link previews would break: see FAIL above');
+  return good;
+}
+
+const { summary, url } = await runSeed();
+if (!(await purge(summary))) process.exit(1);
+const client = openClient(url);
+const urls = await changedArticleUrls(client, summary, siteUrl).finally(() => client.close());
+process.exit((await checkChanged(urls)) ? 0 : 1);

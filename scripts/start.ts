@@ -1,39 +1,46 @@
 // `npm start`: the site on http://127.0.0.1:$PORT (default 8787) under `wrangler dev`.
-// Without LIBSQL_URL it uses a local database: migrates and seeds DB_FILE when it holds no articles
-// and serves it with our local libSQL server on DB_PORT. With LIBSQL_URL it uses that database and
-// starts no server. Ctrl-C or SIGTERM stops every child process.
+// Without LIBSQL_URL it uses a local database: migrates DB_FILE, seeds it from CONTENT_DIR (default
+// content-seed/), serves it with our local libSQL server on DB_PORT and seeds every change saved in
+// CONTENT_DIR (dev/live-content.ts). With LIBSQL_URL it uses that database, starts no server and
+// watches nothing. Ctrl-C or SIGTERM stops every child process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { ContentWatcher } from '../dev/content-watcher.ts';
 import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
 import { DEFAULT_DB_PORT } from '../dev/hrana-server.ts';
+import { displayDir, liveContent, seedAndReport } from '../dev/live-content.ts';
 import { DEFAULT_DB_FILE, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
-import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
-import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 
 const port = Number(process.env.PORT || 8787);
 const siteUrl = process.env.SITE_URL || `http://127.0.0.1:${port}`;
+const contentDir = resolve(process.env.CONTENT_DIR || join(ROOT, 'content-seed'));
+// The local Worker's purge route, for live editing (local database only): this run's secret.
+const purgeToken = process.env.PURGE_TOKEN || randomBytes(24).toString('base64url');
 let libsqlUrl = process.env.LIBSQL_URL;
 let server: SupervisedServer | undefined;
 let child: ChildProcess | undefined;
+let watcher: ContentWatcher | undefined;
 let stopping = false;
 
+/**
+ * Migrates DB_FILE and seeds it from CONTENT_DIR (idempotent: only what changed since the last run
+ * is written). Documents with problems stop the start only when the database has no articles yet.
+ */
 async function prepareLocalDatabase(file: string): Promise<void> {
   const client = openClient(`file:${file}`);
+  let articles: number;
   try {
     await migrateDatabase(client);
     const { rows } = await client.execute('select count(*) as n from articles');
-    if (Number(rows[0]?.n ?? 0) > 0) return;
-    const parsed = parseDocuments(await readDocuments(join(ROOT, 'content-seed')));
-    if (!parsed.ok) {
-      for (const problem of parsed.problems) console.error(formatProblem(problem));
-      throw new Error('the documents in content-seed/ have problems; nothing was seeded');
-    }
-    const summary = await seedDatabase(client, parsed.parsed, { site: parsed.site });
-    console.log(`seeded ${file}: ${summary.inserted.length} articles`);
-    for (const notice of summary.notices) console.log(`notice: ${notice}`);
+    articles = Number(rows[0]?.n ?? 0);
   } finally {
     client.close();
   }
+  if (await seedAndReport(contentDir, `file:${file}`)) return;
+  const dir = displayDir(contentDir);
+  if (articles === 0) throw new Error(`the documents in ${dir} have problems; nothing was seeded`);
+  console.error(`serving the last good content of ${dir} (${articles} articles)`);
 }
 
 async function stop(code: number): Promise<void> {
@@ -47,6 +54,7 @@ async function stop(code: number): Promise<void> {
     await exited;
     clearTimeout(timer);
   }
+  watcher?.close();
   await server?.close();
   process.exit(code);
 }
@@ -77,6 +85,7 @@ try {
       `LIBSQL_URL:${libsqlUrl}`,
       '--var',
       `SITE_URL:${siteUrl}`,
+      ...(server ? ['--var', `PURGE_TOKEN:${purgeToken}`] : []),
     ],
     {
       cwd: ROOT,
@@ -86,6 +95,12 @@ try {
   );
   child.on('exit', (code) => void stop(code ?? 1));
   console.log(`site on http://127.0.0.1:${port} (database ${libsqlUrl})`);
+  if (server) {
+    watcher = liveContent(contentDir, server.url, { origin: `http://127.0.0.1:${port}`, purgeToken });
+    console.log(`watching ${displayDir(contentDir)}: every saved change is seeded`);
+  } else {
+    console.log(`not watching ${displayDir(contentDir)}: LIBSQL_URL is set (publish with npm run publish)`);
+  }
 } catch (error) {
   console.error(`npm start failed: ${error instanceof Error ? error.message : error}`);
   await stop(1);

@@ -16,10 +16,9 @@ import {
   TITLE_SIZES,
   wrapText,
 } from '../pipeline/social-card.ts';
-import { CARD_HEIGHT, CARD_WIDTH } from '../schema/card-size.ts';
+import { CARD_HEIGHT, CARD_MAX_BYTES, CARD_WIDTH } from '../schema/card-size.ts';
 import { CARD_FONT_RANGES, isCardEmoji } from '../schema/title-characters.ts';
 
-const MAX_BYTES = 300 * 1024;
 const SMALLEST = Math.min(...TITLE_SIZES);
 const LARGEST = Math.max(...TITLE_SIZES);
 
@@ -115,7 +114,7 @@ describe('layoutTitle (title wrapping, with a stand-in font)', () => {
 describe('social cards', () => {
   it('renders an article card as a 1200×630 PNG under 300 KB in the brand colours', async () => {
     const png = await renderArticleCard({ title: 'Met elkaar voor 125.000 banen', date: '12 februari 2019' });
-    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    expect(png.byteLength).toBeLessThanOrEqual(CARD_MAX_BYTES);
     const image = decode(png);
     expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
     expect(pixel(image, 1190, 10)).toEqual([0x00, 0x38, 0x5f, 255]);
@@ -146,7 +145,7 @@ describe('social cards', () => {
     expect(layout.lines.length * layout.lineHeight).toBeLessThanOrEqual(TITLE_BOX.height);
 
     const png = await renderArticleCard({ title: ABSURD, date: '12 februari 2019' });
-    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    expect(png.byteLength).toBeLessThanOrEqual(CARD_MAX_BYTES);
     const image = decode(png);
     expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
     const titleBottom = TITLE_BOX.y + TITLE_BOX.height;
@@ -175,7 +174,7 @@ describe('social cards', () => {
 
   it('renders the default card: 1200×630, under 300 KB, on the brand blue', async () => {
     const png = await renderDefaultCard();
-    expect(png.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+    expect(png.byteLength).toBeLessThanOrEqual(CARD_MAX_BYTES);
     const image = decode(png);
     expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
     expect(pixel(image, 10, 10)).toEqual([0x00, 0x38, 0x5f, 255]);

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../dev/load.ts';
+import { POSTBUS } from './support/addresses.ts';
 import { ROOT } from './support/cli.ts';
-import { tempDir } from './support/documents.ts';
+import { lineOf, tempDir } from './support/documents.ts';
 import { startDatabase } from './support/worker.ts';
 
 const listening = (port: number) =>
@@ -31,6 +32,26 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`no /healthz within 90 s:\n${log()}`);
+}
+
+/**
+ * Polls until `check` holds, with a generous deadline (a slow machine is no failure: there is no
+ * timing assertion, only that it happens); the last value in the error.
+ */
+async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  log: () => string,
+) {
+  const deadline = Date.now() + 60_000;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not happen within 60 s; last: ${String(last).slice(0, 300)}\n${log()}`);
 }
 
 /** `npm start` as a user runs it (the start script under the same Node), stopped with SIGTERM. */
@@ -106,4 +127,56 @@ describe('npm start', () => {
     expect(await run.exited).toBe(0);
     expect(await listening(port)).toBe(false);
   }, 120_000);
+
+  it('seeds every change saved in CONTENT_DIR: the page shows it, a bad edit keeps the last good page and prints file:line', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const content = join(dir, 'content');
+    cpSync(join(ROOT, 'content-seed'), content, { recursive: true });
+    const file = join(content, '001_f3f85d6d71f8b7af.txt');
+    const original = readFileSync(file, 'utf8');
+    const [port, dbPort] = [await freePort(), await freePort()];
+    const run = start({
+      PORT: String(port),
+      DB_PORT: String(dbPort),
+      DB_FILE: join(dir, 'vso.db'),
+      CONTENT_DIR: content,
+    });
+    cleanups.push(() => stop(run));
+    await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log);
+    const page = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}${POSTBUS}`);
+      return `${response.status} ${await response.text()}`;
+    };
+    expect(await page()).toMatch(/^200 [\s\S]*Centrale postbus voor vragen/);
+    expect(run.log()).toContain(`watching ${content}: every saved change is seeded`);
+
+    // An edit as an editor saves it: the page is asked for (and cached) first, then changed.
+    const edited = original.replace('De postbus is haar eerste product.', 'De postbus is haar live product.');
+    expect(edited).not.toBe(original);
+    writeFileSync(file, edited);
+    await eventually('the edit on the page', page, (text) => text.includes('haar live product'), run.log);
+
+    // A bad edit: a vertical tab (Word's line break) in a paragraph. Nothing is written.
+    const bad = edited.replace('De postbus is haar live product.', 'De postbus is\u000bhaar product.');
+    writeFileSync(file, bad);
+    const line = lineOf(bad, 'De postbus is\u000b');
+    await eventually(
+      'the problem in the log',
+      async () => run.log(),
+      (log) => log.includes(`${file}:${line}: `),
+      run.log,
+    );
+    expect(run.log()).toContain('the site keeps serving the last good content');
+    expect(await page()).toMatch(/^200 [\s\S]*De postbus is haar live product\./);
+
+    // Fixed again: watching went on after the problem.
+    writeFileSync(file, original);
+    await eventually(
+      'the fix on the page',
+      page,
+      (text) => text.includes('De postbus is haar eerste product.'),
+      run.log,
+    );
+  }, 180_000);
 });

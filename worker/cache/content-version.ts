@@ -19,6 +19,7 @@ export class ContentVersions {
   current: ContentVersion | null = null;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #checking = false;
+  #again = false;
   readonly #read: () => Promise<ContentVersion | null>;
   readonly #now: () => number;
 
@@ -37,9 +38,17 @@ export class ContentVersions {
     if (!this.current || version.updatedAt >= this.current.updatedAt) this.current = version;
   }
 
-  /** Starts a background re-read when the last one is older than VERSION_CHECK_MS (or `force`). */
+  /**
+   * Starts a background re-read when the last one is older than VERSION_CHECK_MS (or `force`). A
+   * forced check while one runs (a purge right after a seed) reads again when that one ends: the
+   * running read may have started before the seed wrote, and must not stand for the next seconds.
+   */
   check(c: Context, force = false): void {
-    if (this.#checking || (!force && this.#now() - this.#checkedAt < VERSION_CHECK_MS)) return;
+    if (this.#checking) {
+      if (force) this.#again = true;
+      return;
+    }
+    if (!force && this.#now() - this.#checkedAt < VERSION_CHECK_MS) return;
     this.#checking = true;
     this.#checkedAt = this.#now();
     const read = this.#read()
@@ -49,6 +58,10 @@ export class ContentVersions {
       })
       .finally(() => {
         this.#checking = false;
+        if (this.#again) {
+          this.#again = false;
+          this.check(c, true);
+        }
       });
     inBackground(c, 'content version check', read);
   }

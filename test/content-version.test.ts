@@ -1,0 +1,54 @@
+/**
+ * The content version an isolate knows: a forced check (POST /admin/purge after a seed) that comes
+ * while a check runs is not dropped, since the running read may predate the seed.
+ */
+import type { Context } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { type ContentVersion, ContentVersions } from '../worker/cache/content-version.ts';
+
+/** A context without an execution context: the background work runs, unkept (worker/lib/background.ts). */
+const c = {
+  get executionCtx(): never {
+    throw new Error('no execution context');
+  },
+} as unknown as Context;
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('ContentVersions', () => {
+  it('reads again after the running check when a forced check comes meanwhile', async () => {
+    const answers: ((version: ContentVersion) => void)[] = [];
+    const versions = new ContentVersions(
+      () => new Promise<ContentVersion>((resolve) => answers.push(resolve)),
+      () => 0,
+    );
+    versions.check(c, true);
+    expect(answers).toHaveLength(1);
+    // The seed writes, then the purge forces a check while the first read is still out.
+    versions.check(c, true);
+    expect(answers).toHaveLength(1);
+    answers[0]?.({ id: 'old', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await settle();
+    expect(answers).toHaveLength(2);
+    answers[1]?.({ id: 'new', updatedAt: '2026-01-01T00:00:01.000Z' });
+    await settle();
+    expect(versions.current?.id).toBe('new');
+  });
+
+  it('does not read again for a check within VERSION_CHECK_MS that is not forced', async () => {
+    let reads = 0;
+    const versions = new ContentVersions(
+      async () => {
+        reads++;
+        return { id: 'v', updatedAt: '2026-01-01T00:00:00.000Z' };
+      },
+      () => 0,
+    );
+    versions.check(c);
+    versions.check(c);
+    await settle();
+    versions.check(c);
+    await settle();
+    expect(reads).toBe(1);
+  });
+});

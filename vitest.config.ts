@@ -14,6 +14,7 @@ const unit = files(
   'linkify',
   'parse-document',
   'site-document',
+  'publication',
   'parse-markdown',
   'share-intents',
   'slug-and-dates',

@@ -45,6 +45,8 @@ export interface LocalWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The Worker's `caches.default` (the L1 cache), to look into or age its entries. */
   defaultCache(): Promise<Cache>;
+  /** Runs the Worker's `scheduled` handler as a Cron Trigger at `scheduledTime` would. */
+  scheduled(cron: string, scheduledTime: Date): Promise<{ outcome: string }>;
   dispose(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startWorker(options: {
     fetch: (path, init) =>
       mf.dispatchFetch(new URL(path, url).toString(), init as never) as unknown as Promise<Response>,
     defaultCache: async () => (await mf.getCaches()).default as unknown as Cache,
+    scheduled: async (cron, scheduledTime) => (await mf.getWorker()).scheduled({ cron, scheduledTime }),
     dispose: () => mf.dispose(),
   };
 }

@@ -7,8 +7,8 @@ import * as v from 'valibot';
  */
 
 /** The most aliases one article may list, and the longest path: both keep the lookup table small. */
-export const MAX_ALIASES = 50;
-export const ALIAS_MAX_LENGTH = 500;
+const MAX_ALIASES = 50;
+const ALIAS_MAX_LENGTH = 500;
 
 /**
  * Paths the site answers itself, where an alias would never be reached (or would hide a page): the
@@ -66,7 +66,7 @@ export function aliasPath(input: string): { path: string } | { problem: string }
 }
 
 /** One alias as the contract checks it: its text in, its normalised path out. */
-export const Alias = v.pipe(
+const Alias = v.pipe(
   v.string('an earlier URL must be text'),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const result = aliasPath(dataset.value);

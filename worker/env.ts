@@ -11,6 +11,11 @@ declare global {
     PURGE_TOKEN?: string;
     /** Secret: signs the preview links of drafts and scheduled articles (`wrangler secret put PREVIEW_TOKEN`); unset, /voorbeeld/… does not exist. */
     PREVIEW_TOKEN?: string;
+    /**
+     * Tests only, never in wrangler.toml: the Worker's clock as an ISO time, so that the tests of the
+     * built Worker can stand on the day a scheduled article goes live. Unset: the real clock.
+     */
+    CLOCK?: string;
   }
 }
 

@@ -31,6 +31,12 @@ function dbFor(env: Env): Database {
   return db;
 }
 
+/** A fixed clock from CLOCK (tests of the built Worker); the real one when it is unset or no time. */
+function clockOf(iso: string | undefined): (() => number) | undefined {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(at) ? undefined : () => at;
+}
+
 function appFor(env: Env): App {
   app ??= createApp({
     db: dbFor(env),
@@ -39,6 +45,7 @@ function appFor(env: Env): App {
     l1Cache: env.L1_CACHE !== 'off',
     purgeToken: env.PURGE_TOKEN || undefined,
     previewToken: env.PREVIEW_TOKEN || undefined,
+    now: clockOf(env.CLOCK),
     securityContact: env.SECURITY_CONTACT || undefined,
     shareLimiter: env.SHARE_LIMITER,
     shareQueue: env.SHARE_QUEUE,

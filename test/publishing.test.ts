@@ -50,7 +50,7 @@ const NEW_PATH = `/banenafspraak/nieuws/2019-03-02/${RENAMED}`;
 
 describe('publishing in workerd', () => {
   it('a title change gives a 301 from every old URL of every route', async () => {
-    const hash = (await (await before.fetch(`/api/articles/${RENAMED}`)).json()) as {
+    const current = (await (await before.fetch(`/api/articles/${RENAMED}`)).json()) as {
       article: { url: string };
     };
     expect(current.article.url).toMatch(new RegExp(`${NEW_PATH}$`));

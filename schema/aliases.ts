@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { listedOnce } from './listed-once.ts';
 
 /**
  * An earlier address of an article that an editor lists (Markdown `aliases`, a .txt "Eerdere URL:"
@@ -82,16 +83,5 @@ const Alias = v.pipe(
 export const Aliases = v.pipe(
   v.array(Alias),
   v.maxLength(MAX_ALIASES, `an article may list at most ${MAX_ALIASES} earlier URLs`),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const paths = dataset.value;
-    paths.forEach((path, index) => {
-      const first = paths.indexOf(path);
-      if (first === index) return;
-      addIssue({
-        message: `the earlier URL ${path} is listed twice`,
-        path: [{ type: 'array', origin: 'value', input: paths, key: index, value: path }],
-      });
-    });
-  }),
+  listedOnce((path) => `the earlier URL ${path} is listed twice`),
 );

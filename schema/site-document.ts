@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { text } from './blocks.ts';
+import { listedOnce } from './listed-once.ts';
 
 /**
  * The site document (content-seed/site.yaml): the site-wide blocks in one place an editor can find,
@@ -40,18 +41,7 @@ export const SiteDocument = v.strictObject(
       v.pipe(
         v.array(text('a participant name'), 'participants must be a list of names'),
         v.minLength(1, 'participants is an empty list: leave it out to keep the documents’ list'),
-        v.rawCheck(({ dataset, addIssue }) => {
-          if (!dataset.typed) return;
-          const names = dataset.value;
-          names.forEach((name, index) => {
-            const first = names.indexOf(name);
-            if (first === index) return;
-            addIssue({
-              message: `"${name}" is listed twice (also item ${first + 1})`,
-              path: [{ type: 'array', origin: 'value', input: names, key: index, value: name }],
-            });
-          });
-        }),
+        listedOnce((name, first) => `"${name}" is listed twice (also item ${first + 1})`),
       ),
     ),
   },

@@ -2,6 +2,7 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
 import {
@@ -56,15 +57,21 @@ export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> 
   );
   if (files.length === 0) fail(`no *.txt documents in ${source}`);
   const parsed = parseDocuments(files);
-  if (!parsed.ok) {
-    for (const problem of parsed.problems) console.error(formatProblem(problem));
-    fail(`${parsed.problems.length} problem(s); nothing was written`);
+  const glossary = await readGlossary(source);
+  const problems = [...(parsed.ok ? [] : parsed.problems), ...(glossary.ok ? [] : glossary.problems)];
+  if (!parsed.ok || !glossary.ok) {
+    for (const problem of problems) console.error(formatProblem(problem));
+    fail(`${problems.length} problem(s); nothing was written`);
   }
 
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, { prune: values.prune, progress });
+    const summary = await seedDatabase(client, parsed.parsed, {
+      prune: values.prune,
+      progress,
+      glossary: glossary.entries,
+    });
     console.log(`seeded ${describeUrl(url)}\n${report(summary, files.length)}`);
     return { summary, url };
   } catch (error) {

@@ -6,10 +6,12 @@ import { eq, inArray } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
+import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { slugify } from '../schema/slug.ts';
 import { articles, participants, shareCounts, siteBlocks, siteMeta, socialCards } from '../schema/tables.ts';
 import { formatDate } from '../worker/lib/dates.ts';
 import type { ParsedFile } from './parse-document.ts';
+import { glossaryStatements, readGlossaryRows, searchText, vocabularyStatements } from './search-seed.ts';
 import { renderArticleCards } from './social-card.ts';
 
 export interface SeedSummary {
@@ -108,13 +110,15 @@ interface ArticlePlan {
 export async function seedDatabase(
   client: Client,
   parsed: ParsedFile[],
-  options: { prune?: boolean; now?: string; progress?: Progress } = {},
+  options: { prune?: boolean; now?: string; progress?: Progress; glossary?: GlossaryEntry[] } = {},
 ): Promise<SeedSummary> {
   const db = drizzle(client);
   const now = options.now ?? new Date().toISOString();
 
   const existing = await readExisting(db);
-  const { plans, gone } = planArticles(parsed, existing.articles, now);
+  // The glossary (glossary.yaml, pipeline/glossary.ts) shapes every article's index text.
+  const glossary = glossaryStatements(db, options.glossary ?? [], await readGlossaryRows(db));
+  const { plans, gone } = planArticles(parsed, existing.articles, now, options.glossary ?? []);
   refuseTakenSlugs(parsed, gone, options.prune ?? false);
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
   const deletes = options.prune ? pruneStatements(db, gone) : [];
@@ -131,7 +135,8 @@ export async function seedDatabase(
     (plan) => `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}`,
   );
   if (site.hash) hashes.push(site.hash);
-  const statements = [...deletes, ...writes.statements, ...site.statements];
+  hashes.push(glossary.hash);
+  const statements = [...deletes, ...writes.statements, ...site.statements, ...glossary.statements];
   const summary: SeedSummary = {
     inserted: writes.inserted,
     updated: writes.updated,
@@ -145,7 +150,7 @@ export async function seedDatabase(
   };
   if (!summary.changed) return summary;
 
-  statements.push(...contentVersionStatements(db, summary.contentVersion, now));
+  statements.push(...vocabularyStatements(), ...contentVersionStatements(db, summary.contentVersion, now));
   await writeInOneTransaction(client, statements, options.progress);
   return summary;
 }
@@ -173,6 +178,7 @@ function planArticles(
   parsed: ParsedFile[],
   existing: ExistingArticle[],
   now: string,
+  glossary: GlossaryEntry[],
 ): { plans: ArticlePlan[]; gone: ExistingArticle[] } {
   const byFile = new Map(existing.map((row) => [row.sourceFile, row]));
   const bySlug = new Map(existing.map((row) => [row.slug, row]));
@@ -181,14 +187,18 @@ function planArticles(
   for (const item of parsed) {
     const article = item.document.article;
     const sourceFile = basename(item.file);
-    const contentHash = sha256(JSON.stringify(article));
+    const text = bodyText(article.body);
+    const search = searchText(article.title, text, glossary);
+    // The index text is part of the hash: a glossary change rewrites the articles it touches.
+    const contentHash = sha256(`${JSON.stringify(article)}\0${search}`);
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
     const values = {
       slug: article.slug,
       title: article.title,
       excerpt: article.excerpt,
       body: article.body,
-      bodyText: bodyText(article.body),
+      bodyText: text,
+      searchText: search,
       source: article.source,
       publishedAt: article.publishedAt,
       contentHash,

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type GlossaryEntry, wordsOf } from '../schema/search-terms.ts';
 import type { DocumentProblem } from './parse-document.ts';
 
-export const GLOSSARY_FILE = 'glossary.yaml';
+const GLOSSARY_FILE = 'glossary.yaml';
 /** Like the text documents: a glossary is small, and a huge file is a mistake. */
 const GLOSSARY_MAX_BYTES = 256 * 1024;
 const FORM_MAX_LENGTH = 150;
@@ -28,9 +28,11 @@ const Entry = v.strictObject(
     names: v.pipe(v.array(Form, 'must be a list of names'), v.minLength(1, 'must name at least one name')),
   },
   (issue) =>
-    issue.kind === 'schema' && issue.expected !== 'Object'
-      ? `unknown key ${String(issue.received)}: an entry has only term and names`
-      : 'an entry is a mapping with term and names',
+    issue.expected === 'Object'
+      ? 'an entry is a mapping with term and names'
+      : issue.received === 'undefined'
+        ? 'is missing'
+        : 'unknown key: an entry has only term and names',
 );
 const Glossary = v.array(Entry, 'the glossary is a list of entries (- term: …, names: […])');
 
@@ -60,10 +62,11 @@ function lineOfPath(doc: ReturnType<typeof parseDocument>, counter: LineCounter,
 export function parseGlossary(text: string, file: string): GlossaryResult {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  const problems: DocumentProblem[] = doc.errors.map((error) => ({
+  // The first syntax error only: the ones after it mostly follow from it.
+  const problems: DocumentProblem[] = doc.errors.slice(0, 1).map((error) => ({
     file,
     line: error.linePos?.[0]?.line ?? 1,
-    message: error.message.split('\n')[0] ?? 'is not valid YAML',
+    message: `not valid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
   }));
   if (problems.length > 0) return { ok: false, problems };
   const result = v.safeParse(Glossary, doc.toJS() ?? []);
@@ -72,7 +75,8 @@ export function parseGlossary(text: string, file: string): GlossaryResult {
     for (const issue of result.issues) {
       const path = (issue.path ?? []).map((item) => item.key);
       const line = lineOfPath(doc, counter, path);
-      const where = path.length > 0 ? `${path.join('.')}: ` : '';
+      const key = path.findLast((item) => typeof item === 'string');
+      const where = key === undefined ? '' : `${String(key)}: `;
       const message = `${where}${issue.message}`;
       if (seen.has(`${line}:${message}`)) continue;
       seen.add(`${line}:${message}`);

@@ -38,7 +38,7 @@ export function stem(word: string): string {
 }
 
 /** Query words shorter than this are not looked for inside other words. */
-export const PART_MIN = 4;
+const PART_MIN = 4;
 
 /** The parts of a folded word that a compound query finds it by (see above). */
 export function partsOf(word: string): string[] {
@@ -54,7 +54,7 @@ export function partsOf(word: string): string[] {
  * (99999999 − YYYYMMDD) × SPAN + (SPAN − 1 − id). The triggers of the migration compute the same
  * (drizzle/0003_search.sql) and the Worker turns a rowid back into the article id with `articleIdSql`.
  */
-export const ROWID_SPAN = 10_000_000;
+const ROWID_SPAN = 10_000_000;
 export const articleIdSql = (hit: string) => `(${ROWID_SPAN - 1} - ${hit} % ${ROWID_SPAN})`;
 
 /** A glossary entry: a term (usually an abbreviation) and the names it stands for. */
@@ -127,7 +127,7 @@ export function searchColumns(title: string, bodyText: string, glossary: Glossar
 }
 
 /** At most this many words of a query are searched for (the rest is ignored). */
-export const QUERY_WORDS_MAX = 12;
+const QUERY_WORDS_MAX = 12;
 
 /** The words of a visitor's query as typed (not folded), at most QUERY_WORDS_MAX. */
 export function queryWords(input: string): string[] {
@@ -232,7 +232,7 @@ export function wordMatcher(plan: QueryPlan, glossary: GlossaryEntry[] = []): (f
  * The glossary entries a query names: its words hold the term, or all words of one of the names,
  * each as a whole word (so `Zaken` alone names no ministry).
  */
-export function entriesNamedInQuery(words: string[], glossary: GlossaryEntry[]): GlossaryEntry[] {
+function entriesNamedInQuery(words: string[], glossary: GlossaryEntry[]): GlossaryEntry[] {
   const set = new Set(words);
   return glossary.filter((entry) =>
     [entry.term, ...entry.names].some((form) => {

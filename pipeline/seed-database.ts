@@ -116,9 +116,11 @@ export async function seedDatabase(
   const now = options.now ?? new Date().toISOString();
 
   const existing = await readExisting(db);
-  // The glossary (glossary.yaml, pipeline/glossary.ts) shapes every article's index text.
-  const glossary = glossaryStatements(db, options.glossary ?? [], await readGlossaryRows(db));
-  const { plans, gone } = planArticles(parsed, existing.articles, now, options.glossary ?? []);
+  // The glossary (glossary.yaml, pipeline/glossary.ts) shapes every article's index text; without
+  // one, the seed keeps the glossary the database holds.
+  const stored = await readGlossaryRows(db);
+  const glossary = glossaryStatements(db, options.glossary ?? stored, stored);
+  const { plans, gone } = planArticles(parsed, existing.articles, now, options.glossary ?? stored);
   refuseTakenSlugs(parsed, gone, options.prune ?? false);
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
   const deletes = options.prune ? pruneStatements(db, gone) : [];

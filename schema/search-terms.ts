@@ -146,6 +146,8 @@ export interface QueryPlan {
   exact: string;
   /** Every word matches as written or as stem. */
   stemmed: string;
+  /** Each word on its own, as `any` matches it: for a query no article holds all words of. */
+  each: string[];
 }
 
 /**
@@ -171,6 +173,12 @@ export function queryPlan(input: string): QueryPlan | null {
   };
   const all = (each: (w: { word: string; stem: string }) => string) =>
     words.map((w) => `(${each(w)})`).join(' AND ');
+  const anyWay = (w: { word: string; stem: string }) =>
+    or(
+      `{title body aliases} : ${exact(w)}`,
+      `{title_stems body_stems} : ${q(w.stem)}`,
+      p(w, 'title_parts body_parts'),
+    );
   const or = (...alternatives: (string | null)[]) => alternatives.filter(Boolean).join(' OR ');
   const p = (w: { word: string; stem: string }, columns: string) => {
     const expression = parts(w);
@@ -178,16 +186,11 @@ export function queryPlan(input: string): QueryPlan | null {
   };
   return {
     words,
-    any: all((w) =>
-      or(
-        `{title body aliases} : ${exact(w)}`,
-        `{title_stems body_stems} : ${q(w.stem)}`,
-        p(w, 'title_parts body_parts'),
-      ),
-    ),
+    any: all(anyWay),
     title: all((w) => or(`{title} : ${exact(w)}`, `{title_stems} : ${q(w.stem)}`, p(w, 'title_parts'))),
     exact: all((w) => `{title body aliases} : ${exact(w)}`),
     stemmed: all((w) => or(`{title body aliases} : ${exact(w)}`, `{title_stems body_stems} : ${q(w.stem)}`)),
+    each: words.map(anyWay),
   };
 }
 

@@ -298,20 +298,40 @@ export type SearchResult = ArticleSummary & { snippet: string };
  */
 export const SEARCH_CANDIDATES = 200;
 
-/** Points of the ranking: the title holds every word, every word as written, or as written or stem. */
-const POINTS = { title: 4, exact: 2, stemmed: 1 } as const;
+/**
+ * Points of the ranking: the title holds every word, every word as written, or as written or stem;
+ * and, for a query no article holds all words of, each word an article holds.
+ */
+const POINTS = { title: 4, exact: 2, stemmed: 1, word: 8 } as const;
 
 /**
  * The ranked page of results: the newest SEARCH_CANDIDATES matches, then for each the tiers it meets,
  * each tier one more FTS5 query over the same rowid range (all its matches there are candidates, as
  * every tier is narrower than the match itself). Score: title 4 + as written 2 + as written or
  * stem 1, so title matches come first, then exact words, stems, compound parts; then the newest.
+ *
+ * When no article holds every word, the newest articles holding any of them are ranked instead, most
+ * words first (`krapte op de arbeidsmarkt` finds the articles about the arbeidsmarkt). Those queries
+ * carry `not exists (select 1 from candidates)`, a constant SQLite tests once before their scan, so a
+ * query that does match all its words never runs them.
  */
 function rankedStatement(db: Database, plan: QueryPlan, limit: number, offset: number) {
+  const inRange = sql`rowid between (select lo from bounds) and (select hi from bounds)`;
   const tier = (expression: string, points: number) =>
     sql`select rowid as hit, ${sql.raw(String(points))} as points from articles_search
-      where articles_search match ${expression}
-      and rowid between (select lo from bounds) and (select hi from bounds)`;
+      where articles_search match ${expression} and ${inRange}`;
+  const fallback = plan.words.length > 1;
+  const perWord = fallback
+    ? plan.each.map(
+        (expression) => sql` union all select rowid, ${sql.raw(String(POINTS.word))} from articles_search
+          where articles_search match ${expression} and ${inRange} and not exists (select 1 from candidates)`,
+      )
+    : [];
+  const someWords = fallback
+    ? sql`union all select * from (select rowid from articles_search
+        where articles_search match ${plan.each.join(' OR ')} and not exists (select 1 from candidates)
+        order by rowid limit ${SEARCH_CANDIDATES})`
+    : sql``;
   return db.all<{
     slug: string;
     title: string;
@@ -323,18 +343,31 @@ function rankedStatement(db: Database, plan: QueryPlan, limit: number, offset: n
       select rowid as hit from articles_search where articles_search match ${plan.any}
       order by rowid limit ${SEARCH_CANDIDATES}
     ),
-    bounds as (select min(hit) as lo, max(hit) as hi from candidates),
+    pool as (select hit from candidates ${someWords}),
+    bounds as (select min(hit) as lo, max(hit) as hi from pool),
     tiers as (${tier(plan.title, POINTS.title)} union all ${tier(plan.exact, POINTS.exact)}
-      union all ${tier(plan.stemmed, POINTS.stemmed)}),
+      union all ${tier(plan.stemmed, POINTS.stemmed)}${sql.join(perWord, sql``)}),
     scored as (
-      select candidates.hit, coalesce(sum(tiers.points), 0) as score
-      from candidates left join tiers on tiers.hit = candidates.hit group by candidates.hit
+      select pool.hit, coalesce(sum(tiers.points), 0) as score
+      from pool left join tiers on tiers.hit = pool.hit group by pool.hit
     )
     select a.slug, a.title, a.excerpt, a.published_at as publishedAt, a.updated_at as updatedAt,
       a.body_text as bodyText
     from scored join articles a on a.id = ${sql.raw(articleIdSql('scored.hit'))}
     order by scored.score desc, scored.hit
     limit ${limit} offset ${offset}`);
+}
+
+/** Articles holding every word, and (only when none does) those holding any of them. */
+function countStatement(db: Database, plan: QueryPlan) {
+  const some =
+    plan.words.length > 1
+      ? sql`(select count(*) from articles_search where articles_search match ${plan.each.join(' OR ')})`
+      : sql`0`;
+  return db.all<{ all: number; some: number }>(sql`with counted as (
+      select count(*) as n from articles_search where articles_search match ${plan.any}
+    )
+    select n as "all", case when n = 0 then ${some} else 0 end as some from counted`);
 }
 
 /**
@@ -360,20 +393,30 @@ function vocabularyStatement(db: Database, plan: QueryPlan) {
 
 /**
  * Search (schema/search-terms.ts): a page of results with highlighted snippets, how many articles
- * match in all, suggestions when it found nothing or little, and the sidebar: one batch.
+ * match in all (those with every word; when there are none, those with some), suggestions when it
+ * found nothing or little, and the sidebar: one batch.
  */
 export async function searchArticles(
   db: Database,
   query: string,
   { page = 1, limit = 10 }: { page?: number; limit?: number } = {},
-): Promise<{ results: SearchResult[]; total: number; suggestions: string[]; sidebar: Sidebar } & Versioned> {
+): Promise<
+  {
+    results: SearchResult[];
+    total: number;
+    /** False when no article holds every word and the results hold some of them. */
+    allWords: boolean;
+    suggestions: string[];
+    sidebar: Sidebar;
+  } & Versioned
+> {
   const plan = queryPlan(query);
-  if (plan === null) return { results: [], total: 0, suggestions: [], ...(await getSidebar(db)) };
+  if (plan === null) {
+    return { results: [], total: 0, allWords: true, suggestions: [], ...(await getSidebar(db)) };
+  }
   const [rows, [count], entries, vocabulary, blocks, people, meta] = await db.batch([
     rankedStatement(db, plan, limit, (page - 1) * limit),
-    db.all<{ n: number }>(
-      sql`select count(*) as n from articles_search where articles_search match ${plan.any}`,
-    ),
+    countStatement(db, plan),
     db.select().from(glossary),
     vocabularyStatement(db, plan),
     ...sidebarStatements(db),
@@ -383,9 +426,16 @@ export async function searchArticles(
     ...summary,
     snippet: makeSnippet(bodyText, match, { start: MARK_START, end: MARK_END }),
   }));
-  const total = Number(count?.n ?? 0);
-  const suggestions = suggestQuery(plan, queryWords(query), vocabulary, total);
-  return { results, total, suggestions, sidebar: toSidebar(blocks, people), version: toVersion(meta) };
+  const all = Number(count?.all ?? 0);
+  const suggestions = suggestQuery(plan, queryWords(query), vocabulary, all);
+  return {
+    results,
+    total: all > 0 ? all : Number(count?.some ?? 0),
+    allWords: all > 0 || results.length === 0,
+    suggestions,
+    sidebar: toSidebar(blocks, people),
+    version: toVersion(meta),
+  };
 }
 
 /** Newest articles with their full body, for the feed. */

@@ -115,6 +115,23 @@ describe('ranking', () => {
   });
 });
 
+describe('a query no article holds every word of', () => {
+  it('ranks the articles with the most of its words, and says so', async () => {
+    // "xylofoon" is in no article; "pensioen" and "regeling" are both only in "Pensioen voor iedereen".
+    const body = (await api('xylofoon pensioen regeling')) as ApiSearch & { meta: { allWords: boolean } };
+    expect(body.meta.allWords).toBe(false);
+    expect(slugs(body)[0]).toBe('pensioen-voor-iedereen');
+    expect(slugs(body)).toHaveLength(6);
+    const { text } = await page('xylofoon pensioen regeling');
+    expect(text).toContain('Geen bericht bevat al deze woorden. Hieronder de berichten met de meeste ervan.');
+    // A query whose words all occur together does not say it.
+    expect(
+      ((await api('pensioen regeling')) as ApiSearch & { meta: { allWords: boolean } }).meta.allWords,
+    ).toBe(true);
+    expect((await page('pensioen regeling')).text).not.toContain('Geen bericht bevat al deze woorden');
+  });
+});
+
 describe('any input', () => {
   it.each([
     '"banen" OR title:x',

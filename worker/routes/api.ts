@@ -114,7 +114,9 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q, page, limit } = c.req.valid('query');
-    const { results, total, suggestions, version } = await query(searchArticles(db, q, { page, limit }));
+    const { results, total, allWords, suggestions, version } = await query(
+      searchArticles(db, q, { page, limit }),
+    );
     describeContent(c, version, [tags.articles]);
     return c.json({
       query: q,
@@ -123,6 +125,7 @@ export function apiRoutes(deps: AppDeps) {
       // Relevance is ranked among the newest SEARCH_CANDIDATES matches: pages end there.
       meta: {
         pagination: { ...pagination(page, limit, Math.min(total, SEARCH_CANDIDATES)), matches: total },
+        allWords,
       },
     });
   });

@@ -297,6 +297,12 @@ export function buildOpenApi(siteUrl: string) {
                   /** Every matching article; `total` counts the ranked ones (the newest 200 at most). */
                   matches: v.number(),
                 }),
+                allWords: v.pipe(
+                  v.boolean(),
+                  v.description(
+                    'False when no article holds every word: then the results (and `matches`) are the articles holding some of them, most words first.',
+                  ),
+                ),
               }),
             }),
             'Search results',

@@ -133,6 +133,8 @@ export function SearchPage(props: {
   results: SearchResult[] | null;
   /** Articles that match in all; the best of the newest `ranked` of them are shown. */
   total: number;
+  /** False when no article holds every word and the results hold some of them. */
+  allWords: boolean;
   /** "Bedoelde u …?": queries with the closest indexed words (schema/search-terms.ts). */
   suggestions: string[];
   ranked: number;
@@ -166,6 +168,11 @@ export function SearchPage(props: {
                 </>
               ))}
               ?
+            </p>
+          )}
+          {!props.allWords && (
+            <p class="meta">
+              Geen bericht bevat al deze woorden. Hieronder de berichten met de meeste ervan.
             </p>
           )}
           {props.total > props.ranked && (

@@ -10,7 +10,7 @@ import { stemmer } from '@orama/stemmers/dutch';
  * forms of every glossary entry the article mentions. Parts make compounds findable: for each word of
  * five letters or more, the word without its last letter and every ending of four letters or more
  * after its first letter (`banenafspraak` → `banenafspraa`, `anenafspraak`, …, `afspraak`, …, `raak`).
- * A prefix query on the parts (`"afspraak"*`) then finds the word wherever the query word stands
+ * A prefix query on the parts (`"0afspraak"*`, see PART_MARK) then finds the word wherever the query word stands
  * inside it, but never the word itself, so that the exact word and its parts stay apart for ranking.
  * (A trigram index over the same text answers the same question, but each of its phrases is several
  * long doclists with positions: at 10,000 articles ranking and counting took 12–15 ms against 2–4 ms
@@ -94,12 +94,21 @@ export interface SearchColumns {
   aliases: string;
 }
 
-function columnsOf(words: string[]) {
+/**
+ * Part tokens carry a digit of their column in front (words with digits have no parts), so that a
+ * prefix query on parts merges only the parts of that column: `"0werkgever"*` reads the articles that
+ * hold `werkgever` inside a longer word, not every article's `werkgevers` and its stem `werkgever`.
+ */
+const PART_MARK = { title: '1', body: '0' } as const;
+
+function columnsOf(words: string[], mark: string) {
   const stems = words.map(stem);
   return {
     words: words.join(' '),
     stems: stems.join(' '),
-    parts: unique([...words, ...stems].flatMap(partsOf)).join(' '),
+    parts: unique([...words, ...stems].flatMap(partsOf))
+      .map((part) => mark + part)
+      .join(' '),
   };
 }
 
@@ -111,8 +120,8 @@ function columnsOf(words: string[]) {
 export function searchColumns(title: string, bodyText: string, glossary: GlossaryEntry[]): SearchColumns {
   const titleWords = wordsOf(title);
   const bodyWords = wordsOf(bodyText);
-  const t = columnsOf(titleWords);
-  const b = columnsOf(bodyWords);
+  const t = columnsOf(titleWords, PART_MARK.title);
+  const b = columnsOf(bodyWords, PART_MARK.body);
   const named = entriesNamedIn([...titleWords, '', ...bodyWords], glossary);
   const aliases = unique(named.flatMap((entry) => [entry.term, ...entry.names].flatMap(wordsOf)));
   return {
@@ -164,12 +173,16 @@ export function queryPlan(input: string): QueryPlan | null {
   if (words.length === 0) return null;
   const q = (term: string) => `"${term}"`;
   const exact = ({ word }: { word: string }) => (word.length < PART_MIN ? `${q(word)}*` : q(word));
-  const parts = ({ word, stem: s }: { word: string; stem: string }) => {
+  const parts = ({ word, stem: s }: { word: string; stem: string }, marks: string[]) => {
     if (word.length < PART_MIN) return null;
     // A stem that starts the word finds every part the word finds, and more (`werkgever` of `werkgevers`).
-    if (s.length >= PART_MIN && word.startsWith(s)) return `${q(s)}*`;
-    if (s.length >= PART_MIN && s !== word) return `(${q(word)}* OR ${q(s)}*)`;
-    return `${q(word)}*`;
+    const prefixes =
+      s.length >= PART_MIN && word.startsWith(s)
+        ? [s]
+        : s.length >= PART_MIN && s !== word
+          ? [word, s]
+          : [word];
+    return `(${marks.flatMap((mark) => prefixes.map((prefix) => `${q(mark + prefix)}*`)).join(' OR ')})`;
   };
   const all = (each: (w: { word: string; stem: string }) => string) =>
     words.map((w) => `(${each(w)})`).join(' AND ');
@@ -177,17 +190,19 @@ export function queryPlan(input: string): QueryPlan | null {
     or(
       `{title body aliases} : ${exact(w)}`,
       `{title_stems body_stems} : ${q(w.stem)}`,
-      p(w, 'title_parts body_parts'),
+      p(w, 'title_parts body_parts', [PART_MARK.title, PART_MARK.body]),
     );
   const or = (...alternatives: (string | null)[]) => alternatives.filter(Boolean).join(' OR ');
-  const p = (w: { word: string; stem: string }, columns: string) => {
-    const expression = parts(w);
+  const p = (w: { word: string; stem: string }, columns: string, marks: string[]) => {
+    const expression = parts(w, marks);
     return expression && `{${columns}} : ${expression}`;
   };
   return {
     words,
     any: all(anyWay),
-    title: all((w) => or(`{title} : ${exact(w)}`, `{title_stems} : ${q(w.stem)}`, p(w, 'title_parts'))),
+    title: all((w) =>
+      or(`{title} : ${exact(w)}`, `{title_stems} : ${q(w.stem)}`, p(w, 'title_parts', [PART_MARK.title])),
+    ),
     exact: all((w) => `{title body aliases} : ${exact(w)}`),
     stemmed: all((w) => or(`{title body aliases} : ${exact(w)}`, `{title_stems body_stems} : ${q(w.stem)}`)),
     each: words.map(anyWay),

@@ -23,7 +23,7 @@ import { articlePath } from '../worker/site.ts';
 import { database, worker } from './owned.ts';
 import { log, TMP } from './settings.ts';
 
-export const CORPUS = join(ROOT, 'bench', 'search');
+const CORPUS = join(ROOT, 'bench', 'search');
 const TOP = 10;
 
 const Queries = v.array(v.object({ q: v.string(), expect: v.pipe(v.array(v.string()), v.minLength(1)) }));
@@ -35,7 +35,7 @@ export interface EngineAnswerRow {
   reciprocalRank: number;
   ms: number;
 }
-export interface QueryResult {
+interface QueryResult {
   q: string;
   expect: string[];
   ours: EngineAnswerRow;

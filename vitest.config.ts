@@ -19,6 +19,8 @@ const unit = files(
   'share-intents',
   'slug-and-dates',
   'snippet',
+  'glossary',
+  'search-terms',
   'hrana-hardening',
   'hrana-server',
 );

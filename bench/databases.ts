@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readGlossary } from '../pipeline/glossary.ts';
 import { MIGRATIONS, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
 import { type DocumentInput, formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
 import { type Progress, seedDatabase } from '../pipeline/seed-database.ts';
@@ -37,7 +38,14 @@ export interface BenchDatabase {
   articles: { slug: string; publishedAt: string }[];
 }
 
-const SHAPING_SOURCES = ['pipeline/seed-database.ts', 'pipeline/parse-document.ts', 'schema/tables.ts'];
+const SHAPING_SOURCES = [
+  'pipeline/seed-database.ts',
+  'pipeline/parse-document.ts',
+  'pipeline/search-seed.ts',
+  'schema/tables.ts',
+  'schema/search-terms.ts',
+  'content-seed/glossary.yaml',
+];
 
 function fingerprintOf(documents: DocumentInput[]): string {
   const hash = createHash('sha256');
@@ -134,7 +142,9 @@ async function seed(
         log(`${phase} ${done}/${total} (${seconds(t0, performance.now()).toFixed(0)} s)`);
       }
     };
-    await seedDatabase(client, parsed.parsed, { progress });
+    const glossary = await readGlossary(join(ROOT, 'content-seed'));
+    if (!glossary.ok) throw new Error(glossary.problems.map(formatProblem).join('\n'));
+    await seedDatabase(client, parsed.parsed, { progress, glossary: glossary.entries });
     const t3 = performance.now();
     const record: SeedRecord = {
       fingerprint,

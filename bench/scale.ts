@@ -1,11 +1,11 @@
 /**
- * 3. Scale: home, a deep news page and a search at 10 vs 10,000 articles (cache off); the seed time
+ * 3. Scale: home, a deep news page and two searches (a common word, a compound part) at 10 vs 10,000 articles (cache off); the seed time
  * and database size come with the large database (bench/databases.ts).
  */
 import { httpGet, percentile, type Tally, tally } from '../dev/load.ts';
 import type { BenchDatabase } from './databases.ts';
 import { database, worker } from './owned.ts';
-import { type BenchSettings, log, SEARCH_PATH, SMALL_ARTICLES } from './settings.ts';
+import { type BenchSettings, COMPOUND_SEARCH_PATH, log, SEARCH_PATH, SMALL_ARTICLES } from './settings.ts';
 
 interface PageLatency {
   path: string;
@@ -94,8 +94,8 @@ export async function scale(
   large: BenchDatabase,
 ): Promise<ScaleResult> {
   const deepPage = Math.min(500, Math.ceil(large.articles.length / 10));
-  const smallPages = ['/', '/banenafspraak/nieuws?pagina=1', SEARCH_PATH];
-  const largePages = ['/', `/banenafspraak/nieuws?pagina=${deepPage}`, SEARCH_PATH];
+  const smallPages = ['/', '/banenafspraak/nieuws?pagina=1', SEARCH_PATH, COMPOUND_SEARCH_PATH];
+  const largePages = ['/', `/banenafspraak/nieuws?pagina=${deepPage}`, SEARCH_PATH, COMPOUND_SEARCH_PATH];
   log(`scale: ${smallPages.length} pages × ${settings.scaleSamples} sequential requests at each size`);
   const [atSmall, atLarge] = await pageLatencies(settings, [
     { file: small.file, pages: smallPages },
@@ -106,6 +106,7 @@ export async function scale(
     'home',
     `news ?pagina=${deepPage} (at ${SMALL_ARTICLES}: ?pagina=1, the last page)`,
     `search \`${SEARCH_PATH.split('=')[1]}\` (every article matches)`,
+    `search \`${COMPOUND_SEARCH_PATH.split('=')[1]}\` (a compound part and stem of every article's \`werkgevers\`)`,
   ];
   const pages = labels.map((label, i) => {
     const a = atSmall.pages[i] as PageLatency;

@@ -8,6 +8,8 @@ export const SEQUENTIAL = 20;
 export const ROUND_TRIP_MS = 80;
 export const SMALL_ARTICLES = 10;
 export const SEARCH_PATH = '/zoeken?q=banen';
+/** A compound part: `werkgever` stands inside `werkgevers` of every generated article (and `overheidswerkgevers`). */
+export const COMPOUND_SEARCH_PATH = '/zoeken?q=werkgever';
 // A folder's index.html: workerd's asset router redirects `/x.html` to `/x`, nginx would not serve `/x`.
 export const FLOOR_PATH = '/bench-floor/';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { previewPath } from '../schema/preview.ts';
 import { formatLongDate } from '../worker/lib/dates.ts';
+import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
 import {
@@ -91,13 +92,12 @@ export async function seedSource(
     };
   }
   const parsed = parseDocuments(files);
-  if (!parsed.ok) {
+  const glossary = await readGlossary(source);
+  if (!parsed.ok || !glossary.ok) {
+    const problems = [...(parsed.ok ? [] : parsed.problems), ...(glossary.ok ? [] : glossary.problems)];
     return {
       ok: false,
-      problems: [
-        ...parsed.problems.map(formatProblem),
-        `${parsed.problems.length} problem(s); nothing was written`,
-      ],
+      problems: [...problems.map(formatProblem), `${problems.length} problem(s); nothing was written`],
     };
   }
   if (parsed.parsed.length === 0) {
@@ -106,7 +106,11 @@ export async function seedSource(
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, { ...options, site: parsed.site });
+    const summary = await seedDatabase(client, parsed.parsed, {
+      ...options,
+      site: parsed.site,
+      glossary: glossary.entries,
+    });
     const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };

@@ -6,6 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
+import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
 import {
@@ -21,6 +22,7 @@ import {
 import { amsterdamDate, formatDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
 import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from './article-addresses.ts';
 import type { ParsedFile } from './parse-document.ts';
+import { glossaryStatements, readGlossaryRows, searchText, vocabularyStatements } from './search-seed.ts';
 import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
 import type { ParsedSite } from './site-document.ts';
 import { chooseSiteParts } from './site-parts.ts';
@@ -119,13 +121,23 @@ type ExistingArticle = ExistingRows['articles'][number];
 export async function seedDatabase(
   client: Client,
   parsed: ParsedFile[],
-  options: { prune?: boolean; now?: string; progress?: Progress; site?: ParsedSite | null } = {},
+  options: {
+    prune?: boolean;
+    now?: string;
+    progress?: Progress;
+    site?: ParsedSite | null;
+    glossary?: GlossaryEntry[];
+  } = {},
 ): Promise<SeedSummary> {
   const db = drizzle(client);
   const now = options.now ?? new Date().toISOString();
 
   const existing = await readExisting(db);
-  const { plans, gone } = planArticles(parsed, existing.articles, now);
+  // The glossary (glossary.yaml, pipeline/glossary.ts) shapes every article's index text; without
+  // one, the seed keeps the glossary the database holds.
+  const stored = await readGlossaryRows(db);
+  const glossary = glossaryStatements(db, options.glossary ?? stored, stored);
+  const { plans, gone } = planArticles(parsed, existing.articles, now, options.glossary ?? stored);
   refuseTakenSlugs(parsed, gone, options.prune ?? false);
   refuseTakenAddresses(plans, existing.addresses, gone, options.prune ?? false);
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
@@ -152,8 +164,14 @@ export async function seedDatabase(
       `${plan.article.slug}:${plan.values.contentHash}:${plan.values.cardHash}:${plan.values.draft ? 'draft' : ''}`,
   );
   if (site.hash) hashes.push(site.hash);
-  hashes.push(addresses.hash);
-  const statements = [...deletes, ...writes.statements, ...addresses.statements, ...site.statements];
+  hashes.push(addresses.hash, glossary.hash);
+  const statements = [
+    ...deletes,
+    ...writes.statements,
+    ...addresses.statements,
+    ...site.statements,
+    ...glossary.statements,
+  ];
   const today = amsterdamDate(Date.parse(now));
   const summary: SeedSummary = {
     inserted: writes.inserted,
@@ -177,7 +195,10 @@ export async function seedDatabase(
   if (!summary.changed) return summary;
 
   const schedule = [...new Set(summary.scheduled.map((item) => item.publishedAt))];
-  statements.push(...contentVersionStatements(db, summary.contentVersion, now, schedule));
+  statements.push(
+    ...vocabularyStatements(),
+    ...contentVersionStatements(db, summary.contentVersion, now, schedule),
+  );
   await writeInOneTransaction(client, statements, options.progress);
   return summary;
 }
@@ -191,6 +212,7 @@ async function readExisting(db: Db) {
         slug: articles.slug,
         sourceFile: articles.sourceFile,
         contentHash: articles.contentHash,
+        searchHash: articles.searchHash,
         cardHash: articles.cardHash,
         draft: articles.draft,
         createdAt: articles.createdAt,
@@ -211,6 +233,7 @@ function planArticles(
   parsed: ParsedFile[],
   existing: ExistingArticle[],
   now: string,
+  glossary: GlossaryEntry[],
 ): { plans: ArticlePlan[]; gone: ExistingArticle[] } {
   const byFile = new Map(existing.map((row) => [row.sourceFile, row]));
   const bySlug = new Map(existing.map((row) => [row.slug, row]));
@@ -220,9 +243,14 @@ function planArticles(
     const article = item.document.article;
     const { publishing } = item.document;
     const sourceFile = basename(item.file);
-    // The article's content only: its draft flag and aliases are not content, and changing them
-    // changes no date. (The same fields, in the same order, as before they existed.)
+    const text = bodyText(article.body);
+    // A draft is not in the search index (its words must not surface, not even as a suggestion).
+    const search = publishing.draft ? '{}' : searchText(article.title, text, glossary);
+    // The article's content only: its draft flag, aliases and index text are not content, and
+    // changing them changes no date. (The same fields, in the same order, as before they existed.)
     const contentHash = sha256(JSON.stringify(article));
+    // The index text has a hash of its own: a glossary change rewrites the articles it touches.
+    const searchHash = sha256(search).slice(0, 16);
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
     const published = startOfAmsterdamDate(article.publishedAt);
     // When the content last changed: its publication until a seed changes it, then that seed's
@@ -241,10 +269,12 @@ function planArticles(
       title: article.title,
       excerpt: article.excerpt,
       body: article.body,
-      bodyText: bodyText(article.body),
+      bodyText: text,
+      searchText: search,
       source: article.source,
       publishedAt: article.publishedAt,
       contentHash,
+      searchHash,
       sourceFile,
       cardHash: row?.cardHash ?? null,
       draft: publishing.draft,
@@ -256,6 +286,7 @@ function planArticles(
       matched.add(row.id);
       const same =
         sameContent &&
+        row.searchHash === searchHash &&
         row.sourceFile === sourceFile &&
         row.draft === publishing.draft &&
         row.updatedAt === updatedAt;

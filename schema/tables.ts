@@ -3,9 +3,10 @@ import { customType, index, integer, primaryKey, sqliteTable, text } from 'drizz
 import { type Block, storedBlocks } from './blocks.ts';
 
 /**
- * The database, written by the seed (scripts/seed.ts) and read by the Worker. The full-text index
- * `articles_fts` (FTS5, external content over `articles`, kept in sync by triggers) lives in a custom
- * migration in drizzle/, because drizzle-kit does not model virtual tables.
+ * The database, written by the seed (scripts/seed.ts) and read by the Worker. The search index
+ * `articles_search` (FTS5, contentless, filled from `articles.search_text` by triggers) and the
+ * suggestion vocabulary `search_vocabulary` (FTS5 trigram) live in a custom migration in drizzle/,
+ * because drizzle-kit does not model virtual tables.
  */
 
 /**
@@ -28,14 +29,19 @@ export const articles = sqliteTable(
     body: blocksJson('body').notNull(),
     /** The body as plain text, derived at seed time for the full-text index. */
     bodyText: text('body_text').notNull(),
+    /** The columns of the search index as JSON (schema/search-terms.ts, searchColumns), written by the seed. */
+    searchText: text('search_text').notNull().default('{}'),
     source: text('source'),
     /** ISO date (YYYY-MM-DD) from the "Geplaatst op" line. A date after today (Europe/Amsterdam) is a
      * scheduled article: hidden from every public route until that day begins. */
     publishedAt: text('published_at').notNull(),
     /** A draft (Markdown `draft: true`): hidden from every public route; only a preview shows it. */
     draft: integer('draft', { mode: 'boolean' }).notNull().default(false),
-    /** SHA-256 of the parsed article; the seed compares it to decide whether anything changed. */
+    /** SHA-256 of the parsed article's content; when it changes, so does updated_at. */
     contentHash: text('content_hash').notNull(),
+    /** Hash of search_text: the index text changes with the glossary, which is not the article's
+     * content, so it is compared on its own (null on rows from before the search index). */
+    searchHash: text('search_hash'),
     /** File name of the source document in content-seed/. */
     sourceFile: text('source_file').notNull(),
     /** Content hash of the article's social card (social_cards.png), part of its URL /og/{slug}.{hash}.png. */
@@ -125,4 +131,14 @@ export const socialCards = sqliteTable('social_cards', {
 export const siteMeta = sqliteTable('site_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * The glossary of content-seed/glossary.yaml: a term (an abbreviation) and the names it stands for
+ * (JSON array). The seed adds every form of an entry an article names to the article's index text;
+ * the Worker reads it to mark those forms in snippets.
+ */
+export const glossary = sqliteTable('glossary', {
+  term: text('term').primaryKey(),
+  names: text('names', { mode: 'json' }).$type<string[]>().notNull(),
 });

@@ -26,6 +26,9 @@ const PAGES: [string, number, RequestInit?][] = [
   ['/zoeken', 200],
   ['/zoeken?q=banen', 200],
   ['/zoeken?q=xylofoonkwartet', 200],
+  // "Bedoelde u: …?", and results that hold only some of the words.
+  ['/zoeken?q=banenafsrpaak', 200],
+  ['/zoeken?q=xylofoon%20banen', 200],
   [`/zoeken?q=${encodeURIComponent('werkgevers '.repeat(20))}`, 200],
   ['/deze-pagina-bestaat-niet', 404],
   [MASTODON, 200],
@@ -74,6 +77,8 @@ describe('Nu Html Checker', () => {
     const page = (name: string) => documents[names.indexOf(name)];
     expect(page('/zoeken?q=banen')).toMatch(/\d+ resultaten? voor/);
     expect(page('/zoeken?q=xylofoonkwartet')).toContain('Geen resultaten voor');
+    expect(page('/zoeken?q=banenafsrpaak')).toContain('Bedoelde u:');
+    expect(page('/zoeken?q=xylofoon%20banen')).toContain('Geen bericht bevat al deze woorden.');
     expect(documents[names.findIndex((name) => name.length > 200)]).toContain('Uw zoekopdracht is te lang');
     expect(page('/deze-pagina-bestaat-niet')).toContain('Pagina niet gevonden');
     expect(documents.at(-1)).toContain('Er ging even iets mis');

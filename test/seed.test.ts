@@ -2,25 +2,48 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
+import { articleIdSql } from '../schema/search-terms.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { lineOf, makeDocument, tempDir } from './support/documents.ts';
 
-const TABLES = ['articles', 'participants', 'site_blocks', 'share_counts', 'site_meta', 'social_cards'];
+const TABLES = [
+  'articles',
+  'participants',
+  'site_blocks',
+  'share_counts',
+  'site_meta',
+  'social_cards',
+  'glossary',
+];
+
+/** Slugs of the articles the search index finds for an FTS5 expression, newest first. */
+async function indexed(client: Client, expression: string) {
+  const hits = await client.execute({
+    sql: `select a.slug from articles_search s join articles a on a.id = ${articleIdSql('s.rowid')}
+      where articles_search match ? order by s.rowid`,
+    args: [expression],
+  });
+  return hits.rows.map((r) => r.slug);
+}
 
 async function dump(client: Client) {
   const out: Record<string, unknown[]> = {};
   for (const table of TABLES) out[table] = (await client.execute(`select * from ${table} order by 1`)).rows;
-  out.fts = (await client.execute('select rowid, title from articles_fts order by rowid')).rows;
+  out.search = (await client.execute('select rowid from articles_search order by rowid')).rows;
+  out.vocabulary = (await client.execute('select term, docs from search_vocabulary order by term')).rows;
   return out;
 }
 
 async function seedDir(client: Client, dir: string, options: { prune?: boolean; now?: string } = {}) {
   const parsed = parseDocuments(await readDocuments(dir));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site });
+  const glossary = await readGlossary(dir);
+  if (!glossary.ok) throw new Error(JSON.stringify(glossary.problems));
+  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site, glossary: glossary.entries });
 }
 
 function copySeedDocuments(dir: string) {
@@ -59,10 +82,15 @@ describe('seedDatabase', () => {
     expect(rows.articles).toHaveLength(2);
     expect(rows.participants).toHaveLength(13);
     expect(rows.site_blocks).toHaveLength(2);
-    const hit = await client.execute(
-      "select a.slug from articles_fts f join articles a on a.id = f.rowid where articles_fts match 'creeren'",
+    expect(await indexed(client, 'creeren')).toEqual(['met-elkaar-voor-125000-banen']);
+    // Stems, compound parts and glossary forms are indexed too; the suggestions' vocabulary is built.
+    expect(await indexed(client, '{body_stems}: ban')).toHaveLength(2);
+    expect(await indexed(client, '{body_parts}: 0afspraak*')).toHaveLength(2);
+    expect(await indexed(client, '{aliases}: szw')).toHaveLength(2);
+    const vocabulary = await client.execute(
+      "select docs from search_vocabulary where term = 'banenafspraak'",
     );
-    expect(hit.rows.map((r) => r.slug)).toEqual(['met-elkaar-voor-125000-banen']);
+    expect(vocabulary.rows.map((r) => r.docs)).toEqual([2]);
   });
 
   it('is idempotent: a second run writes nothing and says so', async () => {
@@ -90,9 +118,9 @@ describe('seedDatabase', () => {
     expect(after?.created_at).toBe('2026-01-01T00:00:00.000Z');
     expect(after?.updated_at).toBe('2026-03-03T00:00:00.000Z');
     expect(after?.excerpt).toBe('De eerste alinea van het artikel.');
-    // The full-text index follows the update.
-    const hit = await client.execute("select rowid from articles_fts where articles_fts match 'eerste'");
-    expect(hit.rows.map((r) => r.rowid)).toEqual([before?.id]);
+    // The search index follows the update.
+    expect(await indexed(client, 'eerste')).toEqual(['centrale-postbus-voor-vragen-over-de-banenafspraak']);
+    expect(await indexed(client, 'kennisalliantie')).toEqual([]);
   });
 
   it('renders a social card per article, again only when its title or date changes', async () => {
@@ -324,6 +352,28 @@ describe('seedDatabase', () => {
   });
 });
 
+describe('the glossary', () => {
+  it('is seeded into its table; a change rewrites the articles whose index text it changes, then nothing', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const glossary = await client.execute("select names from glossary where term = 'BZK'");
+    expect(JSON.parse(String(glossary.rows[0]?.names))).toContain('Binnenlandse Zaken');
+    expect(await indexed(client, '{aliases}: normaalste')).toEqual([]);
+
+    // De Normaalste Zaak is only in the first article: only that one is rewritten.
+    writeFileSync(
+      join(docs, 'glossary.yaml'),
+      `${readFileSync(join(docs, 'glossary.yaml'), 'utf8')}- term: DNZ\n  names: [De Normaalste Zaak]\n`,
+    );
+    const version = await client.execute("select value from site_meta where key = 'content_version'");
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary.updated).toEqual(['met-elkaar-voor-125000-banen']);
+    expect(await indexed(client, 'dnz')).toEqual(['met-elkaar-voor-125000-banen']);
+    const after = await client.execute("select value from site_meta where key = 'content_version'");
+    expect(after.rows[0]?.value).not.toBe(version.rows[0]?.value);
+    expect((await seedDir(client, docs)).changed).toBe(false);
+  });
+});
+
 describe('npm run seed', () => {
   it('seeds, then reports that nothing changed', () => {
     const first = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
@@ -365,6 +415,23 @@ describe('npm run seed', () => {
       `${join(docs, '003_bad.txt')}:${lineOf(bad, 'Geplaatst op')}: weekday "maandag" does not match 12 februari 2019, which is a dinsdag`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await dump(client)).toEqual(before);
+  });
+
+  it('writes nothing when the glossary is broken, and names file:line', async () => {
+    runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    const before = await dump(client);
+    writeFileSync(join(docs, '002_good.txt'), makeDocument({ title: 'Een goed nieuw artikel' }));
+    writeFileSync(
+      join(docs, 'glossary.yaml'),
+      '- term: BZK\n  names: [Binnenlandse Zaken]\n- term: bzk\n  naam: x\n',
+    );
+    const result = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(result.code).not.toBe(0);
+    const file = join(docs, 'glossary.yaml');
+    expect(result.stderr).toContain(`${file}:3: names: is missing`);
+    expect(result.stderr).toContain(`${file}:4: naam: unknown key: an entry has only term and names`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await dump(client)).toEqual(before);
   });
 

@@ -40,6 +40,9 @@ export const MAX_QUERY_LENGTH = 200;
  */
 export const queryLength = (q: string) => [...q].length;
 export const SEARCH_PAGE_SIZE = 10;
+/** The search page for a query (and a page of its results). */
+export const searchPath = (q: string, page = 1) =>
+  `${paths.search}?q=${encodeURIComponent(q)}${page > 1 ? `&pagina=${page}` : ''}`;
 
 /** The social card of an article; the content hash in the name lets it be cached forever. */
 export const cardPath = (slug: string, hash: string) => `${paths.cards}/${slug}.${hash}.png`;

@@ -69,9 +69,13 @@ describe('drafts and scheduled articles', () => {
     const at = async (iso: string) => {
       const other = await startApp(DOCS, { now: () => Date.parse(iso) });
       try {
+        const found = (await (await other.fetch('/api/search?q=verschijnt')).json()) as {
+          results: { slug: string }[];
+        };
         return {
           page: (await other.fetch(SCHEDULED.path)).status,
           listed: (await other.fetch('/banenafspraak/nieuws')).text().then((t) => t.includes(SCHEDULED.slug)),
+          searched: found.results.map((result) => result.slug),
         };
       } finally {
         await other.close();
@@ -82,8 +86,23 @@ describe('drafts and scheduled articles', () => {
     const after = await at('2030-05-31T22:00:00Z');
     expect(before.page).toBe(404);
     expect(await before.listed).toBe(false);
+    expect(before.searched).toEqual([]);
     expect(after.page).toBe(200);
     expect(await after.listed).toBe(true);
+    expect(after.searched).toEqual([SCHEDULED.slug]);
+  });
+
+  it('a draft is not in the search index: no result, and its words are never suggested', async () => {
+    const found = (await (await app.fetch('/api/search?q=concept')).json()) as {
+      results: unknown[];
+      suggestions: unknown[];
+    };
+    expect(found.results).toEqual([]);
+    const typo = (await (await app.fetch('/api/search?q=concpet')).json()) as { suggestions: unknown[] };
+    expect(JSON.stringify(typo.suggestions)).not.toContain('concept');
+    // The same typo of a public article's word is suggested: the check above can fail.
+    const other = (await (await app.fetch('/api/search?q=banenafsrpaak')).json()) as { suggestions: unknown[] };
+    expect(JSON.stringify(other.suggestions)).toContain('banenafspraak');
   });
 
   it('the preview link shows a draft, never stored and never indexed; a wrong token is a 404', async () => {

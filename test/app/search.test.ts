@@ -52,6 +52,27 @@ describe('a word in more articles than are ranked', () => {
     for (let n = 1; n <= 5; n++) expect(ranked.has(`bericht-nummer-${n}`)).toBe(false);
   });
 
+  it('ranks the newest by publication date, not the order the articles were added in', async () => {
+    // The same 205 documents, the newest added first: the oldest rows are the newest articles.
+    const reversed = await startApp(generatedDocuments(205).reverse());
+    try {
+      const ranked = new Set<string>();
+      for (let page = 1; page <= 4; page++) {
+        const response = await reversed.fetch(`/api/search?q=samenvatting&limit=50&page=${page}`);
+        for (const r of ((await response.json()) as { results: { slug: string }[] }).results)
+          ranked.add(r.slug);
+      }
+      expect(ranked.size).toBe(200);
+      for (let n = 1; n <= 5; n++) expect(ranked.has(`bericht-nummer-${n}`)).toBe(false);
+      const first = (await (await reversed.fetch('/api/search?q=samenvatting&limit=1')).json()) as {
+        results: { slug: string }[];
+      };
+      expect(first.results[0]?.slug).toBe('bericht-nummer-205');
+    } finally {
+      await reversed.close();
+    }
+  });
+
   it('shows no note when every match is ranked', async () => {
     const text = textOf(await (await app.fetch('/zoeken?q=nummer%20205')).text());
     expect(text).toContain('1 resultaat voor “nummer 205”');

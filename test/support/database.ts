@@ -10,6 +10,7 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
 import { type DocumentInput, parseDocuments } from '../../pipeline/parse-document.ts';
 import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
@@ -31,7 +32,15 @@ const CACHE = join(ROOT, 'node_modules', '.cache', 'vso-test-databases');
  * the migrations, what the cards are drawn from, and the exact versions of the libraries (fonts,
  * renderer, libSQL). A change to any of them seeds anew.
  */
-const SHAPING = ['pipeline', 'schema', 'drizzle', 'assets', 'worker/lib', 'package-lock.json'];
+const SHAPING = [
+  'pipeline',
+  'schema',
+  'drizzle',
+  'assets',
+  'worker/lib',
+  'package-lock.json',
+  'content-seed/glossary.yaml',
+];
 
 function filesOf(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
@@ -90,7 +99,9 @@ export async function seededDatabaseFile(
     await migrateDatabase(client);
     const parsed = parseDocuments(documents);
     if (!parsed.ok) throw new Error(`test documents are invalid: ${JSON.stringify(parsed.problems)}`);
-    await seedDatabase(client, parsed.parsed, { site: parsed.site });
+    const glossary = await readGlossary(join(ROOT, 'content-seed'));
+    if (!glossary.ok) throw new Error(`the glossary is invalid: ${JSON.stringify(glossary.problems)}`);
+    await seedDatabase(client, parsed.parsed, { site: parsed.site, glossary: glossary.entries });
   } finally {
     client.close();
   }

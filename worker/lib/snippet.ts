@@ -1,40 +1,36 @@
 /**
  * Search snippets made in the Worker from the text of a result, not by FTS5's snippet(): that one
- * re-reads the match for every row it is asked for, and cost 20 ms for 50 results among 10,000
- * matching articles, more than the whole page. Matching follows the index: words of letters and
- * digits, diacritics and case ignored (unicode61 remove_diacritics 2), each query word a prefix.
+ * re-reads the match for every row it is asked for (and the index is contentless). What counts as a
+ * match is the index's own rule (schema/search-terms.ts, wordMatcher): words as written, their stems,
+ * compound parts and glossary forms.
  */
+import { fold, type WordMatch } from '../../schema/search-terms.ts';
 
-/** Lowercase, without diacritics: "Creëren" → "creeren". */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}
-
-/** The words of a visitor's query, as the index sees them. */
-export function queryWords(input: string): string[] {
-  return (input.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
-}
-
-const WORD = /[\p{L}\p{N}]+/gu;
+// Combining marks belong to their word (a decomposed "ë"), as the index folds them away.
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
 
 /**
  * A window of about `size` words of `text` with the most distinct query words, each match between
  * `start` and `end` markers and "…" where the text is cut; the text's beginning when nothing matches.
+ * A compound is marked only where the query word stands in it, when folding kept its length.
  */
 export function makeSnippet(
   text: string,
-  words: string[],
+  match: (folded: string) => WordMatch,
   markers: { start: string; end: string },
   size = 24,
 ): string {
-  const prefixes = words.map(fold);
   const tokens = [...text.matchAll(WORD)].map((m) => {
     const folded = fold(m[0]);
-    const hit = prefixes.findIndex((prefix) => folded.startsWith(prefix));
-    return { index: m.index, length: m[0].length, hit };
+    const found = match(folded);
+    const exact = found && folded.length === m[0].length;
+    return {
+      index: m.index,
+      length: m[0].length,
+      hit: found ? found.hit : -1,
+      from: exact ? found.from : 0,
+      to: exact ? found.to : m[0].length,
+    };
   });
   if (tokens.length === 0) return '';
 
@@ -65,12 +61,10 @@ export function makeSnippet(
   let at = from;
   for (const token of window) {
     if (token.hit < 0) continue;
-    out +=
-      text.slice(at, token.index) +
-      markers.start +
-      text.slice(token.index, token.index + token.length) +
-      markers.end;
-    at = token.index + token.length;
+    const start = token.index + token.from;
+    const end = token.index + token.to;
+    out += text.slice(at, start) + markers.start + text.slice(start, end) + markers.end;
+    at = end;
   }
   out += text.slice(at, to);
   return (out + (to < text.length ? '…' : '')).replace(/\s+/g, ' ').trim();

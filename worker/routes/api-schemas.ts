@@ -57,7 +57,7 @@ const searchWords = v.pipe(
   v.check((q) => queryLength(q) <= MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`),
   v.trim(),
   v.description(
-    `Search words; every word must occur (as a prefix), diacritics are ignored. At most ${MAX_QUERY_LENGTH} characters as sent, counted in Unicode code points (as JSON Schema counts); white space at either end counts, and is removed before searching. At least one character that is not white space.`,
+    `Search words; every word must occur: as written, as its Dutch stem, as part of a compound word, or through a glossary abbreviation (BZK and Binnenlandse Zaken find each other); words of up to three letters also as a prefix; case and diacritics are ignored. At most ${MAX_QUERY_LENGTH} characters as sent, counted in Unicode code points (as JSON Schema counts); white space at either end counts, and is removed before searching. At least one character that is not white space.`,
   ),
   documented<string>({
     type: 'string',

@@ -19,7 +19,7 @@ import {
   SEARCH_CANDIDATES,
   searchArticles,
 } from '../queries.ts';
-import { articlePath, navigation, paths } from '../site.ts';
+import { articlePath, navigation, paths, searchPath } from '../site.ts';
 import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 import { buildOpenApi } from './openapi.ts';
 
@@ -119,16 +119,18 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q, page, limit } = c.req.valid('query');
-    const { results, total, version } = await query(
+    const { results, total, allWords, suggestions, version } = await query(
       searchArticles(db, q, { page, limit, today: todayOf(deps) }),
     );
     describeContent(c, version, [tags.articles]);
     return c.json({
       query: q,
       results: results.map((r) => ({ ...summary(r), snippet: highlightHtml(r.snippet) })),
+      suggestions: suggestions.map((text) => ({ query: text, url: url(searchPath(text)) })),
       // Relevance is ranked among the newest SEARCH_CANDIDATES matches: pages end there.
       meta: {
         pagination: { ...pagination(page, limit, Math.min(total, SEARCH_CANDIDATES)), matches: total },
+        allWords,
       },
     });
   });

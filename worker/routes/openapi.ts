@@ -274,19 +274,40 @@ export function buildOpenApi(siteUrl: string) {
         },
       }),
       '/search': readOnly({
-        summary: 'Full-text search; snippets are HTML with <mark> around matches',
+        summary:
+          'Search in Dutch: words as written, their stems, compound parts and glossary abbreviations; snippets are HTML with <mark> around what matched',
         parameters: parameters('query', SearchQuery),
         responses: {
           200: json(
             v.object({
               query: v.pipe(v.string(), v.description('`q`, trimmed.')),
               results: v.array(v.object({ ...ArticleSummary.entries, snippet: v.string() })),
+              suggestions: v.pipe(
+                v.array(
+                  v.object({
+                    query: v.pipe(
+                      v.string(),
+                      v.description('The query with the closest words of the index.'),
+                    ),
+                    url: v.pipe(v.string(), v.url(), v.description('The search page for it.')),
+                  }),
+                ),
+                v.description(
+                  '"Bedoelde u …?": when the query found nothing (or fewer articles than a closer word is in), at most one query with its unknown words replaced by the closest indexed words; otherwise empty.',
+                ),
+              ),
               meta: v.object({
                 pagination: v.object({
                   ...Pagination.entries,
                   /** Every matching article; `total` counts the ranked ones (the newest 200 at most). */
                   matches: v.number(),
                 }),
+                allWords: v.pipe(
+                  v.boolean(),
+                  v.description(
+                    'False when no article holds every word: then the results (and `matches`) are the articles holding some of them, most words first.',
+                  ),
+                ),
               }),
             }),
             'Search results',

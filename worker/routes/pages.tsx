@@ -163,7 +163,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         const q = c.req.valid('query').q.trim();
         const page = Number(c.req.valid('query').pagina ?? 1);
         const tooLong = queryLength(c.req.valid('query').q) > MAX_QUERY_LENGTH;
-        const { results, total, sidebar, version } = await query(
+        const { results, total, allWords, suggestions, sidebar, version } = await query(
           searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE, today: todayOf(deps) }),
         );
         const pages = Math.max(1, Math.ceil(Math.min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE));
@@ -174,6 +174,8 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
             query={q}
             results={q && !tooLong ? results : null}
             total={total}
+            allWords={allWords}
+            suggestions={suggestions}
             ranked={SEARCH_CANDIDATES}
             page={page}
             pages={pages}

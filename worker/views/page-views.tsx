@@ -1,5 +1,5 @@
 import type { ArticleDetail, ArticleSummary, Neighbour, SearchResult, Sidebar } from '../queries.ts';
-import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME } from '../site.ts';
+import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME, searchPath } from '../site.ts';
 import {
   ArticleBody,
   ArticleItem,
@@ -133,6 +133,10 @@ export function SearchPage(props: {
   results: SearchResult[] | null;
   /** Articles that match in all; the best of the newest `ranked` of them are shown. */
   total: number;
+  /** False when no article holds every word and the results hold some of them. */
+  allWords: boolean;
+  /** "Bedoelde u …?": queries with the closest indexed words (schema/search-terms.ts). */
+  suggestions: string[];
   ranked: number;
   page: number;
   pages: number;
@@ -154,6 +158,23 @@ export function SearchPage(props: {
             {props.total === 0 ? `Geen resultaten voor “${props.query}”` : `${count} voor “${props.query}”`}
             {props.pages > 1 && <span class="visually-hidden"> — pagina {props.page}</span>}
           </h2>
+          {props.suggestions.length > 0 && (
+            <p class="suggestion">
+              Bedoelde u:{' '}
+              {props.suggestions.map((suggestion, i) => (
+                <>
+                  {i > 0 && ' of '}
+                  <a href={searchPath(suggestion)}>{suggestion}</a>
+                </>
+              ))}
+              ?
+            </p>
+          )}
+          {!props.allWords && (
+            <p class="meta">
+              Geen bericht bevat al deze woorden. Hieronder de berichten met de meeste ervan.
+            </p>
+          )}
           {props.total > props.ranked && (
             <p class="meta">
               De {props.ranked} nieuwste berichten met deze woorden staan op volgorde van relevantie. Maak uw
@@ -172,9 +193,7 @@ export function SearchPage(props: {
           <Pagination
             page={props.page}
             pages={props.pages}
-            href={(page) =>
-              `${paths.search}?q=${encodeURIComponent(props.query)}${page > 1 ? `&pagina=${page}` : ''}`
-            }
+            href={(page) => searchPath(props.query, page)}
             labels={['« Vorige resultaten', 'Volgende resultaten »']}
           />
         </section>

@@ -12,6 +12,7 @@ import { parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';
+import { publishOneChange } from './publish.ts';
 import { runInfo, writeReport } from './report.ts';
 import { scale } from './scale.ts';
 import { benchSettings, log, SMALL_ARTICLES, TMP } from './settings.ts';
@@ -60,12 +61,13 @@ export async function runBench(options: { quick: boolean; fresh: boolean }) {
     dbOptions,
   );
   const scaled = await scale(settings, small, large);
+  const publish = await publishOneChange(large, withGenerated(settings.scaleArticles), { dir: TMP });
 
   log('startup');
   const startup = await startupTimes(settings, small.file);
   const run = runInfo(loadBefore, loadavg()[0] ?? 0);
   writeReport(
-    { settings, run, bundle, load, ttfb, small, large, scale: scaled, startup },
+    { settings, run, bundle, load, ttfb, small, large, scale: scaled, startup, publish },
     options.quick ? 'quick' : 'latest',
   );
 }

@@ -17,7 +17,7 @@ import { log } from './settings.ts';
 /** The goal for one changed document in the large database: seed plus purge list. */
 export const PUBLISH_GOAL_S = 3;
 
-export interface PublishRow {
+interface PublishRow {
   change: string;
   /** seedSource: read, parse, migrate, seed. */
   seedS: number;

@@ -9,7 +9,7 @@
 // little-endian machines, which keeps them unboxed.)
 
 /** At most this many colours fit an 8-bit palette. */
-export const MAX_COLOURS = 256;
+const MAX_COLOURS = 256;
 
 const bytesOf = new Uint8Array(4);
 const wordOf = new Int32Array(bytesOf.buffer);

@@ -34,6 +34,9 @@ export interface BenchDatabase {
   /** Database file plus any write-ahead log. */
   sizeBytes: number;
   cardBytes: number;
+  cards: number;
+  /** The largest card PNG. */
+  cardMaxBytes: number;
   /** Every article, newest first. */
   articles: { slug: string; publishedAt: string }[];
 }
@@ -45,6 +48,9 @@ const SHAPING_SOURCES = [
   'schema/tables.ts',
   'schema/search-terms.ts',
   'content-seed/glossary.yaml',
+  // The cards: their renderer and encoder shape most of the file.
+  'pipeline/social-card.ts',
+  'pipeline/card-png.ts',
 ];
 
 function fingerprintOf(documents: DocumentInput[]): string {
@@ -94,7 +100,9 @@ export async function benchDatabase(
 
   const client = openClient(`file:${file}`);
   try {
-    const cards = await client.execute('select coalesce(sum(length(png)), 0) as bytes from social_cards');
+    const cards = await client.execute(
+      'select count(*) as n, coalesce(sum(length(png)), 0) as bytes, coalesce(max(length(png)), 0) as max from social_cards',
+    );
     const rows = await client.execute(
       'select slug, published_at from articles order by published_at desc, id desc',
     );
@@ -108,6 +116,8 @@ export async function benchDatabase(
       seed: record,
       sizeBytes,
       cardBytes: Number(cards.rows[0]?.bytes ?? 0),
+      cards: Number(cards.rows[0]?.n ?? 0),
+      cardMaxBytes: Number(cards.rows[0]?.max ?? 0),
       articles: rows.rows.map((row) => ({ slug: String(row.slug), publishedAt: String(row.published_at) })),
     };
   } finally {

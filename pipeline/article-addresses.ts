@@ -34,25 +34,29 @@ export function refuseTakenAddresses(
   const removed = new Set(prune ? gone.map((row) => row.id) : []);
   const fileOf = (id: number) =>
     existing.articles.find((row) => row.id === id)?.sourceFile ?? `article ${id}`;
+  // Looked up for every document: by key, so that thousands of documents stay linear.
+  const { formerBySlug, aliasByPath, plannedIds } = lookups(plans, existing);
+  const givers = new Map<string, ArticlePlan>();
+  for (const plan of plans) if (plan.previousSlug !== null) givers.set(plan.previousSlug, plan);
   for (const plan of plans) {
     const slug = plan.article.slug;
-    const former = existing.formerSlugs.find((row) => row.slug === slug);
+    const former = formerBySlug.get(slug);
     if (former && former.articleId !== plan.rowId && !removed.has(former.articleId)) {
       throw new SeedConflict(
         `${plan.file}:${plan.titleLine}: slug "${slug}" is an earlier URL of the article of ` +
           `${fileOf(former.articleId)}, which it redirects to; give this article another title or slug`,
       );
     }
-    const giver = plans.find((other) => other !== plan && other.previousSlug === slug);
-    if (giver) {
+    const giver = givers.get(slug);
+    if (giver && giver !== plan) {
       throw new SeedConflict(
         `${plan.file}:${plan.titleLine}: slug "${slug}" is the URL ${basename(giver.file)} had until now, ` +
           'and it will redirect to that article; give this article another title or slug',
       );
     }
     plan.publishing.aliases.forEach((path, index) => {
-      const owner = existing.aliases.find((row) => row.path === path);
-      const ownerPlanned = owner && plans.some((other) => other.rowId === owner.articleId);
+      const owner = aliasByPath.get(path);
+      const ownerPlanned = owner && plannedIds.has(owner.articleId);
       if (owner && !ownerPlanned && !removed.has(owner.articleId)) {
         throw new SeedConflict(
           `${plan.file}:${plan.aliasLines[index] ?? plan.titleLine}: the earlier URL ${path} belongs to the ` +
@@ -61,6 +65,15 @@ export function refuseTakenAddresses(
       }
     });
   }
+}
+
+/** The former slugs and aliases by their address (each is a primary key), and the planned rows. */
+function lookups(plans: ArticlePlan[], existing: ExistingAddresses) {
+  return {
+    formerBySlug: new Map(existing.formerSlugs.map((row) => [row.slug, row])),
+    aliasByPath: new Map(existing.aliases.map((row) => [row.path, row])),
+    plannedIds: new Set(plans.map((plan) => plan.rowId)),
+  };
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -78,6 +91,7 @@ export function addressStatements(
 ): { statements: Statement[]; hash: string } {
   const statements: Statement[] = [];
   const prunedIds = new Set(pruned.map((row) => row.id));
+  const { formerBySlug, aliasByPath, plannedIds } = lookups(plans, existing);
   for (const plan of plans) {
     if (plan.previousSlug && plan.rowId !== null) {
       statements.push({
@@ -86,7 +100,7 @@ export function addressStatements(
       });
     }
     // An article that gets an earlier slug back: it is its URL again, not a redirect.
-    if (existing.formerSlugs.some((row) => row.slug === plan.article.slug && row.articleId === plan.rowId)) {
+    if (plan.rowId !== null && formerBySlug.get(plan.article.slug)?.articleId === plan.rowId) {
       statements.push({ sql: 'delete from former_slugs where slug = ?', params: [plan.article.slug] });
     }
   }
@@ -95,7 +109,7 @@ export function addressStatements(
   for (const plan of plans) for (const path of plan.publishing.aliases) wanted.set(path, plan);
   const stale = existing.aliases.filter((row) => {
     if (prunedIds.has(row.articleId)) return false;
-    const planned = plans.some((plan) => plan.rowId === row.articleId);
+    const planned = plannedIds.has(row.articleId);
     // An alias of a kept article (document gone, no --prune) stays; a planned one follows its document.
     return planned && wanted.get(row.path)?.rowId !== row.articleId;
   });
@@ -113,7 +127,7 @@ export function addressStatements(
     );
   }
   for (const [path, plan] of wanted) {
-    if (existing.aliases.some((row) => row.path === path && row.articleId === plan.rowId)) continue;
+    if (plan.rowId !== null && aliasByPath.get(path)?.articleId === plan.rowId) continue;
     statements.push({
       sql: 'insert into article_aliases (path, article_id) select ?, id from articles where slug = ? on conflict (path) do update set article_id = excluded.article_id',
       params: [path, plan.article.slug],

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
-import type { ArticleDoc, Block } from '../schema/document.ts';
+import type { Block } from '../schema/document.ts';
 import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
@@ -19,14 +19,15 @@ import {
   siteMeta,
   socialCards,
 } from '../schema/tables.ts';
-import { amsterdamDate, formatDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
+import { amsterdamDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
 import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from './article-addresses.ts';
+import { cardInputHash, cardInputOf } from './card-input.ts';
+import { renderCardsInParallel } from './card-pool.ts';
 import type { ParsedFile } from './parse-document.ts';
 import { glossaryStatements, readGlossaryRows, searchText, vocabularyStatements } from './search-seed.ts';
 import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
 import type { ParsedSite } from './site-document.ts';
 import { chooseSiteParts } from './site-parts.ts';
-import { renderArticleCards } from './social-card.ts';
 
 export { SeedConflict } from './seed-plan.ts';
 
@@ -37,7 +38,8 @@ export interface SeedSummary {
   /** Articles whose document is gone: deleted with --prune, otherwise kept. */
   pruned: string[];
   kept: string[];
-  /** Social cards rendered: for new and changed articles, and for any article without one. */
+  /** Social cards rendered: for new articles, for those whose title or date changed, and for any
+   * article without one or whose card an older renderer drew. */
   cards: number;
   /** Site-wide parts that changed: 'about', 'featured', 'participants'. */
   site: string[];
@@ -80,20 +82,14 @@ const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value
 const cardHash = (png: Uint8Array) => sha256(png).slice(0, 16);
 
 /**
- * Social cards for many articles, rendered on the Node side (the Worker never carries a renderer),
- * in chunks so that thousands of documents show progress.
+ * The new social cards of the plans that need one, rendered on the Node side (the Worker never
+ * carries a renderer) on every core.
  */
-async function renderCards(list: ArticleDoc[], progress?: Progress): Promise<Uint8Array[]> {
-  const CHUNK = 200;
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < list.length; i += CHUNK) {
-    const chunk = list.slice(i, i + CHUNK);
-    out.push(
-      ...(await renderArticleCards(chunk.map((a) => ({ title: a.title, date: formatDate(a.publishedAt) })))),
-    );
-    progress?.('cards', out.length, list.length);
-  }
-  return out;
+async function renderCards(plans: ArticlePlan[], progress?: Progress): Promise<Uint8Array[]> {
+  return renderCardsInParallel(
+    plans.map((plan) => cardInputOf(plan.article)),
+    { progress: (done) => progress?.('cards', done, plans.length) },
+  );
 }
 
 /** Plain text of the body blocks, for the full-text index. */
@@ -143,12 +139,14 @@ export async function seedDatabase(
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
   const deletes = options.prune ? pruneStatements(db, gone) : [];
 
-  const needCards = plans.filter((plan) => plan.action !== 'none');
-  const pngs = await renderCards(
-    needCards.map((plan) => plan.article),
-    options.progress,
+  const needCards = plans.filter((plan) => plan.card !== null);
+  const pngs = await renderCards(needCards, options.progress);
+  const writes = articleStatements(
+    db,
+    plans,
+    new Map(needCards.map((plan, i) => [plan, pngs[i] as Uint8Array])),
+    now,
   );
-  const writes = articleStatements(db, needCards, pngs, now);
   const addresses = addressStatements(db, plans, existing.addresses, options.prune ? gone : []);
   const chosen = chooseSiteParts(parsed, options.site ?? null);
   const site = siteStatements(db, chosen.parts, existing, now);
@@ -214,6 +212,7 @@ async function readExisting(db: Db) {
         contentHash: articles.contentHash,
         searchHash: articles.searchHash,
         cardHash: articles.cardHash,
+        cardInput: articles.cardInput,
         draft: articles.draft,
         createdAt: articles.createdAt,
         updatedAt: articles.updatedAt,
@@ -251,6 +250,7 @@ function planArticles(
     const contentHash = sha256(JSON.stringify(article));
     // The index text has a hash of its own: a glossary change rewrites the articles it touches.
     const searchHash = sha256(search).slice(0, 16);
+    const cardInput = cardInputHash(cardInputOf(article));
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
     const published = startOfAmsterdamDate(article.publishedAt);
     // When the content last changed: its publication until a seed changes it, then that seed's
@@ -277,6 +277,7 @@ function planArticles(
       searchHash,
       sourceFile,
       cardHash: row?.cardHash ?? null,
+      cardInput: row?.cardInput ?? null,
       draft: publishing.draft,
       updatedAt,
     };
@@ -290,15 +291,17 @@ function planArticles(
         row.sourceFile === sourceFile &&
         row.draft === publishing.draft &&
         row.updatedAt === updatedAt;
+      const card = row.cardHash && row.cardInput === cardInput ? null : cardInput;
       plans.push({
         ...common,
         values,
         rowId: row.id,
         previousSlug: row.slug === article.slug ? null : row.slug,
-        action: !same ? 'update' : row.cardHash ? 'none' : 'card',
+        action: !same ? 'update' : card ? 'card' : 'none',
+        card,
       });
     } else {
-      plans.push({ ...common, values, rowId: null, previousSlug: null, action: 'insert' });
+      plans.push({ ...common, values, rowId: null, previousSlug: null, action: 'insert', card: cardInput });
     }
   }
   return { plans, gone: existing.filter((row) => !matched.has(row.id)) };
@@ -320,59 +323,116 @@ function refuseTakenSlugs(parsed: ParsedFile[], gone: ExistingArticle[], prune: 
 
 /** Deletes the articles whose document is gone, with their share counts and cards. */
 function pruneStatements(db: Db, gone: ExistingArticle[]): Statement[] {
-  if (gone.length === 0) return [];
-  const ids = gone.map((row) => row.id);
-  return [
+  return chunks(
+    gone.map((row) => row.id),
+    () => 8,
+  ).flatMap((ids) => [
     db.delete(shareCounts).where(inArray(shareCounts.articleId, ids)).toSQL(),
     db.delete(socialCards).where(inArray(socialCards.articleId, ids)).toSQL(),
     db.delete(formerSlugs).where(inArray(formerSlugs.articleId, ids)).toSQL(),
     db.delete(articleAliases).where(inArray(articleAliases.articleId, ids)).toSQL(),
     db.delete(articles).where(inArray(articles.id, ids)).toSQL(),
-  ];
+  ]);
 }
 
-/** Inserts and updates of the planned articles, each with its new card (`pngs[i]` of `plans[i]`). */
-function articleStatements(db: Db, plans: ArticlePlan[], pngs: Uint8Array[], now: string) {
+/**
+ * Statements take many rows each (multi-row VALUES): up to this many bound values (SQLite's
+ * SQLITE_MAX_VARIABLE_NUMBER is 32,766 since 3.32) …
+ */
+const MAX_VALUES = 8000;
+/** … and about this many bytes, so that one statement stays a small part of a request to the server. */
+const MAX_STATEMENT_BYTES = 1024 * 1024;
+
+/**
+ * `items` in consecutive groups of at most MAX_STATEMENT_BYTES (by `bytes`, of at least one item
+ * each) and MAX_VALUES / `values` items.
+ */
+function chunks<T>(items: T[], bytes: (item: T) => number, values = 1): T[][] {
+  const out: T[][] = [];
+  let group: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const itemBytes = bytes(item);
+    if (
+      group.length > 0 &&
+      (size + itemBytes > MAX_STATEMENT_BYTES || (group.length + 1) * values > MAX_VALUES)
+    ) {
+      out.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(item);
+    size += itemBytes;
+  }
+  if (group.length > 0) out.push(group);
+  return out;
+}
+
+const rowBytes = (plan: ArticlePlan) => JSON.stringify(plan.values).length;
+
+/**
+ * The writes of the planned articles, many rows a statement: inserts, updates (as an upsert on the
+ * id, which runs the update triggers of the full-text index), the cards of articles that are
+ * otherwise unchanged, and every new card (`cards` of its plan). The article statements come first,
+ * so that a card finds the id of an article inserted in this same transaction by its slug.
+ */
+function articleStatements(db: Db, plans: ArticlePlan[], cards: Map<ArticlePlan, Uint8Array>, now: string) {
   const statements: Statement[] = [];
-  const inserted: string[] = [];
-  const updated: string[] = [];
-  plans.forEach((plan, i) => {
-    const png = pngs[i] as Uint8Array;
+  for (const [plan, png] of cards) {
     plan.values.cardHash = cardHash(png);
-    if (plan.action === 'insert') {
+    plan.values.cardInput = plan.card;
+  }
+  const inserts = plans.filter((plan) => plan.action === 'insert');
+  const columns = Object.keys(inserts[0]?.values ?? {}).length + 1;
+  for (const group of chunks(inserts, rowBytes, columns)) {
+    statements.push(
+      db
+        .insert(articles)
+        .values(group.map((plan) => ({ ...plan.values, createdAt: now })))
+        .toSQL(),
+    );
+  }
+  const updates = plans.filter((plan) => plan.action === 'update');
+  const first = updates[0];
+  if (first) {
+    // Every column the plan sets, from the row the upsert would have inserted; created_at stays.
+    const set = Object.fromEntries(
+      Object.keys(first.values).map((key) => {
+        const column = articles[key as keyof typeof first.values];
+        return [key, sql.raw(`excluded.${column.name}`)];
+      }),
+    );
+    for (const group of chunks(updates, rowBytes, columns + 1)) {
       statements.push(
         db
           .insert(articles)
-          .values({ ...plan.values, createdAt: now })
-          .toSQL(),
-      );
-      inserted.push(plan.article.slug);
-    } else if (plan.action === 'update') {
-      statements.push(
-        db
-          .update(articles)
-          .set(plan.values)
-          .where(eq(articles.id, plan.rowId ?? -1))
-          .toSQL(),
-      );
-      updated.push(plan.article.slug);
-    } else {
-      // Only the card is new: the article itself (and its updated_at) stays as it was.
-      statements.push(
-        db
-          .update(articles)
-          .set({ cardHash: plan.values.cardHash })
-          .where(eq(articles.id, plan.rowId ?? -1))
+          .values(group.map((plan) => ({ ...plan.values, id: plan.rowId ?? -1, createdAt: now })))
+          .onConflictDoUpdate({ target: articles.id, set })
           .toSQL(),
       );
     }
-    // By slug, so that the card of an article inserted in this same transaction finds its id.
+  }
+  // Only the card is new: the article itself (and its updated_at) stays as it was.
+  const cardOnly = plans.filter((plan) => plan.action === 'card');
+  for (const group of chunks(cardOnly, () => 64, 3)) {
     statements.push({
-      sql: `insert into social_cards (article_id, png) select id, ? from articles where slug = ? on conflict (article_id) do update set png = excluded.png`,
-      params: [png, plan.article.slug],
+      sql: `update articles set card_hash = v.column2, card_input = v.column3 from (values ${group.map(() => '(?, ?, ?)').join(', ')}) as v where articles.id = v.column1`,
+      params: group.flatMap((plan) => [plan.rowId, plan.values.cardHash, plan.values.cardInput]),
     });
-  });
-  return { statements, inserted, updated };
+  }
+  // By slug, so that the card of an article inserted in this same transaction finds its id. (An
+  // INSERT … SELECT with an upsert needs its WHERE clause, even `where true`: SQLite's lang_upsert.)
+  for (const group of chunks([...cards], ([, png]) => png.byteLength, 2)) {
+    statements.push({
+      sql: `insert into social_cards (article_id, png) select a.id, v.column2 from (values ${group.map(() => '(?, ?)').join(', ')}) as v join articles a on a.slug = v.column1 where true on conflict (article_id) do update set png = excluded.png`,
+      params: group.flatMap(([plan, png]) => [plan.article.slug, png]),
+    });
+  }
+  return {
+    statements,
+    inserted: inserts.map((plan) => plan.article.slug),
+    updated: updates.map((plan) => plan.article.slug),
+  };
 }
 
 type SiteParts = ParsedSite['parts'];
@@ -456,15 +516,34 @@ function contentVersionStatements(
   );
 }
 
-/** One write transaction, sent in chunks so that thousands of documents do not make one huge request. */
+/** A request to the server carries at most this many statements and about this many bytes. */
+const MAX_BATCH_STATEMENTS = 250;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** About the bytes a statement takes in a request: its SQL and its values (blobs as base64). */
+const statementBytes = ({ sql: text, params }: Statement) =>
+  text.length +
+  params.reduce<number>(
+    (sum, value) =>
+      sum +
+      (value instanceof Uint8Array
+        ? Math.ceil(value.byteLength / 3) * 4
+        : typeof value === 'string'
+          ? value.length
+          : 8),
+    0,
+  );
+
+/** One write transaction, sent in parts so that thousands of documents do not make one huge request. */
 async function writeInOneTransaction(client: Client, statements: Statement[], progress?: Progress) {
   const toStatement = (s: Statement) => ({ sql: s.sql, args: s.params as InArgs });
   const tx = await client.transaction('write');
   try {
-    const CHUNK = 250;
-    for (let i = 0; i < statements.length; i += CHUNK) {
-      await tx.batch(statements.slice(i, i + CHUNK).map(toStatement));
-      progress?.('write', Math.min(i + CHUNK, statements.length), statements.length);
+    let done = 0;
+    for (const batch of requestBatches(statements)) {
+      await tx.batch(batch.map(toStatement));
+      done += batch.length;
+      progress?.('write', done, statements.length);
     }
     await tx.commit();
   } catch (error) {
@@ -473,6 +552,25 @@ async function writeInOneTransaction(client: Client, statements: Statement[], pr
   } finally {
     tx.close();
   }
+}
+
+/** The statements in consecutive requests of at most MAX_BATCH_STATEMENTS and about MAX_BATCH_BYTES. */
+function requestBatches(statements: Statement[]): Statement[][] {
+  const out: Statement[][] = [];
+  let batch: Statement[] = [];
+  let size = 0;
+  for (const statement of statements) {
+    const bytes = statementBytes(statement);
+    if (batch.length > 0 && (batch.length >= MAX_BATCH_STATEMENTS || size + bytes > MAX_BATCH_BYTES)) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(statement);
+    size += bytes;
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
 }
 
 /**

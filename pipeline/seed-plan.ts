@@ -6,8 +6,9 @@ import type { ParsedFile } from './parse-document.ts';
 export class SeedConflict extends Error {}
 
 /**
- * What happens to one article. A card is rendered for every new or changed article, and for an
- * unchanged one that has none (a database seeded before cards existed).
+ * What happens to one article, and whether it gets a new card: a new article does, and one whose
+ * card's input (title, date, renderer: card-input.ts) changed or that has none; an edited body alone
+ * keeps the card.
  */
 export interface ArticlePlan {
   article: ArticleDoc;
@@ -20,5 +21,8 @@ export interface ArticlePlan {
   previousSlug: string | null;
   values: Omit<typeof articles.$inferInsert, 'createdAt'>;
   rowId: number | null;
+  /** 'card': the article stays as it is and only its card is new. */
   action: 'insert' | 'update' | 'card' | 'none';
+  /** The input hash of the card to render, or null when the article keeps its card. */
+  card: string | null;
 }

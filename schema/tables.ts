@@ -46,6 +46,9 @@ export const articles = sqliteTable(
     sourceFile: text('source_file').notNull(),
     /** Content hash of the article's social card (social_cards.png), part of its URL /og/{slug}.{hash}.png. */
     cardHash: text('card_hash'),
+    /** Hash of what the card was drawn from (title, date, renderer: pipeline/card-input.ts); the seed
+     * renders the card again only when it changes. */
+    cardInput: text('card_input'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
     /** When the article's content last changed: the start of its publication date until a seed
      * changes its content, then the time of that seed. */

@@ -2,15 +2,17 @@
 // at. Without arguments: the card of every article in content-seed/ and the default card; with a title
 // and an ISO date (2019-02-12): that one card. Prints each file with its size and render time.
 // `npm run card -- --bench N` renders N cards of varied titles instead and prints the time per card,
-// one at a time and as one batch (renderArticleCards), without writing files.
+// one at a time on this thread and as one batch on every core (card-pool.ts), without writing files.
 
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderCardsInParallel } from '../pipeline/card-pool.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
-import { renderArticleCard, renderArticleCards, renderDefaultCard } from '../pipeline/social-card.ts';
+import { renderArticleCard, renderDefaultCard } from '../pipeline/social-card.ts';
 import { slugify } from '../schema/slug.ts';
 import { formatDate } from '../worker/lib/dates.ts';
 
@@ -68,10 +70,12 @@ async function bench(count: number) {
   for (const item of items) await renderArticleCard(item);
   const oneByOne = (performance.now() - start) / count;
   start = performance.now();
-  await renderArticleCards(items);
+  const cards = await renderCardsInParallel(items);
   const batch = (performance.now() - start) / count;
+  const bytes = cards.reduce((sum, card) => sum + card.byteLength, 0) / count;
   console.log(
-    `${count} cards: ${oneByOne.toFixed(1)} ms per card one by one, ${batch.toFixed(1)} ms per card in a batch`,
+    `${count} cards: ${oneByOne.toFixed(1)} ms per card one by one, ${batch.toFixed(1)} ms per card in a batch ` +
+      `on ${availableParallelism()} threads; ${(bytes / 1024).toFixed(1)} KB per card`,
   );
 }
 

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
@@ -97,7 +98,14 @@ describe('seedDatabase', () => {
     await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
     const before = await dump(client);
     const again = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
-    expect(again).toMatchObject({ changed: false, inserted: [], updated: [], unchanged: 2, site: [] });
+    expect(again).toMatchObject({
+      changed: false,
+      inserted: [],
+      updated: [],
+      unchanged: 2,
+      site: [],
+      cards: 0,
+    });
     expect(await dump(client)).toEqual(before);
   });
 
@@ -175,6 +183,82 @@ describe('seedDatabase', () => {
     expect(rows.every((row) => /^[0-9a-f]{16}$/.test(String(row.card_hash)))).toBe(true);
     expect(await dates()).toEqual(before);
     expect((await client.execute('select count(*) as n from social_cards')).rows[0]?.n).toBe(2);
+  });
+
+  it('keeps the card of an article whose body changed: the card shows only its title and date', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const card = async () =>
+      (
+        await client.execute(
+          "select a.card_hash, a.card_input, c.png from articles a join social_cards c on c.article_id = a.id where a.source_file like '001_%'",
+        )
+      ).rows.map((row) => ({ ...row }));
+    const before = await card();
+    const file = join(docs, '001_f3f85d6d71f8b7af.txt');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /^(Centrale postbus voor vragen over de banenafspraak\n\n)/m,
+        '$1Nieuw. ',
+      ),
+    );
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary).toMatchObject({
+      updated: ['centrale-postbus-voor-vragen-over-de-banenafspraak'],
+      cards: 0,
+    });
+    expect(await card()).toEqual(before);
+  });
+
+  it('renders again the cards an older renderer drew, and touches nothing else of the articles', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const articleRows = async () =>
+      (await client.execute('select * from articles order by id')).rows.map(
+        ({ card_hash, card_input, ...row }) => ({
+          ...row,
+        }),
+      );
+    const before = await articleRows();
+    const inputs = (await client.execute('select card_input from articles order by id')).rows.map(
+      (r) => r.card_input,
+    );
+    expect(inputs.every((input) => /^[0-9a-f]{16}$/.test(String(input)))).toBe(true);
+    // As a database seeded by the renderer before this one has it: another input for one card.
+    await client.execute(
+      "update articles set card_input = 'an-older-render' where slug = 'met-elkaar-voor-125000-banen'",
+    );
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary).toMatchObject({ cards: 1, inserted: [], updated: [], unchanged: 2, changed: true });
+    expect(await articleRows()).toEqual(before);
+    expect(
+      (await client.execute('select card_input from articles order by id')).rows.map((r) => r.card_input),
+    ).toEqual(inputs);
+    expect((await seedDir(client, docs)).cards).toBe(0);
+  });
+
+  it('writes nothing when a write fails late in the transaction', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    for (const [i, doc] of generatedDocuments(12).entries())
+      writeFileSync(join(docs, `1${i}_${doc.name}`), doc.text);
+    writeFileSync(
+      join(docs, '001_f3f85d6d71f8b7af.txt'),
+      makeDocument({ title: 'Een andere titel', date: 'dinsdag 22 januari 2019' }),
+    );
+    const before = await dump(client);
+    // The content version is the last write of a seed: everything before it is in the transaction.
+    await client.execute(
+      "create trigger refuse_version before update on site_meta begin select raise(abort, 'refused for the test'); end",
+    );
+    await expect(seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' })).rejects.toThrow(
+      /refused for the test/,
+    );
+    await client.execute('drop trigger refuse_version');
+    expect(await dump(client)).toEqual(before);
+    // And the same seed then goes through: 12 new cards and one for the new title.
+    const summary = await seedDir(client, docs, { now: '2026-02-02T00:00:00.000Z' });
+    expect(summary).toMatchObject({ cards: 13, updated: ['een-andere-titel'] });
+    expect(summary.inserted).toHaveLength(12);
+    expect((await client.execute('select count(*) as n from social_cards')).rows[0]?.n).toBe(14);
   });
 
   it('keeps an article whose document is gone, unless pruned', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { HarfBuzz } from 'harfbuzzjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { renderCardsInParallel } from '../pipeline/card-pool.ts';
 import {
   DATE_LINE,
   emojiImage,
@@ -10,7 +11,7 @@ import {
   layoutTitle,
   missingGlyphs,
   renderArticleCard,
-  renderArticleCards,
+  renderArticleCardPixels,
   renderDefaultCard,
   TITLE_BOX,
   TITLE_SIZES,
@@ -181,16 +182,92 @@ describe('social cards', () => {
     expect(Buffer.from(await renderDefaultCard()).equals(Buffer.from(png))).toBe(true);
   });
 
-  it('renders a batch in input order, byte for byte as one by one', async () => {
-    const items = ['Eerste bericht', 'Tweede bericht over de banenafspraak', 'Derde'].map((title, i) => ({
-      title,
+  it('renders a batch in worker threads in input order, byte for byte as on this thread', async () => {
+    // Enough cards for the pool to start its workers (fewer render on this thread).
+    const items = Array.from({ length: 10 }, (_, i) => ({
+      title: i % 2 ? `Bericht ${i} over de banenafspraak` : `Kort ${i}`,
       date: `${i + 1} maart 2020`,
     }));
-    const batch = await renderArticleCards(items, { concurrency: 2 });
+    const seen: number[] = [];
+    const batch = await renderCardsInParallel(items, { threads: 2, progress: (done) => seen.push(done) });
     expect(batch).toHaveLength(items.length);
+    expect(seen.at(-1)).toBe(items.length);
     for (const [i, item] of items.entries()) {
       expect(Buffer.from(batch[i] ?? []).equals(Buffer.from(await renderArticleCard(item)))).toBe(true);
     }
+  });
+
+  it('rejects the batch when a card fails to render in a worker', async () => {
+    const items = Array.from({ length: 9 }, (_, i) => ({ title: `Bericht ${i}`, date: '1 maart 2020' }));
+    // satori refuses a title that is not text: the worker's error reaches the caller.
+    items[5] = { title: null as unknown as string, date: '1 maart 2020' };
+    await expect(renderCardsInParallel(items, { threads: 2 })).rejects.toThrow(
+      /social card failed to render/,
+    );
+  });
+});
+
+describe('compact cards', () => {
+  const date = '22 januari 2019';
+  const header = (png: Uint8Array) => {
+    const bytes = Buffer.from(png);
+    return { type: bytes.toString('latin1', 12, 16), depth: bytes[24], colourType: bytes[25] };
+  };
+  /** Mean and largest difference of the red, green and blue channels, over every pixel. */
+  const difference = (image: Image, reference: Uint8Array) => {
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < reference.length; i++) {
+      if (i % 4 === 3) continue;
+      const d = Math.abs((image.data[i] as number) - (reference[i] as number));
+      sum += d;
+      max = Math.max(max, d);
+    }
+    return { mean: sum / ((reference.length / 4) * 3), max };
+  };
+
+  it('is an 8-bit palette PNG of 1200×630, pixel for pixel the card rendered in one piece', async () => {
+    for (const title of [
+      'Bericht nummer 5001',
+      'Centrale postbus voor vragen over de banenafspraak',
+      'Één Ærø: “Ålandse” gjpq – € 5',
+      'W'.repeat(400),
+      ABSURD,
+    ]) {
+      const png = await renderArticleCard({ title, date });
+      expect(header(png)).toEqual({ type: 'IHDR', depth: 8, colourType: 3 });
+      const image = decode(png);
+      expect([image.width, image.height]).toEqual([CARD_WIDTH, CARD_HEIGHT]);
+      expect(difference(image, await renderArticleCardPixels({ title, date }))).toEqual({ mean: 0, max: 0 });
+    }
+  });
+
+  it('is several times smaller than the same pixels as RGBA', async () => {
+    const title = 'Centrale postbus voor vragen over de banenafspraak';
+    const png = await renderArticleCard({ title, date });
+    const rgba = new PNG({ width: CARD_WIDTH, height: CARD_HEIGHT });
+    rgba.data = Buffer.from(await renderArticleCardPixels({ title, date }));
+    expect(png.byteLength * 2).toBeLessThan(PNG.sync.write(rgba).byteLength);
+  });
+
+  it('quantises a card of more than 256 colours (emoji) to within a few levels of the one-piece card', async () => {
+    for (const title of ['Feest 🎉 voor de banenafspraak 🇳🇱', '🎉👩🏽‍💻'.repeat(60)]) {
+      const reference = await renderArticleCardPixels({ title, date });
+      const colours = new Set(new Uint32Array(reference.buffer, reference.byteOffset, reference.length / 4));
+      expect(colours.size).toBeGreaterThan(256);
+      const png = await renderArticleCard({ title, date });
+      expect(header(png)).toEqual({ type: 'IHDR', depth: 8, colourType: 3 });
+      const { mean, max } = difference(decode(png), reference);
+      // Only the emoji's own anti-aliased shades move, and those only a little.
+      expect(mean).toBeLessThan(0.1);
+      expect(max).toBeLessThanOrEqual(48);
+    }
+  });
+
+  it('draws a title with combining marks whole, however high they stack', async () => {
+    const title = `Cafe\u0301 e${'\u0301'.repeat(4)} o\u0308\u0301 banen`;
+    const image = decode(await renderArticleCard({ title, date }));
+    expect(difference(image, await renderArticleCardPixels({ title, date }))).toEqual({ mean: 0, max: 0 });
   });
 });
 

@@ -101,7 +101,9 @@ describe('drafts and scheduled articles', () => {
     const typo = (await (await app.fetch('/api/search?q=concpet')).json()) as { suggestions: unknown[] };
     expect(JSON.stringify(typo.suggestions)).not.toContain('concept');
     // The same typo of a public article's word is suggested: the check above can fail.
-    const other = (await (await app.fetch('/api/search?q=banenafsrpaak')).json()) as { suggestions: unknown[] };
+    const other = (await (await app.fetch('/api/search?q=banenafsrpaak')).json()) as {
+      suggestions: unknown[];
+    };
     expect(JSON.stringify(other.suggestions)).toContain('banenafspraak');
   });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `articles` ADD `card_input` text;

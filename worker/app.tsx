@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
+import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
-import { jsxRenderer } from 'hono/jsx-renderer';
 import { PatternRouter } from 'hono/router/pattern-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { buildId } from './assets-manifest.ts';
@@ -95,14 +95,20 @@ export function createApp(deps: AppDeps) {
       render: async (request, c) => app.fetch(request, c.env, c.executionCtx),
     }),
   );
-  app.use(
-    '*',
-    jsxRenderer(({ children, ...props }) => (
-      <Layout siteUrl={deps.siteUrl} {...props}>
-        {children}
-      </Layout>
-    )),
-  );
+  // Every page in the layout. Not hono/jsx-renderer: it loads the whole client-side JSX runtime
+  // (hooks, the DOM renderer, streaming) into the bundle for a request context no view reads.
+  app.use('*', async (c, next) => {
+    c.setRenderer((content, props) =>
+      c.html(
+        html`<!DOCTYPE html>${(
+          <Layout siteUrl={deps.siteUrl} {...props}>
+            {content}
+          </Layout>
+        )}`,
+      ),
+    );
+    await next();
+  });
 
   app.route('/', healthRoutes(deps));
   app.route('/', adminRoutes(deps, versions));

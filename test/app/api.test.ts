@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../../pipeline/generated-documents.ts';
+import { buildOpenApi } from '../../worker/routes/openapi.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
@@ -187,6 +188,12 @@ describe('other endpoints', () => {
     expect(limit.in).toBe('query');
     const slug = body.paths['/articles/{slug}'].get.parameters[0];
     expect(slug.schema.pattern).toBe('^[a-z0-9]+(?:-[a-z0-9]+)*$');
+  });
+
+  it('/api/openapi.json is, byte for byte, the document the schemas give (generated at build time)', async () => {
+    const response = await app.fetch('/api/openapi.json');
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.text()).toBe(JSON.stringify(buildOpenApi(SITE)));
   });
 });
 

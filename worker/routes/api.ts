@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
+import { openApiJson } from '../openapi-document.ts';
 import {
   type ArticleSummary,
   getArticle,
@@ -21,7 +22,6 @@ import {
 } from '../queries.ts';
 import { articlePath, navigation, paths, searchPath } from '../site.ts';
 import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
-import { buildOpenApi } from './openapi.ts';
 
 type Issues = readonly v.BaseIssue<unknown>[];
 
@@ -135,10 +135,11 @@ export function apiRoutes(deps: AppDeps) {
     });
   });
 
-  let openapi: unknown;
+  // Generated at build time from the schemas above (scripts/build-assets.ts, worker/routes/openapi.ts).
+  let openapi: string | undefined;
   api.get('/openapi.json', (c) => {
-    openapi ??= buildOpenApi(siteUrl);
-    return c.json(openapi);
+    openapi ??= openApiJson(siteUrl);
+    return c.body(openapi, 200, { 'Content-Type': 'application/json' });
   });
 
   // The envelope for every path and failure under /api. A mounted app's notFound is never called

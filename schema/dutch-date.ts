@@ -1,6 +1,15 @@
 /** Dutch weekday names, indexed like Date#getUTCDay (0 = Sunday). */
-const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'] as const;
-const MONTHS = [
+export const WEEKDAYS = [
+  'zondag',
+  'maandag',
+  'dinsdag',
+  'woensdag',
+  'donderdag',
+  'vrijdag',
+  'zaterdag',
+] as const;
+/** Dutch month names, indexed like Date#getUTCMonth (0 = January). */
+export const MONTHS = [
   'januari',
   'februari',
   'maart',

@@ -102,20 +102,3 @@ export const Block = v.pipe(
   v.check(inlineMatches, "the inline runs do not spell the block's text"),
 );
 export type Block = v.InferOutput<typeof Block>;
-
-/** A block as rows written before lists knew whether they are ordered hold it. */
-type StoredBlock =
-  | Exclude<Block, { type: 'list' }>
-  | (Omit<Extract<Block, { type: 'list' }>, 'ordered'> & { ordered?: boolean });
-
-/**
- * Blocks read back from the database. Rows seeded before lists could be ordered have no `ordered`;
- * every list then was a bullet list, so a missing `ordered` is false. The next seed rewrites those rows
- * (their content hash changes with the block JSON), but the Worker must not depend on it having run.
- * Rows written before inline markup have no `inline`, which is what a block without markup is.
- */
-export function storedBlocks(blocks: StoredBlock[]): Block[] {
-  return blocks.map((block) =>
-    block.type === 'list' ? { ...block, ordered: block.ordered === true } : block,
-  );
-}

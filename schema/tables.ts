@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { type Block, storedBlocks } from './blocks.ts';
+import type { Block } from './blocks.ts';
+import { storedBlocks } from './stored-blocks.ts';
 
 /**
  * The database, written by the seed (scripts/seed.ts) and read by the Worker. The search index

@@ -4,6 +4,14 @@ import { linkify } from '../worker/lib/linkify.ts';
 const links = (text: string) => linkify(text).filter((s) => s.href);
 
 describe('linkify', () => {
+  it('leaves text without http, www. or @ one plain segment (and empty text none)', () => {
+    const text = 'Werkgevers in het publieke domein: één afspraak, 125.000 banen. Zie verder.';
+    expect(linkify(text)).toEqual([{ text }]);
+    expect(linkify('')).toEqual([]);
+    // One of the three is enough to look for links, also when none is a link after all.
+    expect(linkify('Geen link: www. en @ alleen')).toEqual([{ text: 'Geen link: www. en @ alleen' }]);
+  });
+
   it('links e-mail addresses with mailto:, leaving the closing full stop outside', () => {
     const text = 'Het mailadres is kennisalliantiebanenafspraak@minbzk.nl.';
     expect(linkify(text)).toEqual([

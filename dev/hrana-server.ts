@@ -52,6 +52,8 @@ export interface HranaServer {
   port: number;
   /** Counts HTTP requests received: total, and POST pipeline requests. Tests use this to count database round trips. */
   stats: { requests: number; pipelines: number };
+  /** When each of the last pipelines (up to 1,000, since the last reset) came, was done, and was answered. */
+  timings: PipelineTiming[];
   resetStats(): void;
   /** Changes the simulated round trip while running, e.g. to make the database slower than a client's time limit. */
   setLatency(ms: number): void;
@@ -60,6 +62,33 @@ export interface HranaServer {
    * transactions, closes every connection and checkpoints the write-ahead log into the database file.
    */
   close(): Promise<void>;
+}
+
+/**
+ * One pipeline's times, in ms since the epoch with sub-millisecond precision (performance.timeOrigin
+ * + performance.now(), so that another thread's clock agrees): the benchmark splits a response's time
+ * to first byte into the Worker's part before the database, the database's, and the Worker's after.
+ */
+export interface PipelineTiming {
+  /** The request's headers arrived. */
+  receivedAt: number;
+  /** The statements ran; the simulated round trip starts. */
+  doneAt: number;
+  /** The answer was handed to the socket. */
+  sentAt: number;
+}
+const MAX_TIMINGS = 1000;
+const clock = () => performance.timeOrigin + performance.now();
+
+/**
+ * Waits `ms` to within a fraction of a millisecond. A timer alone fires a millisecond or two late,
+ * and a simulated round trip that long would count as the client's time wherever it is measured;
+ * so the last 4 ms are waited out a turn of the event loop at a time (other requests keep going).
+ */
+async function delay(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  if (ms > 4) await sleep(ms - 4);
+  while (performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The port of the local server when none is given (`npm run db`, `npm start`). */
@@ -269,6 +298,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     opts.authToken === undefined ? null : createHash('sha256').update(opts.authToken).digest();
 
   const stats = { requests: 0, pipelines: 0 };
+  const timings: PipelineTiming[] = [];
   const streams = await openStreams({ file, limits, streamExpiryMs, txTimeoutMs });
 
   // ------------------------------------------------------------------------------------------------
@@ -279,19 +309,25 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     status: number,
     body: unknown,
     extraHeaders: Record<string, string> = {},
+    timing?: { receivedAt: number },
   ) {
-    if (latencyMs > 0) await sleep(latencyMs);
-    if (res.destroyed || res.writableEnded) return;
     const text = JSON.stringify(body);
+    const doneAt = clock();
+    if (latencyMs > 0) await delay(latencyMs);
+    if (res.destroyed || res.writableEnded) return;
     res.writeHead(status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(text),
       ...extraHeaders,
     });
     res.end(text);
+    if (timing) {
+      timings.push({ receivedAt: timing.receivedAt, doneAt, sentAt: clock() });
+      if (timings.length > MAX_TIMINGS) timings.shift();
+    }
   }
 
-  async function handlePipeline(req: IncomingMessage, res: ServerResponse) {
+  async function handlePipeline(req: IncomingMessage, res: ServerResponse, receivedAt: number) {
     if (!isAuthorized(req, tokenDigest)) {
       req.resume();
       await send(
@@ -329,10 +365,11 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       return;
     }
     const outcome = await streams.schedule(found.stream, parsed.body.requests);
-    await send(res, outcome.status, outcome.body);
+    await send(res, outcome.status, outcome.body, {}, { receivedAt });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const receivedAt = clock();
     stats.requests++;
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -351,7 +388,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         return;
       }
       stats.pipelines++;
-      await handlePipeline(req, res);
+      await handlePipeline(req, res, receivedAt);
       return;
     }
     req.resume();
@@ -379,12 +416,14 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     url: `http://${urlHost}:${port}`,
     port,
     stats,
+    timings,
     setLatency(ms: number) {
       latencyMs = Math.max(0, ms);
     },
     resetStats() {
       stats.requests = 0;
       stats.pipelines = 0;
+      timings.length = 0;
     },
     close() {
       closing ??= (async () => {

@@ -5,18 +5,20 @@
  */
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { type HranaServerOptions, startHranaServer } from './hrana-server.ts';
+import { type HranaServerOptions, type PipelineTiming, startHranaServer } from './hrana-server.ts';
 
 const MARK = 'hranaThread';
 
 type Stats = { requests: number; pipelines: number };
-type Command = { id: number; type: 'stats' | 'reset' | 'close' };
-type Reply = { id: number; stats?: Stats; error?: string };
+type Command = { id: number; type: 'stats' | 'timings' | 'reset' | 'close' };
+type Reply = { id: number; stats?: Stats; timings?: PipelineTiming[]; error?: string };
 
 export interface HranaThread {
   url: string;
   /** HTTP requests and POST pipelines received since the start or the last reset (database round trips). */
   stats(): Promise<Stats>;
+  /** The times of the pipelines since the last reset (HranaServer.timings). */
+  timings(): Promise<PipelineTiming[]>;
   resetStats(): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startHranaThread(options: HranaServerOptions): Promise<Hra
   return {
     url,
     stats: async () => (await ask('stats')).stats as Stats,
+    timings: async () => (await ask('timings')).timings ?? [],
     resetStats: async () => void (await ask('reset')),
     close() {
       closing ??= (async () => {
@@ -78,9 +81,10 @@ if (!isMainThread && parentPort && workerData?.[MARK] === true) {
     port.on('message', async ({ id, type }: Command) => {
       try {
         if (type === 'stats') port.postMessage({ id, stats: { ...server.stats } } satisfies Reply);
+        if (type === 'timings') port.postMessage({ id, timings: [...server.timings] } satisfies Reply);
         if (type === 'reset') server.resetStats();
         if (type === 'close') await server.close();
-        if (type !== 'stats') port.postMessage({ id } satisfies Reply);
+        if (type !== 'stats' && type !== 'timings') port.postMessage({ id } satisfies Reply);
       } catch (error) {
         port.postMessage({ id, error: String(error) } satisfies Reply);
       }

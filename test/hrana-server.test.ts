@@ -698,6 +698,26 @@ describe('HTTP surface', () => {
     expect(server.stats).toEqual({ requests: 6, pipelines: 5 });
   });
 
+  it('stamps each pipeline in order (came, done, answered), on a clock other threads share', async () => {
+    server.resetStats();
+    expect(server.timings).toEqual([]);
+    const before = performance.timeOrigin + performance.now();
+    await db.execute('select 1');
+    await db.batch(['select 1', 'select 2'], 'read');
+    const after = performance.timeOrigin + performance.now();
+    expect(server.timings).toHaveLength(2);
+    for (const t of server.timings) {
+      expect(before).toBeLessThanOrEqual(t.receivedAt);
+      expect(t.receivedAt).toBeLessThanOrEqual(t.doneAt);
+      expect(t.doneAt).toBeLessThanOrEqual(t.sentAt);
+      expect(t.sentAt).toBeLessThanOrEqual(after);
+    }
+    await fetch(`${server.url}/health`);
+    expect(server.timings).toHaveLength(2); // only pipelines
+    server.resetStats();
+    expect(server.timings).toEqual([]);
+  });
+
   it('delays responses by latencyMs without serializing requests', async () => {
     const s = await start({ latencyMs: 150 });
     const c = connect(s.url);

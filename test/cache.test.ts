@@ -329,6 +329,31 @@ describe('publishing', () => {
     );
     expect(listed).toBe(true);
   });
+
+  it('learns of a change from a version check that answers later than a visitor would wait', async () => {
+    await get(MET);
+    expect((await get(MET)).xCache).toBe('HIT');
+    await reseed((text) =>
+      text.replace('Met elkaar voor 125.000 banen\n', 'Met elkaar voor 125.000 banen?\n'),
+    );
+    // Every answer now takes longer than the 3 s a visitor's request waits for the database (as when
+    // a loaded isolate reads it late); hits still need none.
+    server.setLatency(4_000);
+    try {
+      await wait(VERSION_CHECK_MS);
+      expect((await get(MET)).xCache).toBe('HIT'); // and it asks, in the background
+      // Once the late answer is in, the isolate knows its copy is out of date: it tries to render
+      // the page (too slow, so the copy is served as STALE) instead of calling it a HIT until max-age.
+      const learned = await eventually(async () => (await get(MET)).xCache !== 'HIT');
+      expect(learned).toBe(true);
+    } finally {
+      server.setLatency(0);
+    }
+    const shown = await eventually(async () =>
+      (await get(MET)).body.includes('<h1 id="artikel-titel">Met elkaar voor 125.000 banen?</h1>'),
+    );
+    expect(shown).toBe(true);
+  });
 });
 
 describe('when the database is slow or away', () => {

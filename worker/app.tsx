@@ -12,7 +12,6 @@ import { aliasRedirects } from './lib/aliases.ts';
 import { failureStatus } from './lib/failure.ts';
 import { todayOf } from './lib/publication.ts';
 import { securityHeaders } from './lib/security.ts';
-import { withTimeout } from './lib/timeout.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -45,10 +44,8 @@ const keepsTrailingSlash = (path: string) => path === '/' || path.startsWith('/d
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  const versions = new ContentVersions(
-    () => withTimeout(getContentVersion(deps.db, todayOf(deps)), deps.dbTimeoutMs),
-    deps.now,
-  );
+  // The background check has a time limit of its own (VERSION_CHECK_BUDGET_MS), not dbTimeoutMs.
+  const versions = new ContentVersions(() => getContentVersion(deps.db, todayOf(deps)), deps.now);
   const aliases = aliasRedirects(deps, versions);
 
   // Outermost, so that every answer has them: cache hits, 304s, errors.

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { inBackground } from '../lib/background.ts';
+import { withTimeout } from '../lib/timeout.ts';
 
 /** What the seed writes to site_meta with every change: an id for the content, and when it changed. */
 export interface ContentVersion {
@@ -9,6 +10,14 @@ export interface ContentVersion {
 
 /** How often an isolate asks the database whether the content changed (in the background). */
 export const VERSION_CHECK_MS = 3000;
+
+/**
+ * How long a background check may wait for its answer. Nobody waits for it, so it is not held to a
+ * visitor's limit (AppDeps.dbTimeoutMs, 3 s): under saturating load an answer can take longer than
+ * that to be read, and were it dropped, a loaded isolate would keep serving the old content until
+ * max-age. Below the 30 s workerd keeps `waitUntil` work alive after a response.
+ */
+export const VERSION_CHECK_BUDGET_MS = 20_000;
 
 /**
  * The newest content version this isolate knows. Pages learn it from their own database batch;
@@ -51,7 +60,7 @@ export class ContentVersions {
     if (!force && this.#now() - this.#checkedAt < VERSION_CHECK_MS) return;
     this.#checking = true;
     this.#checkedAt = this.#now();
-    const read = this.#read()
+    const read = withTimeout(this.#read(), VERSION_CHECK_BUDGET_MS)
       .then((version) => {
         // The database's answer is authoritative, also when a seed went back to older content.
         if (version) this.current = version;

@@ -22,7 +22,7 @@ import {
   started,
 } from './settings.ts';
 import type { BundleSize, StartupTimes } from './startup.ts';
-import type { LoadRow } from './throughput.ts';
+import type { LoadRow, PublishUnderLoad } from './throughput.ts';
 import type { TtfbResults } from './ttfb.ts';
 
 export interface BenchResults {
@@ -30,6 +30,7 @@ export interface BenchResults {
   run: RunInfo;
   bundle: BundleSize;
   load: LoadRow[];
+  publishUnderLoad: PublishUnderLoad;
   ttfb: TtfbResults;
   small: BenchDatabase;
   large: BenchDatabase;
@@ -88,7 +89,7 @@ function header({ settings, run }: BenchResults): string[] {
   ];
 }
 
-function throughputSection({ settings, load, ttfb }: BenchResults): string[] {
+function throughputSection({ settings, load, ttfb, publishUnderLoad: publish }: BenchResults): string[] {
   const noCache = [...load.map((row) => row.load?.xCache ?? {}), ttfb.miss.xCache, ttfb.hit.xCache].every(
     (seen) => Object.keys(seen).every((value) => value === 'none'),
   );
@@ -125,6 +126,14 @@ function throughputSection({ settings, load, ttfb }: BenchResults): string[] {
         ];
       }),
     ),
+    '',
+    `Publishing under load: with ${CONNECTIONS} connections on the cached article (\`${publish.path.length > 48 ? `${publish.path.slice(0, 45)}…` : publish.path}\`, ` +
+      `every request an L1 hit that reads nothing), a new content version was written ${secs(publish.publishedAtS)} into the run: ` +
+      (publish.seenAfterS === null
+        ? 'no response showed it within the run'
+        : `the first response with its ETag came ${ms(publish.seenAfterS * 1000)} later`) +
+      ` (${int(publish.oldAfterPublish)} of ${int(publish.responses)} responses showed the old version after the write; ` +
+      `${int(publish.errors)} errors). Goal ≤ ${publish.goalS} s: ${goal(publish.met)}.`,
     ...(noCache
       ? [
           '',
@@ -325,6 +334,7 @@ function reportJson(results: BenchResults) {
     },
     versions: run.versions,
     throughput: results.load,
+    publishUnderLoad: results.publishUnderLoad,
     timeToFirstByte: results.ttfb,
     scale: {
       small: {

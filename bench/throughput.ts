@@ -7,8 +7,8 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { httpGet, type LoadResult, runLoad, warmUp } from '../dev/load.ts';
-import { ROOT } from '../pipeline/libsql.ts';
+import { httpGet, type LoadResult, runLoad, startWatchedLoad, warmUp } from '../dev/load.ts';
+import { openClient, ROOT } from '../pipeline/libsql.ts';
 import type { BenchDatabase } from './databases.ts';
 import { int, ms, xCacheOf } from './format.ts';
 import { startNginx } from './nginx.ts';
@@ -31,6 +31,90 @@ export interface LoadRow {
 }
 
 type Database = Awaited<ReturnType<typeof database>>;
+
+/** A new content version written while the cached article is under load, and when it was seen. */
+export interface PublishUnderLoad {
+  path: string;
+  /** Seconds into the load run at which the version was written. */
+  publishedAtS: number;
+  /** From the write to the first response with the new version's ETag; null: not within the run. */
+  seenAfterS: number | null;
+  /** Responses in the run, and those still showing the old version after the write. */
+  responses: number;
+  oldAfterPublish: number;
+  errors: number;
+  /** The goal: seen within this many seconds. */
+  goalS: number;
+  met: boolean;
+}
+
+/** "Within seconds": a background check every VERSION_CHECK_MS (3 s), and its answer read. */
+const PUBLISH_GOAL_S = 10;
+
+/**
+ * A publish while 64 connections load the cached article: a seed changes content_version (here
+ * written directly, as the seed's last step does), and the loaded isolate, which serves every
+ * request from its L1 cache and so reads nothing itself, must learn of it from its background
+ * check. Every response's ETag carries the content version it shows. The old version is written
+ * back afterwards, so that the database stays as seeded.
+ */
+async function publishUnderLoad(
+  settings: BenchSettings,
+  db: Database,
+  origin: string,
+  path: string,
+): Promise<PublishUnderLoad> {
+  const client = openClient(db.url);
+  try {
+    const meta = await client.execute(
+      "select key, value from site_meta where key in ('content_version', 'content_updated_at')",
+    );
+    const before = Object.fromEntries(meta.rows.map((row) => [String(row.key), String(row.value)]));
+    const newId = `${before.content_version}-bench-${Date.now()}`;
+    await warmUp(`${origin}${path}`, { connections: CONNECTIONS, durationS: settings.warmupS });
+    // The run goes on until the version is seen (and a second more), or past the goal.
+    const publishedAtS = 2;
+    log(`load: publish under load: ${path}, a new content version after ${publishedAtS} s`);
+    const started = performance.now();
+    const run = startWatchedLoad(`${origin}${path}`, {
+      connections: CONNECTIONS,
+      durationS: publishedAtS + PUBLISH_GOAL_S + 2,
+      watch: { header: 'etag', includes: newId, stopAfterMs: 1000 },
+    });
+    let publishedAt = Number.POSITIVE_INFINITY;
+    const publish = sleep(publishedAtS * 1000).then(async () => {
+      await client.execute({
+        sql: "update site_meta set value = case key when 'content_version' then ? else ? end where key in ('content_version', 'content_updated_at')",
+        args: [newId, new Date().toISOString()],
+      });
+      publishedAt = performance.timeOrigin + performance.now();
+      run.mark(publishedAt);
+    });
+    const result = await run.done;
+    await publish;
+    const seenAt = result.watch?.firstSeenAt ?? null;
+    const seenAfterS = seenAt === null ? null : (seenAt - publishedAt) / 1000;
+    log(
+      `  ${seenAfterS === null ? 'not seen' : `seen after ${seenAfterS.toFixed(2)} s`} (run of ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+    await client.execute({
+      sql: "update site_meta set value = case key when 'content_version' then ? else ? end where key in ('content_version', 'content_updated_at')",
+      args: [before.content_version ?? '', before.content_updated_at ?? ''],
+    });
+    return {
+      path,
+      publishedAtS,
+      seenAfterS,
+      responses: result.responses,
+      oldAfterPublish: result.watch?.othersAfterMark ?? 0,
+      errors: result.errors,
+      goalS: PUBLISH_GOAL_S,
+      met: seenAfterS !== null && seenAfterS <= PUBLISH_GOAL_S,
+    };
+  } finally {
+    client.close();
+  }
+}
 
 /** Waits until the database has seen no new request for a moment (work still in flight, waitUntil). */
 async function settle(db: { stats(): Promise<{ pipelines: number }> }): Promise<number> {
@@ -91,7 +175,7 @@ export async function throughput(
   settings: BenchSettings,
   small: BenchDatabase,
   article: { slug: string; path: string },
-): Promise<LoadRow[]> {
+): Promise<{ rows: LoadRow[]; publish: PublishUnderLoad }> {
   const db = await database(small.file);
   const off = await worker({ libsqlUrl: db.url, bindings: { L1_CACHE: 'off' } });
   const page = await httpGet(`${off.url}${article.path}`);
@@ -122,9 +206,11 @@ export async function throughput(
   for (const { origin, ...row } of plan) {
     rows.push(origin ? await loadRow(settings, db, origin, row) : { ...row, skipped: 'not installed' });
   }
+  // Last: it leaves the isolate with a version it has to leave again.
+  const publish = await publishUnderLoad(settings, db, on.url, article.path);
   await nginx?.stop();
   await on.stop();
   await off.stop();
   await db.stop();
-  return rows;
+  return { rows, publish };
 }

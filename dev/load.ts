@@ -1,9 +1,16 @@
 /**
  * HTTP measurements for `npm run bench`: single requests with their time to first byte, and load at a
  * fixed number of connections (autocannon) with every response's latency and X-Cache header.
+ *
+ * The load runs in a worker thread of its own. On the thread that also runs Miniflare's side of the
+ * Worker (and the caller), autocannon at 64 connections made the whole runtime stall for seconds now
+ * and then, and then reset dozens of connections at once (ECONNRESET): measured with the same Worker,
+ * in 5 of 15 ten-second runs on the main thread, in none of 12 from a thread or another process.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 export interface Fetched {
@@ -126,46 +133,124 @@ export interface LoadResult {
   errors: number;
 }
 
+/** What a load run may look for in every response: the first that carries `includes` in `header`. */
+export interface LoadWatch {
+  header: string;
+  includes: string;
+  /** The run stops this long after the first such response. */
+  stopAfterMs: number;
+}
+
+export interface WatchResult {
+  /** When the first matching response came (ms since the epoch, performance.timeOrigin-based), or null. */
+  firstSeenAt: number | null;
+  /** Responses without the value that came after `mark()`. */
+  othersAfterMark: number;
+}
+
+interface LoadJob {
+  url: string;
+  connections: number;
+  durationS: number;
+  paths?: string[];
+  /** Only send: no latencies, headers or tallies (a warm-up). */
+  quiet?: boolean;
+  watch?: LoadWatch;
+}
+type LoadReply = { result: LoadResult & { watch?: WatchResult } } | { error: string };
+
+const THREAD = 'loadThread';
+const clock = () => performance.timeOrigin + performance.now();
+
+/** Runs `job` in a worker thread; `mark(at)` tells it when the watched change was made. */
+function inThread(job: LoadJob): {
+  mark(at: number): void;
+  done: Promise<LoadResult & { watch?: WatchResult }>;
+} {
+  const thread = new Worker(fileURLToPath(import.meta.url), { workerData: { [THREAD]: job } });
+  const done = new Promise<LoadResult & { watch?: WatchResult }>((resolve, reject) => {
+    thread.once('message', (reply: LoadReply) =>
+      'error' in reply ? reject(new Error(reply.error)) : resolve(reply.result),
+    );
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the load thread exited (${code}) without a result`)));
+  });
+  return { mark: (at) => thread.postMessage({ markAt: at }), done };
+}
+
 /** Load as runLoad sends it, measured by nobody: JIT, connections and caches warm up. */
 export async function warmUp(
   url: string,
   options: { connections: number; durationS: number },
 ): Promise<void> {
-  await autocannon({ url, connections: options.connections, duration: options.durationS });
+  await inThread({ url, ...options, quiet: true }).done;
 }
 
 /**
  * `connections` keep-alive connections sending GET `url` back to back for `durationS` seconds; with
- * `paths`, each connection cycles through them instead (a mix of pages).
+ * `paths`, each connection cycles through them instead (a mix of pages). In a thread of its own.
  */
-export async function runLoad(
+export function runLoad(
   url: string,
   options: { connections: number; durationS: number; paths?: string[] },
 ): Promise<LoadResult> {
+  return inThread({ url, ...options }).done;
+}
+
+/** runLoad that also watches for a header value, e.g. a new content version in the ETag. */
+export function startWatchedLoad(
+  url: string,
+  options: { connections: number; durationS: number; watch: LoadWatch },
+): { mark(at: number): void; done: Promise<LoadResult & { watch?: WatchResult }> } {
+  return inThread({ url, ...options });
+}
+
+async function generate(job: LoadJob, marks: { at: number }): Promise<LoadResult & { watch?: WatchResult }> {
   const latencies: number[] = [];
   const statuses: string[] = [];
   const xCache: string[] = [];
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.durationS,
-    ...(options.paths && { requests: options.paths.map((path) => ({ method: 'GET' as const, path })) }),
-    setupClient(client) {
-      // The typings say header object; autocannon passes the parser's record with a flat [name, value, …] list.
-      client.on('headers', (info: unknown) => {
-        const { statusCode, headers } = info as { statusCode: number; headers: string[] };
-        statuses.push(String(statusCode));
-        let cache = 'none';
-        for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i]?.toLowerCase() === 'x-cache') cache = headers[i + 1] ?? '';
-        }
-        xCache.push(cache);
-      });
-      client.on('response', (_status: number, _bytes: number, responseTime: number) => {
-        latencies.push(responseTime);
-      });
-    },
+  const watch: WatchResult | undefined = job.watch && { firstSeenAt: null, othersAfterMark: 0 };
+  const watched = job.watch?.header.toLowerCase();
+  let stop = () => {};
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: job.url,
+        connections: job.connections,
+        duration: job.durationS,
+        ...(job.paths && { requests: job.paths.map((path) => ({ method: 'GET' as const, path })) }),
+        ...(!job.quiet && { setupClient }),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    stop = () => instance.stop();
   });
+  function setupClient(client: autocannon.Client) {
+    // The typings say header object; autocannon passes the parser's record with a flat [name, value, …] list.
+    client.on('headers', (info: unknown) => {
+      const { statusCode, headers } = info as { statusCode: number; headers: string[] };
+      statuses.push(String(statusCode));
+      let cache = 'none';
+      let seen = false;
+      for (let i = 0; i < headers.length; i += 2) {
+        const name = headers[i]?.toLowerCase();
+        if (name === 'x-cache') cache = headers[i + 1] ?? '';
+        if (name === watched && job.watch && headers[i + 1]?.includes(job.watch.includes)) seen = true;
+      }
+      xCache.push(cache);
+      if (!watch || !job.watch) return;
+      const now = clock();
+      if (!seen) {
+        if (now > marks.at) watch.othersAfterMark++;
+      } else if (watch.firstSeenAt === null) {
+        watch.firstSeenAt = now;
+        setTimeout(stop, job.watch.stopAfterMs);
+      }
+    });
+    client.on('response', (_status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+    });
+  }
   const sorted = Float64Array.from(latencies).sort();
   return {
     sent: result.requests.sent,
@@ -178,5 +263,24 @@ export async function runLoad(
     statuses: tally(statuses),
     xCache: tally(xCache),
     errors: result.errors + result.timeouts,
+    ...(watch && { watch }),
   };
+}
+
+if (!isMainThread && parentPort && workerData?.[THREAD]) {
+  const port = parentPort;
+  const marks = { at: Number.POSITIVE_INFINITY };
+  port.on('message', (message: { markAt?: number }) => {
+    if (typeof message.markAt === 'number') marks.at = message.markAt;
+  });
+  generate(workerData[THREAD] as LoadJob, marks).then(
+    (result) => {
+      port.postMessage({ result } satisfies LoadReply);
+      port.close();
+    },
+    (error: unknown) => {
+      port.postMessage({ error: String(error) } satisfies LoadReply);
+      port.close();
+    },
+  );
 }

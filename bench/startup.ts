@@ -1,10 +1,15 @@
-/** 4. The bundle's gzip size and the Worker's startup time. */
+/**
+ * 4. The bundle's gzip size and the Worker's startup time, and what each is made of: the bundle's
+ * bytes by package or folder (esbuild's metafile of the build), the startup CPU profile's samples
+ * by where they ran (`wrangler check startup`, mapped through the bundle's source map).
+ */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { httpGet, median } from '../dev/load.ts';
-import { WRANGLER_ENV } from '../dev/local-worker.ts';
+import { BUNDLE_META, WRANGLER_ENV } from '../dev/local-worker.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, TMP } from './settings.ts';
@@ -12,18 +17,70 @@ import { type BenchSettings, log, TMP } from './settings.ts';
 export type BundleSize = ReturnType<typeof bundleSize>;
 export type StartupTimes = Awaited<ReturnType<typeof startupTimes>>;
 
-/** The built Worker's size (run buildWorker first), minified and gzipped. */
+export const BUNDLE_GOAL_BYTES = 60 * 1024;
+export const STARTUP_GOAL_MS = 20;
+/** Contributors listed by name; the rest are summed. */
+const TOP = 8;
+
+const BUNDLE = join(ROOT, 'dist', 'index.js');
+
+/** A source file's contributor: its npm package, or its folder (worker/routes), or itself (worker/queries.ts). */
+function contributorOf(source: string): string {
+  const inPackage = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+  if (inPackage) return inPackage[1] as string;
+  const parts = source.replace(/^(\.\.\/)+/, '').split('/');
+  return parts.length > 2 ? parts.slice(0, 2).join('/') : parts.join('/');
+}
+
+/** The biggest first, then the rest summed into one. */
+function topOf<T extends { name: string }>(
+  entries: Map<string, number>,
+  key: (value: number) => Omit<T, 'name'>,
+): T[] {
+  const sorted = [...entries].sort((a, b) => b[1] - a[1]);
+  const rest = sorted.slice(TOP).reduce((sum, [, value]) => sum + value, 0);
+  const listed = sorted.slice(0, TOP).map(([name, value]) => ({ name, ...key(value) }) as T);
+  return rest > 0 ? [...listed, { name: `${sorted.length - TOP} others`, ...key(rest) } as T] : listed;
+}
+
+/** The built Worker's size (run buildWorker first), minified and gzipped, and its biggest parts. */
 export function bundleSize() {
-  const bundleBytes = readFileSync(join(ROOT, 'dist', 'index.js'));
+  const bundleBytes = readFileSync(BUNDLE);
+  const parts = new Map<string, number>();
+  if (existsSync(BUNDLE_META)) {
+    const meta = JSON.parse(readFileSync(BUNDLE_META, 'utf8')) as {
+      outputs: Record<string, { inputs?: Record<string, { bytesInOutput: number }> }>;
+    };
+    const output = Object.entries(meta.outputs).find(([name]) => name.endsWith('index.js'))?.[1];
+    for (const [source, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+      const name = contributorOf(source);
+      parts.set(name, (parts.get(name) ?? 0) + bytesInOutput);
+    }
+  }
   return {
     bytes: bundleBytes.length,
     gzipBytes: gzipSync(bundleBytes).length,
-    goalBytes: 100 * 1024,
+    goalBytes: BUNDLE_GOAL_BYTES,
+    /** Minified bytes in the bundle by package or folder (esbuild's metafile), biggest first. */
+    composition: topOf<{ name: string; bytes: number }>(parts, (bytes) => ({ bytes })),
   };
 }
 
-/** CPU time of the Worker's startup phase (module evaluation), from `wrangler check startup`'s profile. */
-function startupProfileMs(): number {
+interface Profile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * CPU time of the Worker's startup phase (module evaluation), from `wrangler check startup`'s
+ * profile, and where its samples ran. That command builds the bundle as deploy does, so the
+ * positions are those of dist/index.js and its source map.
+ */
+function startupProfile(map: SourceMap | null): { activeMs: number; parts: Map<string, number> } {
   const outfile = join(TMP, 'startup.cpuprofile');
   const run = spawnSync(
     process.execPath,
@@ -31,18 +88,27 @@ function startupProfileMs(): number {
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...WRANGLER_ENV } },
   );
   if (run.status !== 0) throw new Error(`wrangler check startup failed:\n${run.stdout}${run.stderr}`);
-  const profile = JSON.parse(readFileSync(outfile, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string } }[];
-    samples: number[];
-    timeDeltas: number[];
-  };
+  const profile = JSON.parse(readFileSync(outfile, 'utf8')) as Profile;
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parts = new Map<string, number>();
   // As wrangler sums it: the time of every sample that is not idle (µs).
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
   let active = 0;
-  profile.samples.forEach((node, i) => {
-    if (!idle.has(node)) active += profile.timeDeltas[i] ?? 0;
+  profile.samples.forEach((id, i) => {
+    const frame = nodes.get(id);
+    const us = profile.timeDeltas[i] ?? 0;
+    if (!frame || frame.functionName === '(idle)') return;
+    active += us;
+    let name: string;
+    if (frame.functionName.startsWith('(')) name = `${frame.functionName}: compiling, the runtime`;
+    else if (frame.lineNumber < 0) name = "the bundle's top level (module evaluation)";
+    else {
+      const source = map?.findEntry(frame.lineNumber, frame.columnNumber);
+      name =
+        source && 'originalSource' in source ? contributorOf(source.originalSource) : 'the bundle (unmapped)';
+    }
+    parts.set(name, (parts.get(name) ?? 0) + us / 1000);
   });
-  return active / 1000;
+  return { activeMs: active / 1000, parts };
 }
 
 /** Miniflare start to first response of the bundle and of a trivial Worker, and the startup profile. */
@@ -66,17 +132,27 @@ export async function startupTimes(settings: BenchSettings, file: string) {
     baseline.push(await timeStart(trivial));
   }
   await db.stop();
+  const mapFile = `${BUNDLE}.map`;
+  const map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null;
   const profiles: number[] = [];
+  const parts = new Map<string, number>();
   for (let i = 0; i < settings.profiles; i++) {
     log(`startup profile ${i + 1}/${settings.profiles} (wrangler check startup)`);
-    profiles.push(startupProfileMs());
+    const profile = startupProfile(map);
+    profiles.push(profile.activeMs);
+    for (const [name, ms] of profile.parts) parts.set(name, (parts.get(name) ?? 0) + ms / settings.profiles);
   }
+  const profileActiveMs = median(profiles);
   return {
     miniflareMs: median(bundle),
     baselineMs: median(baseline),
     runs: settings.startups,
-    profileActiveMs: median(profiles),
+    profileActiveMs,
     profileRuns: settings.profiles,
+    goalMs: STARTUP_GOAL_MS,
+    met: profileActiveMs <= STARTUP_GOAL_MS,
+    /** Mean ms per profile by where the samples ran, biggest first (samples are about 1 ms apart). */
+    composition: topOf<{ name: string; ms: number }>(parts, (ms) => ({ ms })),
     samples: { bundle, baseline, profiles },
   };
 }

@@ -15,11 +15,22 @@ const compatibilityDate =
 /** Quiet, offline wrangler: no metrics, no `Request.cf` download. */
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 
+/** esbuild's metafile of the last build: what the bundle is made of (bench/startup.ts). */
+export const BUNDLE_META = join(ROOT, 'dist', 'bundle-meta.json');
+
 /** Builds dist/ (and public/) exactly as `wrangler deploy` would; wrangler's own output goes to stderr. */
 export function buildWorker(): void {
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', 'dist'],
+    [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'deploy',
+      '--dry-run',
+      '--outdir',
+      'dist',
+      '--metafile',
+      BUNDLE_META,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...WRANGLER_ENV } },
   );
 }

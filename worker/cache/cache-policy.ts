@@ -47,7 +47,10 @@ const queryParametersOf = (path: string): readonly string[] => QUERY_PARAMETERS[
  * the cache either. `?…` or the empty string.
  */
 export function readQuery(url: URL): string {
-  const read = new Set(queryParametersOf(url.pathname));
+  // Most paths read no parameter and most requests have none: then there is nothing to parse.
+  const names = queryParametersOf(url.pathname);
+  if (names.length === 0 || url.search === '') return '';
+  const read = new Set(names);
   const params = [...url.searchParams].filter(([name]) => read.has(name));
   params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const query = new URLSearchParams(params).toString();
@@ -56,7 +59,14 @@ export function readQuery(url: URL): string {
 
 /** The cache key of a request: SITE_URL's origin (never the request's Host), the path, `readQuery`. */
 export function cacheKey(url: URL, siteUrl: string): string {
-  return `${new URL(siteUrl).origin}${url.pathname}${readQuery(url)}`;
+  return `${originOf(siteUrl)}${url.pathname}${readQuery(url)}`;
+}
+
+// SITE_URL's origin, parsed once: an isolate serves one SITE_URL.
+let origin: { siteUrl: string; origin: string } | undefined;
+function originOf(siteUrl: string): string {
+  if (origin?.siteUrl !== siteUrl) origin = { siteUrl, origin: new URL(siteUrl).origin };
+  return origin.origin;
 }
 
 /**

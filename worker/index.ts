@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import { createClient } from '@libsql/client/web';
-import { drizzle } from 'drizzle-orm/libsql/web';
+import { createClient } from '@libsql/client/http';
+import { drizzle } from 'drizzle-orm/libsql/http';
 import * as schema from '../schema/tables.ts';
 import { type App, createApp } from './app.tsx';
 import { workersCacheKey } from './cache/cache-policy.ts';

@@ -135,6 +135,16 @@ describe('the L1 cache', () => {
     expectSecurityHeaders(second.response, 'hit');
   });
 
+  it('answers a repeated page that reads no content (robots.txt) from the cache too', async () => {
+    // The content version is known (from a page read before), and robots.txt has none of its own.
+    await get(POSTBUS);
+    await get('/robots.txt');
+    const again = await get('/robots.txt');
+    expect(again.response.status).toBe(200);
+    expect(again.xCache).toBe('HIT');
+    expect(again.body).toContain('Sitemap: ');
+  });
+
   it('renders an uncached page with exactly one database round trip', async () => {
     const { xCache, dbRequests, response } = await get('/zoeken?q=postbus');
     expect(response.status).toBe(200);

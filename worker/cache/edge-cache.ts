@@ -33,6 +33,12 @@ type XCache = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 // Headers of stored copies only, never sent to visitors.
 const STORED_AT = 'X-L1-Stored-At';
 const VERSION = 'X-L1-Version';
+/**
+ * The stored VERSION of a page that read no content (robots.txt, security.txt: the route never called
+ * describeContent): no content version can make it out of date, only its age. Without it such a
+ * page never matched the known version and every request was a miss that stored it again.
+ */
+const CONTENT_FREE = '-';
 
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any current representation. */
 function matchesEtag(header: string, etag: string): boolean {
@@ -177,7 +183,8 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
         options.versions.check(c);
         ageMs = now() - Number(stored.headers.get(STORED_AT));
         const known = options.versions.current;
-        const current = !known || stored.headers.get(VERSION) === known.id;
+        const storedVersion = stored.headers.get(VERSION);
+        const current = !known || storedVersion === known.id || storedVersion === CONTENT_FREE;
         if (current && ageMs < FRESH_SECONDS * 1000) return replace(c, serve(c, stored, 'HIT', ageMs));
         if (current && ageMs < (FRESH_SECONDS + STALE_SECONDS) * 1000) {
           revalidate(c, key.url);
@@ -205,7 +212,8 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
     // The Cache API evicts by Cache-Control: keep the copy for the whole stale window.
     copy.headers.set('Cache-Control', `public, max-age=${FRESH_SECONDS + STALE_SECONDS}`);
     copy.headers.set(STORED_AT, String(renderedAt));
-    copy.headers.set(VERSION, c.get('contentVersion')?.id ?? '');
+    const readContent = c.get('cacheTags') !== undefined;
+    copy.headers.set(VERSION, readContent ? (c.get('contentVersion')?.id ?? '') : CONTENT_FREE);
     // Started now, in the background: deferring it past this turn (to let the first byte go first)
     // let the next request for the page arrive before the copy was stored, a MISS the resilience
     // test caught; the put does not hold the response back, as it is not awaited.

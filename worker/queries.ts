@@ -175,7 +175,23 @@ export async function listArticles(
   };
 }
 
-export type ArticleDetail = typeof articles.$inferSelect;
+/**
+ * What a page, the API and the feed show of an article: not the seed's own columns (the search
+ * index's text, the hashes, the card's input), which are most of a row's bytes.
+ */
+const articleDetail = {
+  id: articles.id,
+  slug: articles.slug,
+  title: articles.title,
+  excerpt: articles.excerpt,
+  body: articles.body,
+  source: articles.source,
+  publishedAt: articles.publishedAt,
+  draft: articles.draft,
+  cardHash: articles.cardHash,
+  updatedAt: articles.updatedAt,
+};
+export type ArticleDetail = Pick<typeof articles.$inferSelect, keyof typeof articleDetail>;
 export type Neighbour = { slug: string; title: string; publishedAt: string };
 export type ShareCounts = Record<Network, number> & { total: number };
 
@@ -225,7 +241,7 @@ export async function getArticle(
     .innerJoin(articles, eq(articles.id, shareCounts.articleId))
     .where(options.shares ? and(visible, sql`1`) : sql`0`);
   const [[article], [previous], [next], blocks, people, meta, shareRows] = await db.batch([
-    db.select().from(articles).where(visible).orderBy(sql`${articles.slug} = ${slug} desc`).limit(1),
+    db.select(articleDetail).from(articles).where(visible).orderBy(sql`${articles.slug} = ${slug} desc`).limit(1),
     db
       .select(neighbour)
       .from(articles)
@@ -509,7 +525,7 @@ export async function listFeedArticles(
 ): Promise<{ articles: ArticleDetail[] } & Versioned> {
   const [rows, meta] = await db.batch([
     db
-      .select()
+      .select(articleDetail)
       .from(articles)
       .where(isPublic(today))
       .orderBy(...newestFirst)

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type GlossaryEntry, wordsOf } from '../schema/search-terms.ts';
 import type { DocumentProblem } from './parse-document.ts';
+import { readYaml } from './yaml-source.ts';
 
 const GLOSSARY_FILE = 'glossary.yaml';
 /** Like the text documents: a glossary is small, and a huge file is a mistake. */
@@ -40,41 +40,20 @@ export type GlossaryResult =
   | { ok: true; entries: GlossaryEntry[] }
   | { ok: false; problems: DocumentProblem[] };
 
-/** The line of the YAML node at `path` (keys and indexes), or of its nearest ancestor. */
-function lineOfPath(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: unknown[]): number {
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? 0;
-  for (const key of path) {
-    if (isSeq(node) && typeof key === 'number') node = node.items[key];
-    else if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
-      node = pair?.value ?? pair?.key;
-      if (pair && !pair.value && isScalar(pair.key)) node = pair.key;
-    } else break;
-    const range = (node as { range?: number[] } | undefined)?.range;
-    if (!range) break;
-    offset = range[0] ?? offset;
-  }
-  return counter.linePos(offset).line;
-}
-
 /** Parses and validates the glossary text of `file`. */
 export function parseGlossary(text: string, file: string): GlossaryResult {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const yaml = readYaml(text);
   // The first syntax error only: the ones after it mostly follow from it.
-  const problems: DocumentProblem[] = doc.errors.slice(0, 1).map((error) => ({
-    file,
-    line: error.linePos?.[0]?.line ?? 1,
-    message: `not valid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
-  }));
+  const problems: DocumentProblem[] = yaml.errors
+    .slice(0, 1)
+    .map((error) => ({ file, line: error.line, message: `not valid YAML: ${error.message}` }));
   if (problems.length > 0) return { ok: false, problems };
-  const result = v.safeParse(Glossary, doc.toJS() ?? []);
+  const result = v.safeParse(Glossary, yaml.value ?? []);
   if (!result.success) {
     const seen = new Set<string>();
     for (const issue of result.issues) {
-      const path = (issue.path ?? []).map((item) => item.key);
-      const line = lineOfPath(doc, counter, path);
+      const path = (issue.path ?? []).map((item) => item.key as string | number);
+      const line = yaml.lineOf(path);
       const key = path.findLast((item) => typeof item === 'string');
       const where = key === undefined ? '' : `${String(key)}: `;
       const message = `${where}${issue.message}`;
@@ -93,8 +72,8 @@ export function parseGlossary(text: string, file: string): GlossaryResult {
     else {
       problems.push({
         file,
-        line: lineOfPath(doc, counter, [i, 'term']),
-        message: `term "${entry.term}" is already an entry (line ${lineOfPath(doc, counter, [first, 'term'])})`,
+        line: yaml.lineOf([i, 'term']),
+        message: `term "${entry.term}" is already an entry (line ${yaml.lineOf([first, 'term'])})`,
       });
     }
   });

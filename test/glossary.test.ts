@@ -46,6 +46,7 @@ describe('the glossary document', () => {
     ['term: BZK\n', 1, 'the glossary is a list of entries (- term: …, names: […])'],
     ['- term: BZK\n  names: [a\n', 3, 'not valid YAML'],
     ['- term: BZK\n  term: SZW\n  names: [a]\n', 2, 'not valid YAML: Map keys must be unique'],
+    ['- term: &t BZK\n  names: [*t]\n', 1, 'not valid YAML: aliases (*name) are not allowed'],
   ])('refuses %j at line %i: %s', (text, line, message) => {
     const result = parseGlossary(text, F);
     expect(result.ok).toBe(false);

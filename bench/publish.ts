@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { changedArticleUrls } from '../pipeline/changed-urls.ts';
-import { openClient } from '../pipeline/libsql.ts';
+import { openClient, ROOT } from '../pipeline/libsql.ts';
 import type { DocumentInput } from '../pipeline/parse-document.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
 import { purgeTargetOf } from '../pipeline/seed-database.ts';
@@ -49,6 +49,9 @@ export async function publishOneChange(
   mkdirSync(source, { recursive: true });
   const files = documents.map((doc) => ({ name: basename(doc.file), text: textOf(doc) }));
   for (const file of files) writeFileSync(join(source, file.name), file.text);
+  // The large database was seeded with content-seed/'s glossary: without it here, every article
+  // that names a glossary term would change its search text, and "nothing changed" would not hold.
+  copyFileSync(join(ROOT, 'content-seed', 'glossary.yaml'), join(source, 'glossary.yaml'));
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
   copyFileSync(large.file, copy);
   if (existsSync(`${large.file}-wal`)) copyFileSync(`${large.file}-wal`, `${copy}-wal`);

@@ -13,12 +13,14 @@ import { readDocuments } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';
 import { publishOneChange } from './publish.ts';
-import { runInfo, writeReport } from './report.ts';
+import { writeReport } from './report.ts';
+import { runInfo } from './results.ts';
 import { scale } from './scale.ts';
 import { benchSettings, log, SMALL_ARTICLES, TMP } from './settings.ts';
 import { bundleSize, startupTimes } from './startup.ts';
 import { throughput } from './throughput.ts';
 import { timeToFirstByte } from './ttfb.ts';
+import { workerProfiles } from './worker-profile.ts';
 
 /** The documents of content-seed/ and the newest of their articles, the one the article rows request. */
 async function seedDocuments() {
@@ -59,6 +61,10 @@ export async function runBench(options: { quick: boolean; fresh: boolean }) {
   const small = await benchDatabase(`articles-${SMALL_ARTICLES}`, withGenerated(SMALL_ARTICLES), dbOptions);
 
   const { rows: load, publish: publishUnderLoad } = await throughput(settings, small, article);
+  const profiles = await workerProfiles(settings, small.file, [
+    { name: 'article (cache hit)', path: article.path, bindings: {} },
+    { name: 'article (cache off)', path: article.path, bindings: { L1_CACHE: 'off' } },
+  ]);
   const ttfb = await timeToFirstByte(settings, small);
 
   const large = await benchDatabase(
@@ -73,7 +79,20 @@ export async function runBench(options: { quick: boolean; fresh: boolean }) {
   const startup = await startupTimes(settings, small.file);
   const run = runInfo(loadBefore, loadavg()[0] ?? 0);
   writeReport(
-    { settings, run, bundle, load, publishUnderLoad, ttfb, small, large, scale: scaled, startup, publish },
+    {
+      settings,
+      run,
+      bundle,
+      load,
+      profiles,
+      publishUnderLoad,
+      ttfb,
+      small,
+      large,
+      scale: scaled,
+      startup,
+      publish,
+    },
     options.quick ? 'quick' : 'latest',
   );
 }

@@ -4,13 +4,14 @@
  * by where they ran (`wrangler check startup`, mapped through the bundle's source map).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { httpGet, median } from '../dev/load.ts';
 import { BUNDLE_META, WRANGLER_ENV } from '../dev/local-worker.ts';
 import { ROOT } from '../pipeline/libsql.ts';
+import { trivialWorkerScript } from './harness-workers.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, TMP } from './settings.ts';
 
@@ -25,7 +26,10 @@ const TOP = 8;
 const BUNDLE = join(ROOT, 'dist', 'index.js');
 
 /** A source file's contributor: its npm package, or its folder (worker/routes), or itself (worker/queries.ts). */
-function contributorOf(source: string): string {
+export function contributorOf(source: string): string {
+  // drizzle-orm publishes source maps that point at its repository's ../src/, so the bundle's map
+  // names its files node_modules/src/…; no other package in the bundle does.
+  if (/(?:^|\/)node_modules\/src\//.test(source)) return 'drizzle-orm';
   const inPackage = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (inPackage) return inPackage[1] as string;
   const parts = source.replace(/^(\.\.\/)+/, '').split('/');
@@ -43,6 +47,36 @@ function topOf<T extends { name: string }>(
   return rest > 0 ? [...listed, { name: `${sorted.length - TOP} others`, ...key(rest) } as T] : listed;
 }
 
+/**
+ * What each contributor costs in gzip bytes: the bundle's gzip size less that of the bundle without
+ * the contributor's bytes (found through the source map). Gzip is not additive, so these do not sum
+ * to the total; each says what leaving that contributor out would save.
+ */
+function gzipCosts(code: string, map: SourceMap): Map<string, number> {
+  const lines = code.split('\n');
+  // Per line, the contributor of each generated column (null: unmapped).
+  const owners = lines.map((line, lineNumber) => {
+    const owner: (string | null)[] = new Array(line.length).fill(null);
+    for (let column = 0; column < line.length; column++) {
+      const entry = map.findEntry(lineNumber, column);
+      if (entry && 'originalSource' in entry && entry.generatedLine === lineNumber) {
+        owner[column] = contributorOf(entry.originalSource);
+      }
+    }
+    return owner;
+  });
+  const total = gzipSync(code).length;
+  const names = new Set(owners.flat().filter((name): name is string => name !== null));
+  const costs = new Map<string, number>();
+  for (const name of names) {
+    const rest = lines
+      .map((line, i) => [...line].filter((_, column) => owners[i]?.[column] !== name).join(''))
+      .join('\n');
+    costs.set(name, total - gzipSync(rest).length);
+  }
+  return costs;
+}
+
 /** The built Worker's size (run buildWorker first), minified and gzipped, and its biggest parts. */
 export function bundleSize() {
   const bundleBytes = readFileSync(BUNDLE);
@@ -57,12 +91,18 @@ export function bundleSize() {
       parts.set(name, (parts.get(name) ?? 0) + bytesInOutput);
     }
   }
+  const mapFile = `${BUNDLE}.map`;
+  const costs = existsSync(mapFile)
+    ? gzipCosts(bundleBytes.toString('utf8'), new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))))
+    : new Map<string, number>();
   return {
     bytes: bundleBytes.length,
     gzipBytes: gzipSync(bundleBytes).length,
     goalBytes: BUNDLE_GOAL_BYTES,
     /** Minified bytes in the bundle by package or folder (esbuild's metafile), biggest first. */
     composition: topOf<{ name: string; bytes: number }>(parts, (bytes) => ({ bytes })),
+    /** Gzip bytes each contributor costs (gzipCosts), biggest first. */
+    gzipCosts: topOf<{ name: string; bytes: number }>(costs, (bytes) => ({ bytes })),
   };
 }
 
@@ -114,8 +154,7 @@ function startupProfile(map: SourceMap | null): { activeMs: number; parts: Map<s
 /** Miniflare start to first response of the bundle and of a trivial Worker, and the startup profile. */
 export async function startupTimes(settings: BenchSettings, file: string) {
   const db = await database(file);
-  const trivial = join(TMP, 'trivial-worker.js');
-  writeFileSync(trivial, 'export default { fetch() { return new Response("ok"); } };\n');
+  const trivial = trivialWorkerScript();
   const timeStart = async (scriptPath?: string) => {
     const t0 = performance.now();
     const w = await worker({ libsqlUrl: db.url, scriptPath, bindings: { L1_CACHE: 'off' } });

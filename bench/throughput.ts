@@ -11,11 +11,16 @@ import { httpGet, type LoadResult, runLoad, startWatchedLoad, warmUp } from '../
 import { openClient, ROOT } from '../pipeline/libsql.ts';
 import type { BenchDatabase } from './databases.ts';
 import { int, ms, xCacheOf } from './format.ts';
+import { directWorkerScript } from './harness-workers.ts';
 import { startNginx } from './nginx.ts';
 import { database, own, worker } from './owned.ts';
 import { type BenchSettings, CONNECTIONS, FLOOR_PATH, log, SEARCH_PATH, SEQUENTIAL } from './settings.ts';
 
+/** Which row it is, for the goals (bench/goals.ts). */
+export type LoadRowId = 'floor' | 'nginx' | 'home' | 'hit' | 'hit-direct' | 'off' | 'api' | 'search';
+
 export interface LoadRow {
+  id: LoadRowId;
   name: string;
   path: string;
   server: string;
@@ -184,23 +189,55 @@ export async function throughput(
   // The floor: the article's very bytes as a static asset of the same runtime (and of nginx).
   const assets = floorAssets(page.body);
   const on = await worker({ libsqlUrl: db.url, assetsDirectory: assets });
+  // The same Worker with the default entrypoint answering itself (bench/harness-workers.ts).
+  const direct = await worker({
+    libsqlUrl: db.url,
+    assetsDirectory: assets,
+    scriptPath: directWorkerScript(),
+  });
   const nginx = await startNginx(assets);
   if (nginx) own(nginx.stop, nginx.kill);
   log(nginx ? `nginx ${nginx.version} on ${nginx.url}` : 'nginx is not installed: its row is skipped');
 
-  const plan = [
-    { name: 'static asset, same bytes (workerd)', origin: on.url, path: FLOOR_PATH, server: 'workerd' },
+  const plan: (Omit<LoadRow, 'load'> & { origin: string | undefined })[] = [
     {
+      id: 'floor',
+      name: 'static asset, same bytes (workerd)',
+      origin: on.url,
+      path: FLOOR_PATH,
+      server: 'workerd',
+    },
+    {
+      id: 'nginx',
       name: 'static asset, same bytes (nginx, 1 worker)',
       origin: nginx?.url,
       path: FLOOR_PATH,
       server: nginx ? `nginx ${nginx.version}` : 'nginx',
     },
-    { name: 'home', origin: on.url, path: '/', server: 'workerd' },
-    { name: 'article (cache hit)', origin: on.url, path: article.path, server: 'workerd' },
-    { name: 'article (cache off)', origin: off.url, path: article.path, server: 'workerd, L1_CACHE=off' },
-    { name: 'API article', origin: on.url, path: `/api/articles/${article.slug}`, server: 'workerd' },
-    { name: 'search', origin: on.url, path: SEARCH_PATH, server: 'workerd' },
+    { id: 'home', name: 'home', origin: on.url, path: '/', server: 'workerd' },
+    { id: 'hit', name: 'article (cache hit)', origin: on.url, path: article.path, server: 'workerd' },
+    {
+      id: 'hit-direct',
+      name: 'article (cache hit), without the hop to the Site entrypoint',
+      origin: direct.url,
+      path: article.path,
+      server: 'workerd, bench/harness-workers.ts',
+    },
+    {
+      id: 'off',
+      name: 'article (cache off)',
+      origin: off.url,
+      path: article.path,
+      server: 'workerd, L1_CACHE=off',
+    },
+    {
+      id: 'api',
+      name: 'API article',
+      origin: on.url,
+      path: `/api/articles/${article.slug}`,
+      server: 'workerd',
+    },
+    { id: 'search', name: 'search', origin: on.url, path: SEARCH_PATH, server: 'workerd' },
   ];
   const rows: LoadRow[] = [];
   for (const { origin, ...row } of plan) {
@@ -209,6 +246,7 @@ export async function throughput(
   // Last: it leaves the isolate with a version it has to leave again.
   const publish = await publishUnderLoad(settings, db, on.url, article.path);
   await nginx?.stop();
+  await direct.stop();
   await on.stop();
   await off.stop();
   await db.stop();

@@ -10,6 +10,7 @@ import { SITE_URL } from '../dev/site-origin.ts';
 import { articlePath } from '../worker/site.ts';
 import type { BenchDatabase } from './databases.ts';
 import { xCacheOf } from './format.ts';
+import { directWorkerScript, trivialWorkerScript } from './harness-workers.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, ROUND_TRIP_MS } from './settings.ts';
 
@@ -38,7 +39,14 @@ interface TtfbResult {
   met: boolean | null;
 }
 
-export type TtfbResults = { miss: TtfbResult; hit: TtfbResult; floor: TtfbResult; breakdown: MissBreakdown };
+export type TtfbResults = {
+  miss: TtfbResult;
+  /** The misses again, the default entrypoint answering itself (bench/harness-workers.ts). */
+  directMiss: TtfbResult;
+  hit: TtfbResult;
+  floor: TtfbResult;
+  breakdown: MissBreakdown;
+};
 
 /** Rounds of misses: every article once a round, its L1 entry deleted first. */
 const missRounds = (settings: BenchSettings) => (settings.mode === 'quick' ? 2 : 5);
@@ -53,10 +61,10 @@ export async function timeToFirstByte(settings: BenchSettings, small: BenchDatab
   for (let i = 0; i < 3; i++) await httpGet(`${on.url}/healthz`);
 
   type Sample = { response: Fetched; sentAt: number; pipelines: PipelineTiming[] };
-  const sample = async (path: string): Promise<Sample> => {
+  const sample = async (path: string, origin = on.url): Promise<Sample> => {
     await db.resetStats();
     const sentAt = performance.timeOrigin + performance.now();
-    const response = await httpGet(`${on.url}${path}`);
+    const response = await httpGet(`${origin}${path}`);
     return { response, sentAt, pipelines: await db.timings() };
   };
   const summarize = (samples: Sample[], goalMs: number | null): TtfbResult => {
@@ -95,10 +103,25 @@ export async function timeToFirstByte(settings: BenchSettings, small: BenchDatab
   }
   const hits: Sample[] = [];
   for (let i = 0; i < settings.ttfbHits; i++) hits.push(await sample(paths[0] as string));
-  // What the runtime and this harness take for a route that neither caches nor reads the database.
-  const floors: Sample[] = [];
-  for (let i = 0; i < settings.ttfbHits; i++) floors.push(await sample('/robots.txt'));
   await on.stop();
+  // The same misses without the hop from the default entrypoint to Site (Workers Cache's place).
+  const direct = await worker({ libsqlUrl: db.url, scriptPath: directWorkerScript() });
+  for (let i = 0; i < 3; i++) await httpGet(`${direct.url}/healthz`);
+  const directL1 = await direct.defaultCache();
+  const directMisses: Sample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const path of paths) {
+      await directL1.delete(`${SITE_URL}${path}`);
+      directMisses.push(await sample(path, direct.url));
+    }
+  }
+  await direct.stop();
+  // What this harness takes (Miniflare, workerd, loopback HTTP) with no app at all.
+  const trivial = await worker({ libsqlUrl: db.url, scriptPath: trivialWorkerScript() });
+  for (let i = 0; i < 3; i++) await httpGet(`${trivial.url}/`);
+  const floors: Sample[] = [];
+  for (let i = 0; i < settings.ttfbHits; i++) floors.push(await sample('/', trivial.url));
+  await trivial.stop();
   await db.stop();
 
   const timed = misses.flatMap(({ response, sentAt, pipelines: [p] }) =>
@@ -107,6 +130,7 @@ export async function timeToFirstByte(settings: BenchSettings, small: BenchDatab
   const part = (of: (s: (typeof timed)[number]) => number) => median(timed.map(of));
   return {
     miss: summarize(misses, MISS_ABOVE_ROUND_TRIP_MS),
+    directMiss: summarize(directMisses, null),
     hit: summarize(hits, 10),
     floor: summarize(floors, null),
     breakdown: {

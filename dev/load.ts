@@ -253,7 +253,9 @@ async function generate(job: LoadJob, marks: { at: number }): Promise<LoadResult
   }
   const sorted = Float64Array.from(latencies).sort();
   return {
-    sent: result.requests.sent,
+    // In a worker thread autocannon hands back its raw result, without the aggregated `requests`
+    // (run.js aggregates on the main thread only); the count of requests sent is `totalRequests`.
+    sent: (result as { totalRequests?: number }).totalRequests ?? result.requests.sent,
     responses: latencies.length,
     durationS: result.duration,
     requestsPerSecond: latencies.length / result.duration,

@@ -75,6 +75,8 @@ export async function startWorker(options: {
   scriptPath?: string;
   /** Seconds before a failed queue batch is delivered again (wrangler.toml's retry_delay otherwise). */
   queueRetryDelay?: number;
+  /** workerd's DevTools inspector on this loopback port (the benchmark's CPU profiles). */
+  inspectorPort?: number;
 }): Promise<LocalWorker> {
   const configured = await configuredBindings();
   const queueConsumers =
@@ -87,8 +89,12 @@ export async function startWorker(options: {
           ]),
         );
   const workerOptions = (siteUrl: string) => ({
+    ...(options.inspectorPort !== undefined && { inspectorPort: options.inspectorPort }),
     scriptPath: options.scriptPath ?? join(ROOT, 'dist', 'index.js'),
     modules: true,
+    // A script that imports dist/index.js (bench/harness-workers.ts): Miniflare's default rules would
+    // read an imported .js as CommonJS.
+    modulesRules: [{ type: 'ESModule' as const, include: ['**/*.js'] }],
     compatibilityDate,
     // Port 0: any free port; Miniflare keeps the one it got when the options change.
     port: 0,

@@ -1,38 +1,27 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
-import { readDocuments, SeedConflict, seedDatabase } from '../pipeline/seed-database.ts';
+import { readDocuments, SeedConflict } from '../pipeline/seed-database.ts';
 import { previewPath } from '../schema/preview.ts';
 import { runScript } from './support/cli.ts';
-import { lineOf, makeDocument, tempDir } from './support/documents.ts';
+import { lineOf, makeDocument } from './support/documents.ts';
+import { openSeedFolder, type SeedFolder, seedDir } from './support/seed-folder.ts';
 
-let dir: string;
 let docs: string;
 let client: Client;
 let url: string;
+let folder: SeedFolder;
 
 beforeEach(async () => {
-  dir = tempDir();
-  docs = join(dir, 'docs');
-  mkdirSync(docs);
-  url = `file:${join(dir, 'vso.db')}`;
-  client = openClient(url);
-  await migrateDatabase(client);
+  folder = await openSeedFolder();
+  ({ docs, client, url } = folder);
 });
-afterEach(() => {
-  client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => folder.close());
 
 const write = (name: string, text: string) => writeFileSync(join(docs, name), text);
-async function seed(options: { prune?: boolean; now?: string } = {}) {
-  const parsed = parseDocuments(await readDocuments(docs));
-  if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('\n'));
-  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site });
-}
+const seed = (options: { prune?: boolean; now?: string } = {}) => seedDir(client, docs, options);
 async function problems() {
   const parsed = parseDocuments(await readDocuments(docs));
   return parsed.ok ? [] : parsed.problems.map(formatProblem);

@@ -1,15 +1,14 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
-import { readGlossary } from '../pipeline/glossary.ts';
-import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
-import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
+import { readDocuments } from '../pipeline/seed-database.ts';
 import { articleIdSql } from '../schema/search-terms.ts';
-import { ROOT, runScript } from './support/cli.ts';
-import { lineOf, makeDocument, tempDir } from './support/documents.ts';
+import { runScript } from './support/cli.ts';
+import { lineOf, makeDocument } from './support/documents.ts';
+import { openSeedFolder, type SeedFolder, seedDir } from './support/seed-folder.ts';
 
 const TABLES = [
   'articles',
@@ -39,38 +38,16 @@ async function dump(client: Client) {
   return out;
 }
 
-async function seedDir(client: Client, dir: string, options: { prune?: boolean; now?: string } = {}) {
-  const parsed = parseDocuments(await readDocuments(dir));
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const glossary = await readGlossary(dir);
-  if (!glossary.ok) throw new Error(JSON.stringify(glossary.problems));
-  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site, glossary: glossary.entries });
-}
-
-function copySeedDocuments(dir: string) {
-  for (const name of readdirSync(join(ROOT, 'content-seed'))) {
-    copyFileSync(join(ROOT, 'content-seed', name), join(dir, name));
-  }
-}
-
-let dir: string;
 let docs: string;
 let client: Client;
 let url: string;
+let folder: SeedFolder;
 
 beforeEach(async () => {
-  dir = tempDir();
-  docs = join(dir, 'docs');
-  mkdirSync(docs);
-  copySeedDocuments(docs);
-  url = `file:${join(dir, 'vso.db')}`;
-  client = openClient(url);
-  await migrateDatabase(client);
+  folder = await openSeedFolder({ withSeed: true });
+  ({ docs, client, url } = folder);
 });
-afterEach(() => {
-  client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => folder.close());
 
 describe('seedDatabase', () => {
   it('writes the articles, the site blocks, the participants and the full-text index', async () => {

@@ -3,6 +3,7 @@
  * the same results as JSON, written to bench/results/{name}.md and .json and printed on stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { goal, int, kib, mib, ms, secs, table, tallyText } from './format.ts';
 import { CARD_GOAL_BYTES, goalsOf, SEED_GOAL_DOCUMENTS, SEED_GOAL_S, throughputRatio } from './goals.ts';
@@ -55,9 +56,11 @@ function throughputSection({ settings, load, ttfb, publishUnderLoad: publish }: 
         `libSQL req per request: ${SEQUENTIAL} sequential (under load)`,
         'X-Cache seen under load',
         'non-2xx, errors',
+        'CPU per response: workerd, libSQL server, load',
       ],
       load.map((row) => {
-        if (!row.load) return [row.name, `\`${row.path}\``, '', row.skipped ?? '', '', '', '', '', '', ''];
+        if (!row.load)
+          return [row.name, `\`${row.path}\``, '', row.skipped ?? '', '', '', '', '', '', '', ''];
         const ratio = throughputRatio(load, row.id);
         const non2xx = Object.entries(row.load.statuses)
           .filter(([status]) => !status.startsWith('2'))
@@ -73,9 +76,17 @@ function throughputSection({ settings, load, ttfb, publishUnderLoad: publish }: 
           `${(row.libsqlPerRequest ?? 0).toFixed(2)} (${(row.libsqlPerRequestUnderLoad ?? 0).toFixed(3)})`,
           tallyText(row.load.xCache),
           `${int(non2xx)}, ${int(row.load.errors)}`,
+          row.cpu ? [row.cpu.workerdMs, row.cpu.databaseMs, row.cpu.loadMs].map(ms).join(', ') : '—',
         ];
       }),
     ),
+    '',
+    `CPU per response: workerd is every isolate of the runtime (the Worker's, and Miniflare's Cache API ` +
+      `and asset router), read from /proc; the libSQL server is this process less the load thread (the ` +
+      `local server runs in a thread of the bench); load is autocannon's thread. On ${cpus().length} cores a ` +
+      `row's req/s can be at most ${cpus().length} × 1,000 ms over their sum. "Without the hop" is the same ` +
+      `Worker with its default entrypoint answering itself: in production that hop is where Workers Cache ` +
+      `answers (a hit there never runs the Worker); Miniflare does not simulate it, so here it is a second dispatch.`,
     '',
     `Publishing under load: with ${CONNECTIONS} connections on the cached article (\`${publish.path.length > 48 ? `${publish.path.slice(0, 45)}…` : publish.path}\`, ` +
       `every request an L1 hit that reads nothing), a new content version was written ${secs(publish.publishedAtS)} into the run: ` +

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpGet, type LoadResult, runLoad, startWatchedLoad, warmUp } from '../dev/load.ts';
 import { openClient, ROOT } from '../pipeline/libsql.ts';
+import { cpuPerResponse, cpuSnapshot } from './cpu.ts';
 import type { BenchDatabase } from './databases.ts';
 import { int, ms, xCacheOf } from './format.ts';
 import { directWorkerScript } from './harness-workers.ts';
@@ -33,6 +34,8 @@ export interface LoadRow {
   libsqlPerRequestUnderLoad?: number;
   /** libSQL requests per request over a few sequential requests after the load, counted exactly. */
   libsqlPerRequest?: number;
+  /** CPU ms per response during the load run, by process (bench/cpu.ts). */
+  cpu?: ReturnType<typeof cpuPerResponse>;
 }
 
 type Database = Awaited<ReturnType<typeof database>>;
@@ -160,7 +163,9 @@ async function loadRow(
   );
   await warmUp(url, { connections: CONNECTIONS, durationS: settings.warmupS });
   await db.resetStats();
+  const cpuBefore = cpuSnapshot();
   const load = await runLoad(url, { connections: CONNECTIONS, durationS: settings.durationS });
+  const cpu = cpuPerResponse(cpuBefore, cpuSnapshot(), load);
   const underLoad = await settle(db);
   await db.resetStats();
   for (let i = 0; i < SEQUENTIAL; i++) await httpGet(url);
@@ -173,6 +178,7 @@ async function loadRow(
     load,
     libsqlPerRequestUnderLoad: underLoad / Math.max(1, load.sent),
     libsqlPerRequest: sequential / SEQUENTIAL,
+    cpu,
   };
 }
 

@@ -131,6 +131,8 @@ export interface LoadResult {
   xCache: Tally;
   /** Connection errors and timeouts. */
   errors: number;
+  /** CPU time of the load thread itself during the run (autocannon and the tallies), ms. */
+  loadCpuMs: number;
 }
 
 /** What a load run may look for in every response: the first that carries `includes` in `header`. */
@@ -212,6 +214,7 @@ async function generate(job: LoadJob, marks: { at: number }): Promise<LoadResult
   const watch: WatchResult | undefined = job.watch && { firstSeenAt: null, othersAfterMark: 0 };
   const watched = job.watch?.header.toLowerCase();
   let stop = () => {};
+  const cpuBefore = process.threadCpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -265,8 +268,14 @@ async function generate(job: LoadJob, marks: { at: number }): Promise<LoadResult
     statuses: tally(statuses),
     xCache: tally(xCache),
     errors: result.errors + result.timeouts,
+    loadCpuMs: cpuMsSince(cpuBefore),
     ...(watch && { watch }),
   };
+}
+
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const { user, system } = process.threadCpuUsage(before);
+  return (user + system) / 1000;
 }
 
 if (!isMainThread && parentPort && workerData?.[THREAD]) {

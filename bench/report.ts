@@ -5,10 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ROOT } from '../pipeline/libsql.ts';
 import type { BenchDatabase } from './databases.ts';
 import { goal, int, kib, mib, ms, secs, table, tallyText } from './format.ts';
+import { type PeersResults, peersSection } from './peers.ts';
 import { PUBLISH_GOAL_S, type PublishResult } from './publish.ts';
 import type { ScaleResult } from './scale.ts';
 import {
@@ -37,6 +38,8 @@ export interface BenchResults {
   scale: ScaleResult;
   startup: StartupTimes;
   publish: PublishResult;
+  /** Only with --peers. */
+  peers?: PeersResults;
 }
 
 type RunInfo = ReturnType<typeof runInfo>;
@@ -317,6 +320,10 @@ function seedSection({ large, publish }: BenchResults): string[] {
 
 function reportMarkdown(results: BenchResults): string {
   const sections = [header, throughputSection, ttfbSection, scaleSection, startupSection, seedSection];
+  if (results.peers) {
+    const peers = results.peers;
+    sections.push(() => peersSection(results.settings, peers, results.load));
+  }
   // Sections apart by an empty line, and the report ends with a line break.
   return sections.flatMap((section) => [...section(results), '']).join('\n');
 }
@@ -365,6 +372,7 @@ function reportJson(results: BenchResults) {
     bundle: results.bundle,
     startup: results.startup,
     publish: results.publish,
+    ...(results.peers && { peers: results.peers }),
   };
 }
 
@@ -376,4 +384,38 @@ export function writeReport(results: BenchResults, name: string) {
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(reportJson(results), null, 2)}\n`);
   process.stdout.write(markdown);
   log(`wrote bench/results/${name}.md and ${name}.json`);
+}
+
+/** `--peers-only`: the header's facts and section 6, to {dir}/{name}.md and .json and stdout. */
+export function writePeersReport(
+  settings: BenchSettings,
+  peers: PeersResults,
+  run: RunInfo,
+  { dir, name }: { dir: string; name: string },
+) {
+  const markdown = [
+    `## Peers (${settings.mode} run, ${run.date})`,
+    '',
+    `Commit ${run.commit}${run.dirty}; Node ${process.versions.node}; ${run.cpu.length} × ${run.cpu[0]?.model.trim() ?? 'CPU'}; ` +
+      `load average ${run.loadBefore.toFixed(2)} at the start, ${run.loadAfter.toFixed(2)} at the end; ` +
+      `load by autocannon ${run.versions.autocannon} on the same machine. Took ${secs(run.durationS)}. ` +
+      "This site's own rows come from a full run (section 1 of `npm run bench -- --peers`).",
+    '',
+    ...peersSection(settings, peers),
+    '',
+  ].join('\n');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.md`), markdown);
+  const json = {
+    date: run.date,
+    mode: settings.mode,
+    commit: run.commit + run.dirty,
+    durationS: run.durationS,
+    connections: CONNECTIONS,
+    settings,
+    peers,
+  };
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(markdown);
+  log(`wrote ${relative(ROOT, join(dir, name))}.md and ${name}.json`);
 }

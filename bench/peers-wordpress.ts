@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { httpGet } from '../dev/load.ts';
 import { own } from './owned.ts';
 import type { PeerArticle } from './peers-content.ts';
@@ -273,6 +274,15 @@ export async function wordpressPeer(port: number, articles: PeerArticle[]): Prom
       removeConfig();
     },
     async queriesPerPage(path, n) {
+      // The load run's last requests may still be running: wait until the counter stands still
+      // (but for the SHOW STATUS that reads it) three times in a row.
+      let last = -1;
+      for (let i = 0, still = 0; i < 100 && still < 3; i++) {
+        const { questions } = status();
+        still = questions === last + 1 ? still + 1 : 0;
+        last = questions;
+        await sleep(300);
+      }
       // What reading the counters itself adds (its own statement), measured with no request between.
       const idle0 = status();
       const idle1 = status();

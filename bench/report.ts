@@ -4,12 +4,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { ROOT } from '../pipeline/libsql.ts';
 import { goal, int, kib, mib, ms, secs, table, tallyText } from './format.ts';
 import { CARD_GOAL_BYTES, goalsOf, SEED_GOAL_DOCUMENTS, SEED_GOAL_S, throughputRatio } from './goals.ts';
+import { type PeersResults, peersSection } from './peers.ts';
 import { PUBLISH_GOAL_S } from './publish.ts';
-import type { BenchResults } from './results.ts';
-import { CONNECTIONS, log, RESULTS, ROUND_TRIP_MS, SEQUENTIAL, SMALL_ARTICLES } from './settings.ts';
+import type { BenchResults, RunInfo } from './results.ts';
+import {
+  type BenchSettings,
+  CONNECTIONS,
+  log,
+  RESULTS,
+  ROUND_TRIP_MS,
+  SEQUENTIAL,
+  SMALL_ARTICLES,
+} from './settings.ts';
 
 function header({ settings, run }: BenchResults): string[] {
   return [
@@ -311,6 +321,10 @@ function reportMarkdown(results: BenchResults): string {
     startupSection,
     seedSection,
   ];
+  if (results.peers) {
+    const peers = results.peers;
+    sections.push(() => peersSection(results.settings, peers, results.load));
+  }
   // Sections apart by an empty line, and the report ends with a line break.
   return sections.flatMap((section) => [...section(results), '']).join('\n');
 }
@@ -361,6 +375,7 @@ function reportJson(results: BenchResults) {
     bundle: results.bundle,
     startup: results.startup,
     publish: results.publish,
+    ...(results.peers && { peers: results.peers }),
   };
 }
 
@@ -372,4 +387,38 @@ export function writeReport(results: BenchResults, name: string) {
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(reportJson(results), null, 2)}\n`);
   process.stdout.write(markdown);
   log(`wrote bench/results/${name}.md and ${name}.json`);
+}
+
+/** `--peers-only`: the header's facts and section 6, to {dir}/{name}.md and .json and stdout. */
+export function writePeersReport(
+  settings: BenchSettings,
+  peers: PeersResults,
+  run: RunInfo,
+  { dir, name }: { dir: string; name: string },
+) {
+  const markdown = [
+    `## Peers (${settings.mode} run, ${run.date})`,
+    '',
+    `Commit ${run.commit}${run.dirty}; Node ${process.versions.node}; ${run.cpu.length} × ${run.cpu[0]?.model.trim() ?? 'CPU'}; ` +
+      `load average ${run.loadBefore.toFixed(2)} at the start, ${run.loadAfter.toFixed(2)} at the end; ` +
+      `load by autocannon ${run.versions.autocannon} on the same machine. Took ${secs(run.durationS)}. ` +
+      "This site's own rows come from a full run (section 1 of `npm run bench -- --peers`).",
+    '',
+    ...peersSection(settings, peers),
+    '',
+  ].join('\n');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.md`), markdown);
+  const json = {
+    date: run.date,
+    mode: settings.mode,
+    commit: run.commit + run.dirty,
+    durationS: run.durationS,
+    connections: CONNECTIONS,
+    settings,
+    peers,
+  };
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(markdown);
+  log(`wrote ${relative(ROOT, join(dir, name))}.md and ${name}.json`);
 }

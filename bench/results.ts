@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../pipeline/libsql.ts';
 import type { BenchDatabase } from './databases.ts';
+import type { PeersResults } from './peers.ts';
 import type { PublishResult } from './publish.ts';
 import type { ScaleResult } from './scale.ts';
 import { type BenchSettings, started } from './settings.ts';
@@ -26,9 +27,11 @@ export interface BenchResults {
   scale: ScaleResult;
   startup: StartupTimes;
   publish: PublishResult;
+  /** Only with --peers. */
+  peers?: PeersResults;
 }
 
-type RunInfo = ReturnType<typeof runInfo>;
+export type RunInfo = ReturnType<typeof runInfo>;
 
 const version = (pkg: string) =>
   (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })

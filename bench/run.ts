@@ -12,11 +12,12 @@ import { parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';
+import { peers } from './peers.ts';
 import { publishOneChange } from './publish.ts';
-import { writeReport } from './report.ts';
+import { writePeersReport, writeReport } from './report.ts';
 import { runInfo } from './results.ts';
 import { scale } from './scale.ts';
-import { benchSettings, log, SMALL_ARTICLES, TMP } from './settings.ts';
+import { benchSettings, log, RESULTS, SMALL_ARTICLES, TMP } from './settings.ts';
 import { bundleSize, startupTimes } from './startup.ts';
 import { throughput } from './throughput.ts';
 import { timeToFirstByte } from './ttfb.ts';
@@ -38,7 +39,7 @@ async function seedDocuments() {
 }
 
 /** Runs every section and writes bench/results/latest.* (quick: quick.*). Stops nothing: see owned.ts. */
-export async function runBench(options: { quick: boolean; fresh: boolean }) {
+export async function runBench(options: { quick: boolean; fresh: boolean; peers: boolean }) {
   const settings = benchSettings(options.quick);
   mkdirSync(TMP, { recursive: true });
   const loadBefore = loadavg()[0] ?? 0;
@@ -77,6 +78,8 @@ export async function runBench(options: { quick: boolean; fresh: boolean }) {
 
   log('startup');
   const startup = await startupTimes(settings, small.file);
+  // Last, so that installing and running them disturbs no other section.
+  const peerResults = options.peers ? await peers(settings) : undefined;
   const run = runInfo(loadBefore, loadavg()[0] ?? 0);
   writeReport(
     {
@@ -92,7 +95,22 @@ export async function runBench(options: { quick: boolean; fresh: boolean }) {
       scale: scaled,
       startup,
       publish,
+      ...(peerResults && { peers: peerResults }),
     },
     options.quick ? 'quick' : 'latest',
+  );
+}
+
+/** `--peers-only`: section 6 alone, written to bench/results/peers.md and .json (quick: bench/tmp/peers-quick.*). */
+export async function runPeersOnly(options: { quick: boolean }) {
+  const settings = benchSettings(options.quick);
+  mkdirSync(TMP, { recursive: true });
+  const loadBefore = loadavg()[0] ?? 0;
+  const results = await peers(settings);
+  writePeersReport(
+    settings,
+    results,
+    runInfo(loadBefore, loadavg()[0] ?? 0),
+    options.quick ? { dir: TMP, name: 'peers-quick' } : { dir: RESULTS, name: 'peers' },
   );
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--fresh]`: the benchmark of the caching. Runs the built Worker
+// `npm run bench [-- --quick] [--fresh] [--peers | --peers-only]`: the benchmark of the caching. Runs the built Worker
 // (dist/index.js) in workerd through Miniflare against the local libSQL server and prints one report
 // (small markdown tables under one heading, every number from this run) on stdout; progress goes to
 // stderr. Writes the report as bench/results/latest.md and latest.json (--quick: quick.md, quick.json).
@@ -11,23 +11,32 @@
 //      database size. The seeded database is kept in bench/tmp/ and reused while the documents, the
 //      migrations, the seed and the parser are unchanged; --fresh seeds it anew.
 //   4. The bundle's gzip size and the Worker's startup time.
+//   6. With --peers (opt-in: it installs them, apt-get and npm): Ghost and WordPress serving the same
+//      two articles, measured the same way (bench/peers.ts). --peers-only runs only that section and
+//      writes bench/results/peers.md and peers.json.
 //
 // --quick: 1,000 articles instead of 10,000, shorter load runs and fewer samples.
 // The sections live in bench/ (run.ts runs them, report.ts writes the report).
 
 import { parseArgs } from 'node:util';
 import { stopAll, stopOnExit } from '../bench/owned.ts';
-import { runBench } from '../bench/run.ts';
+import { runBench, runPeersOnly } from '../bench/run.ts';
 import { log } from '../bench/settings.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    peers: { type: 'boolean', default: false },
+    'peers-only': { type: 'boolean', default: false },
+  },
   strict: true,
 });
 
 stopOnExit();
 try {
-  await runBench(values);
+  if (values['peers-only']) await runPeersOnly(values);
+  else await runBench(values);
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;

@@ -241,7 +241,12 @@ export async function getArticle(
     .innerJoin(articles, eq(articles.id, shareCounts.articleId))
     .where(options.shares ? and(visible, sql`1`) : sql`0`);
   const [[article], [previous], [next], blocks, people, meta, shareRows] = await db.batch([
-    db.select(articleDetail).from(articles).where(visible).orderBy(sql`${articles.slug} = ${slug} desc`).limit(1),
+    db
+      .select(articleDetail)
+      .from(articles)
+      .where(visible)
+      .orderBy(sql`${articles.slug} = ${slug} desc`)
+      .limit(1),
     db
       .select(neighbour)
       .from(articles)

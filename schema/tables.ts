@@ -56,7 +56,11 @@ export const articles = sqliteTable(
     updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
   (table) => [
-    index('articles_published_idx').on(table.publishedAt, table.id),
+    // Every public route filters `draft = 0 and published_at <= today` (worker/queries.ts isPublic).
+    // With draft in the index, a count or a deep page of that filter reads the index alone; without
+    // it every row was read for its draft flag (count(*): 7 ms at 10,000 articles). Draft last, not
+    // first: first, the planner took it for an article's own lookup by slug too (10× slower).
+    index('articles_public_idx').on(table.publishedAt, table.id, table.draft),
     index('articles_source_file_idx').on(table.sourceFile),
   ],
 );

@@ -54,6 +54,9 @@ export interface SeedSummary {
 
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
 
+/** Source files read at the same time (readDocuments). */
+const READ_CONCURRENCY = 32;
+
 /**
  * Reads every `*.txt` and `*.md` in a folder, and its site document (site.yaml) if it has one,
  * sorted by name, as `{file, bytes}` with paths as given. Bytes, not
@@ -67,12 +70,20 @@ export async function readDocuments(
   const names = (await readdir(dir))
     .filter((name) => name.endsWith('.txt') || name.endsWith('.md') || name === SITE_DOCUMENT)
     .sort();
-  const out: { file: string; bytes: Uint8Array }[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    out.push({ file, bytes: await readFile(file) });
-    progress?.('read', out.length, names.length);
-  }
+  const out: { file: string; bytes: Uint8Array }[] = new Array(names.length);
+  // Several files in flight: one at a time, each file's open, stat, read and close wait on libuv's
+  // thread pool in turn (2.6 s for 10,000 documents, most of a one-change publish); a bounded
+  // number keeps the pool busy without holding thousands of files open.
+  let next = 0;
+  let done = 0;
+  const reader = async () => {
+    for (let i = next++; i < names.length; i = next++) {
+      const file = join(dir, names[i] as string);
+      out[i] = { file, bytes: await readFile(file) };
+      progress?.('read', ++done, names.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
   return out;
 }
 

@@ -37,7 +37,7 @@ export function benchSettings(quick: boolean) {
         scaleSamples: 40,
         ttfbHits: 20,
         startups: 5,
-        profiles: 3,
+        profiles: 5,
       };
 }
 export type BenchSettings = ReturnType<typeof benchSettings>;

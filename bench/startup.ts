@@ -106,7 +106,8 @@ export function bundleSize() {
   };
 }
 
-interface Profile {
+/** A V8 CPU profile (DevTools Profiler), as wrangler check startup and the inspector write it. */
+export interface Profile {
   nodes: {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };

@@ -12,7 +12,7 @@ import { freePort, httpGet, runLoad, warmUp } from '../dev/load.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, CONNECTIONS, log } from './settings.ts';
-import { contributorOf } from './startup.ts';
+import { contributorOf, type Profile } from './startup.ts';
 
 export interface WorkerProfile {
   name: string;
@@ -22,15 +22,6 @@ export interface WorkerProfile {
   cpuMsPerRequest: number;
   /** The biggest parts, ms per response. */
   parts: { name: string; ms: number }[];
-}
-
-interface Profile {
-  nodes: {
-    id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  }[];
-  samples: number[];
-  timeDeltas: number[];
 }
 
 const TOP = 8;

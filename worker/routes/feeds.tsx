@@ -33,6 +33,15 @@ function xml(strings: TemplateStringsArray, ...values: unknown[]): Xml {
   return new Xml(out);
 }
 
+/**
+ * Plain text as HTML for an RSS element that readers render as HTML. RSS 2.0 says `<description>` is
+ * "entity-encoded HTML", and most readers treat `<title>` the same: they decode the XML and render what
+ * remains. Escaped once (for XML) an article's own `<script>` or `<a href="javascript:…">` would reach
+ * them as markup; escaped here for HTML and then by `xml` for XML, they read the text as written, as
+ * `content:encoded` (HTML rendered by ArticleBody, then escaped by `xml`) already does.
+ */
+const asHtml = (text: string): Xml => new Xml(escapeMarkup(escapeMarkup(text)));
+
 /** RFC 9116 §2.5.5: Expires SHOULD be less than a year away; the file renews itself. */
 const SECURITY_TXT_DAYS = 180;
 
@@ -57,11 +66,11 @@ export function feedRoutes(deps: AppDeps) {
           const html = await (<ArticleBody body={a.body} />).toString();
           return xml`
     <item>
-      <title>${a.title}</title>
+      <title>${asHtml(a.title)}</title>
       <link>${link}</link>
       <guid isPermaLink="true">${link}</guid>
       <pubDate>${rfc822(a.publishedAt)}</pubDate>
-      <description>${a.excerpt}</description>
+      <description>${asHtml(a.excerpt)}</description>
       <content:encoded>${html}</content:encoded>
     </item>`;
         }),

@@ -11,6 +11,7 @@ import type { AppDeps } from './deps.ts';
 import { aliasRedirects } from './lib/aliases.ts';
 import { failureStatus } from './lib/failure.ts';
 import { todayOf } from './lib/publication.ts';
+import { settleRequestBody } from './lib/request-body.ts';
 import { securityHeaders } from './lib/security.ts';
 import { getContentVersion, type Sidebar } from './queries.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -50,6 +51,13 @@ export function createApp(deps: AppDeps) {
 
   // Outermost, so that every answer has them: cache hits, 304s, errors.
   app.use('*', secureHeaders(securityHeaders));
+  // A body the route did not read is settled before the answer leaves (worker/lib/request-body.ts).
+  app.use('*', async (c, next) => {
+    const received = c.req.raw;
+    await next();
+    await settleRequestBody(c.req.raw);
+    if (c.req.raw !== received) await settleRequestBody(received);
+  });
   // No error is ever stored (RFC 9111 §5.2.2.5): not by browsers, not by Workers Cache, not by the
   // L1 cache. A stored page that is served instead of an error (stale-if-error) is a 200.
   app.use('*', async (c, next) => {

@@ -38,7 +38,7 @@ export interface BenchDatabase {
   /** The largest card PNG. */
   cardMaxBytes: number;
   /** Every article, newest first. */
-  articles: { slug: string; publishedAt: string }[];
+  articles: { slug: string; section: string; publishedAt: string }[];
 }
 
 const SHAPING_SOURCES = [
@@ -104,7 +104,7 @@ export async function benchDatabase(
       'select count(*) as n, coalesce(sum(length(png)), 0) as bytes, coalesce(max(length(png)), 0) as max from social_cards',
     );
     const rows = await client.execute(
-      'select slug, published_at from articles order by published_at desc, id desc',
+      'select slug, section, published_at from articles order by published_at desc, id desc',
     );
     const sizeBytes = [file, `${file}-wal`].reduce(
       (sum, f) => sum + (existsSync(f) ? statSync(f).size : 0),
@@ -118,7 +118,11 @@ export async function benchDatabase(
       cardBytes: Number(cards.rows[0]?.bytes ?? 0),
       cards: Number(cards.rows[0]?.n ?? 0),
       cardMaxBytes: Number(cards.rows[0]?.max ?? 0),
-      articles: rows.rows.map((row) => ({ slug: String(row.slug), publishedAt: String(row.published_at) })),
+      articles: rows.rows.map((row) => ({
+        slug: String(row.slug),
+        section: String(row.section),
+        publishedAt: String(row.published_at),
+      })),
     };
   } finally {
     client.close();

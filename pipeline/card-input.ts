@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
-import { formatDate } from '../worker/lib/dates.ts';
+import { formatDate } from '../schema/dates.ts';
 import { type ArticleCardInput, CARD_RENDERER } from './social-card.ts';
 
 const ROOT = join(import.meta.dirname, '..');

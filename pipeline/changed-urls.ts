@@ -1,9 +1,9 @@
 import type { Client } from '@libsql/client';
 import { and, eq, inArray, lte } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
+import { articlePath } from '../schema/addresses.ts';
+import { amsterdamDate } from '../schema/dates.ts';
 import { articles } from '../schema/tables.ts';
-import { amsterdamDate } from '../worker/lib/dates.ts';
-import { articlePath } from '../worker/site.ts';
 import type { SeedSummary } from './seed-database.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function changedArticleUrls(
   const slugs = [...summary.inserted, ...summary.updated];
   if (slugs.length === 0) return [];
   const rows = await drizzle(client)
-    .select({ slug: articles.slug, publishedAt: articles.publishedAt })
+    .select({ slug: articles.slug, section: articles.section, publishedAt: articles.publishedAt })
     .from(articles)
     .where(
       and(

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import * as v from 'valibot';
+import { articlePath } from '../schema/addresses.ts';
 import { type Block, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
-import { articlePath } from '../worker/site.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import {
   type DocumentInput,

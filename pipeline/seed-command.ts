@@ -2,8 +2,8 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatLongDate } from '../schema/dates.ts';
 import { previewPath } from '../schema/preview.ts';
-import { formatLongDate } from '../worker/lib/dates.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';

@@ -4,8 +4,10 @@ import { basename, join } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { inArray, sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
-import type { Block } from '../schema/document.ts';
+import { amsterdamDate, startOfAmsterdamDate } from '../schema/dates.ts';
+import type { ArticleDoc, Block } from '../schema/document.ts';
 import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
@@ -19,7 +21,6 @@ import {
   siteMeta,
   socialCards,
 } from '../schema/tables.ts';
-import { amsterdamDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
 import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from './article-addresses.ts';
 import { cardInputHash, cardInputOf } from './card-input.ts';
 import { renderCardsInParallel } from './card-pool.ts';
@@ -106,6 +107,15 @@ async function renderCards(plans: ArticlePlan[], progress?: Progress): Promise<U
 /** Plain text of the body blocks, for the full-text index. */
 function bodyText(body: Block[]): string {
   return body.map((block) => (block.type === 'list' ? block.items.join('\n') : block.text)).join('\n\n');
+}
+
+/**
+ * SHA-256 of an article's content. Its section counts only when it is not the default one: the
+ * articles hashed before sections existed keep their hash (and so their updated_at).
+ */
+function contentHashOf(article: ArticleDoc): string {
+  const { section, ...rest } = article;
+  return sha256(JSON.stringify(section === DEFAULT_SECTION ? rest : article));
 }
 
 type Db = LibSQLDatabase;
@@ -258,7 +268,7 @@ function planArticles(
     const search = publishing.draft ? '{}' : searchText(article.title, text, glossary);
     // The article's content only: its draft flag, aliases and index text are not content, and
     // changing them changes no date. (The same fields, in the same order, as before they existed.)
-    const contentHash = sha256(JSON.stringify(article));
+    const contentHash = contentHashOf(article);
     // The index text has a hash of its own: a glossary change rewrites the articles it touches.
     const searchHash = sha256(search).slice(0, 16);
     const cardInput = cardInputHash(cardInputOf(article));
@@ -277,6 +287,7 @@ function planArticles(
           : row.updatedAt;
     const values = {
       slug: article.slug,
+      section: article.section,
       title: article.title,
       excerpt: article.excerpt,
       body: article.body,

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DEFAULT_SECTION, isReservedPath } from './addresses.ts';
 import { listedOnce } from './listed-once.ts';
 
 /**
@@ -13,28 +14,10 @@ const ALIAS_MAX_LENGTH = 500;
 
 /**
  * Paths the site answers itself, where an alias would never be reached (or would hide a page): the
- * pages, and every route under these prefixes. An old article path under /banenafspraak/nieuws/…/…
- * is allowed: the article route hands a slug it does not know to the aliases.
+ * fixed pages and routes (isReservedPath) and the default news list. An old article path under
+ * /banenafspraak/nieuws/…/… is allowed: the article route hands a slug it does not know to the aliases.
  */
-const RESERVED_EXACT = [
-  '/',
-  '/banenafspraak/nieuws',
-  '/participanten',
-  '/over-vso',
-  '/zelfstandige-publieke-werkgevers',
-  '/zoeken',
-  '/feed.xml',
-  '/sitemap.xml',
-  '/robots.txt',
-  '/oembed',
-  '/healthz',
-  '/favicon.ico',
-];
-const RESERVED_PREFIXES = ['/api/', '/deel/', '/og/', '/admin/', '/assets/', '/.well-known/', '/voorbeeld/'];
-
-const isReserved = (path: string) =>
-  RESERVED_EXACT.includes(path) ||
-  RESERVED_PREFIXES.some((prefix) => path === prefix.slice(0, -1) || path.startsWith(prefix));
+const isReserved = (path: string) => path === DEFAULT_SECTION || isReservedPath(path);
 
 /**
  * The path of an alias as the Worker compares it: as the URL parser writes it (percent-encoded, dot

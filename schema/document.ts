@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DEFAULT_SECTION } from './addresses.ts';
 import { Aliases } from './aliases.ts';
 import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
@@ -125,6 +126,7 @@ export function toArticle(doc: {
   source: string | null;
   excerpt?: string | undefined;
   body: Block[];
+  section?: string | undefined;
 }) {
   const first = doc.body.find((block) => block.type === 'paragraph');
   return {
@@ -134,6 +136,9 @@ export function toArticle(doc: {
     source: doc.source,
     excerpt: doc.excerpt ?? (first?.type === 'paragraph' ? first.text : ''),
     body: doc.body,
+    // Last, and left out of the content hash in the default section (pipeline/seed-database.ts), so
+    // that the articles written before sections existed keep their hash and their date.
+    section: doc.section ?? DEFAULT_SECTION,
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { DEFAULT_SECTION } from './addresses.ts';
 import type { Block } from './blocks.ts';
 import { storedBlocks } from './stored-blocks.ts';
 
@@ -25,6 +26,8 @@ export const articles = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     slug: text('slug').notNull().unique(),
+    /** The news section's path (schema/addresses.ts): the article's URL is {section}/{date}/{slug}. */
+    section: text('section').notNull().default(DEFAULT_SECTION),
     title: text('title').notNull(),
     excerpt: text('excerpt').notNull(),
     body: blocksJson('body').notNull(),
@@ -62,8 +65,72 @@ export const articles = sqliteTable(
     // first: first, the planner took it for an article's own lookup by slug too (10× slower).
     index('articles_public_idx').on(table.publishedAt, table.id, table.draft),
     index('articles_source_file_idx').on(table.sourceFile),
+    // A section's list: the same filter and order as the public index, within one section.
+    index('articles_section_idx').on(table.section, table.publishedAt, table.id, table.draft),
   ],
 );
+
+/**
+ * Content pages: documents without a publication date that name their address (`url:`), in a tree
+ * by path (`/organisatie/achtergrond/`). `path` is the address exactly as the document gives it
+ * (slash and all); `key` is that path without its trailing slash (schema/addresses.ts, addressKey),
+ * the form every lookup and the parent link use, so that `/a/` and `/a` can never be two pages.
+ */
+export const pages = sqliteTable(
+  'pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    path: text('path').notNull().unique(),
+    key: text('key').notNull().unique(),
+    /** The key of the address one level up (addressKey), null at the top. */
+    parent: text('parent'),
+    title: text('title').notNull(),
+    excerpt: text('excerpt').notNull(),
+    body: blocksJson('body').notNull(),
+    bodyText: text('body_text').notNull(),
+    /** Whether the page shows the site's sidebar (about, participants, featured). */
+    sidebar: integer('sidebar', { mode: 'boolean' }).notNull().default(true),
+    /** Place among its siblings (front matter `order`); pages without one follow, by title. */
+    position: integer('position'),
+    /** A draft (front matter `draft: true`): no public route shows it; only a preview does. */
+    draft: integer('draft', { mode: 'boolean' }).notNull().default(false),
+    contentHash: text('content_hash').notNull(),
+    sourceFile: text('source_file').notNull(),
+    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (table) => [index('pages_parent_idx').on(table.parent)],
+);
+
+/**
+ * Addresses a page answers besides its own, each with a 301 to it: the addresses it had before its
+ * `url` changed (kept by the seed, like former slugs) and those its document lists (`aliases`).
+ * `path` is an addressKey; the redirect always goes to the page's current path, so none chains.
+ */
+export const pageAddresses = sqliteTable('page_addresses', {
+  path: text('path').primaryKey(),
+  pageId: integer('page_id')
+    .notNull()
+    .references(() => pages.id, { onDelete: 'cascade' }),
+  /** 'former' (kept across seeds) or 'alias' (replaced with every seed of its document). */
+  kind: text('kind').notNull(),
+});
+
+/**
+ * redirects.yaml: addresses no document owns (merged or removed pages), each answered with a 301 to a
+ * path of this site. `path` is an addressKey; `target` is a path as it is served.
+ */
+export const redirects = sqliteTable('redirects', {
+  path: text('path').primaryKey(),
+  target: text('target').notNull(),
+});
+
+/** The news sections besides the default one, from site.yaml `sections:`, in the order listed. */
+export const sections = sqliteTable('sections', {
+  path: text('path').primaryKey(),
+  title: text('title').notNull(),
+  position: integer('position').notNull(),
+});
 
 /**
  * The slugs an article had before its title (or `slug`) changed: their URLs answer 301 to the current
@@ -99,6 +166,8 @@ export const siteBlocks = sqliteTable('site_blocks', {
   key: text('key').primaryKey(),
   title: text('title'),
   text: text('text').notNull(),
+  /** Where its "Lees verder" leads (site.yaml `url`); null: the stand-in page built from the text. */
+  url: text('url'),
   updatedAt: text('updated_at').notNull(),
 });
 

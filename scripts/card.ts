@@ -13,8 +13,8 @@ import { ROOT } from '../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import { renderArticleCard, renderDefaultCard } from '../pipeline/social-card.ts';
+import { formatDate } from '../schema/dates.ts';
 import { slugify } from '../schema/slug.ts';
-import { formatDate } from '../worker/lib/dates.ts';
 
 const USAGE = 'usage: npm run card [-- --out DIR] [TITLE YYYY-MM-DD] | npm run card -- --bench N';
 

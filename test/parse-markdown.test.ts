@@ -41,6 +41,7 @@ describe('a Markdown document', () => {
       publishedAt: '2010-03-01',
       source: 'VSO Werkgevers',
       excerpt: 'Een samenvatting voor de lijst.',
+      section: '/banenafspraak/nieuws',
       body: [
         {
           type: 'paragraph',

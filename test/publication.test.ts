@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aliasPath } from '../schema/aliases.ts';
+import { amsterdamDate, startOfAmsterdamDate } from '../schema/dates.ts';
 import { isPreviewToken, previewToken } from '../schema/preview.ts';
-import { amsterdamDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
-import { toVersion } from '../worker/queries.ts';
+import { toVersion } from '../worker/queries/chrome.ts';
 
 const meta = (schedule: string[] | string) => [
   { key: 'content_version', value: 'abc' },

@@ -12,7 +12,7 @@ import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 import { entriesNamedIn, partsOf, queryPlan, searchColumns, stem, wordsOf } from '../schema/search-terms.ts';
 import * as schema from '../schema/tables.ts';
 import { editDistance, suggestQuery, trigramQuery } from '../worker/lib/suggest.ts';
-import { searchArticles } from '../worker/queries.ts';
+import { searchArticles } from '../worker/queries/search.ts';
 import { ROOT } from './support/cli.ts';
 
 describe('index text', () => {

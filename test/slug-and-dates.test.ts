@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { amsterdamDate, formatDate, formatLongDate, startOfAmsterdamDate } from '../schema/dates.ts';
 import { TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { parseDutchDate } from '../schema/dutch-date.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from '../schema/slug.ts';
-import { amsterdamDate, formatDate, formatLongDate, startOfAmsterdamDate } from '../worker/lib/dates.ts';
 import { SlugParam } from '../worker/routes/api-schemas.ts';
 
 describe('slugify', () => {

@@ -13,7 +13,7 @@ import { failureStatus } from './lib/failure.ts';
 import { todayOf } from './lib/publication.ts';
 import { settleRequestBody } from './lib/request-body.ts';
 import { securityHeaders } from './lib/security.ts';
-import { getContentVersion, type Sidebar } from './queries.ts';
+import { getContentVersion, type Sidebar } from './queries/chrome.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';

@@ -1,11 +1,11 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { createClient } from '@libsql/client/http';
 import { drizzle } from 'drizzle-orm/libsql/http';
+import { amsterdamDate } from '../schema/dates.ts';
 import * as schema from '../schema/tables.ts';
 import { type App, createApp } from './app.tsx';
 import { workersCacheKey } from './cache/cache-policy.ts';
 import type { Database } from './database.ts';
-import { amsterdamDate } from './lib/dates.ts';
 import { purgeGoingLive } from './lib/go-live.ts';
 import { writeShareBatch } from './lib/share-queue.ts';
 import './env.ts';

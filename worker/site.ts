@@ -1,12 +1,13 @@
 // Names and addresses that every part of the site shares. The name and tagline come from
 // schema/brand.ts, which the social cards of the pipeline draw too.
+import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import { SITE_NAME } from '../schema/brand.ts';
 
 export { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
 
 export const paths = {
   home: '/',
-  news: '/banenafspraak/nieuws',
+  news: DEFAULT_SECTION,
   participants: '/participanten',
   about: '/over-vso',
   featured: '/zelfstandige-publieke-werkgevers',
@@ -27,9 +28,9 @@ export const navigation = [
   { label: 'Zoeken', path: paths.search },
 ] as const;
 
-/** The original site's article URLs, kept: /banenafspraak/nieuws/{YYYY-MM-DD}/{slug}. */
-export const articlePath = (article: { publishedAt: string; slug: string }) =>
-  `${paths.news}/${article.publishedAt}/${article.slug}`;
+// The original site's article URLs, kept: {section}/{YYYY-MM-DD}/{slug}, the section
+// /banenafspraak/nieuws unless the article names another.
+export { articlePath } from '../schema/addresses.ts';
 
 export const NEWS_PAGE_SIZE = 10;
 export const HOME_PAGE_SIZE = 10;

@@ -1,4 +1,4 @@
-import { type ChildNode, DomUtils, parseDocument, parseFeed } from 'htmlparser2';
+import { DomUtils, parseDocument, parseFeed } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
 import { makeDocument } from '../support/documents.ts';
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** What a reader that renders the element's text as HTML shows: its elements and its text. */
 function rendered(html: string): { elements: string[]; text: string } {
-  const nodes = parseDocument(html).children as ChildNode[];
+  const nodes = parseDocument(html).children;
   const elements = DomUtils.findAll(() => true, nodes).map((element) => element.name);
   return { elements, text: DomUtils.textContent(nodes) };
 }

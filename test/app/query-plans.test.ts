@@ -42,18 +42,18 @@ describe('query plans', () => {
     const statements = await plans('/banenafspraak/nieuws');
     const counted = statements.find((s) => /^select count\(\*\) from "articles"/.test(s.sql));
     expect(counted?.plan).toMatch(/USING COVERING INDEX articles_public_idx/);
-    const listed = statements.find((s) => /^select "slug", "title", "excerpt"/.test(s.sql));
+    const listed = statements.find((s) => /^select "slug", "section", "title", "excerpt"/.test(s.sql));
     expect(listed?.plan).toMatch(/USING INDEX articles_public_idx/);
     expect(listed?.plan).not.toMatch(/TEMP B-TREE/);
   });
 
   it('an article page finds the article by its slug and its neighbours by the index', async () => {
     const statements = await plans(MET);
-    const article = statements.find((s) => /^select "id", "slug", "title"/.test(s.sql));
+    const article = statements.find((s) => /^select "id", "slug", "section", "title"/.test(s.sql));
     expect(article?.plan).toMatch(/SEARCH articles USING INDEX articles_slug_unique \(slug=\?\)/);
     expect(article?.plan).not.toMatch(/SCAN articles/);
     for (const s of statements.filter((s) =>
-      /^select "slug", "title", "published_at" from "articles"/.test(s.sql),
+      /^select "slug", "section", "title", "published_at" from "articles"/.test(s.sql),
     )) {
       expect(s.plan).toMatch(/SEARCH articles USING INDEX articles_public_idx \(published_at[<>]/);
     }

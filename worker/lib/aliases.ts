@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentVersions } from '../cache/content-version.ts';
 import type { AppDeps } from '../deps.ts';
-import { listAliases } from '../queries.ts';
+import { listAliases } from '../queries/articles.ts';
 import { articlePath } from '../site.ts';
 import { todayOf } from './publication.ts';
 import { withTimeout } from './timeout.ts';

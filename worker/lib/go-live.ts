@@ -1,6 +1,6 @@
 import { tags as cacheTags } from '../../schema/cache-tags.ts';
 import type { Database } from '../database.ts';
-import { listGoingLive } from '../queries.ts';
+import { listGoingLive } from '../queries/articles.ts';
 
 /**
  * The Cron Trigger's work (wrangler.toml `[triggers]`, worker/index.ts `scheduled`): when the day of

@@ -1,5 +1,5 @@
+import { amsterdamDate } from '../../schema/dates.ts';
 import type { AppDeps } from '../deps.ts';
-import { amsterdamDate } from './dates.ts';
 
 /**
  * Today in the Netherlands (YYYY-MM-DD) by the app's clock: an article dated later is scheduled,

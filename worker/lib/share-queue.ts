@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { Slug } from '../../schema/slug.ts';
 import type { Database } from '../database.ts';
-import { addShares, type ShareTally } from '../queries.ts';
+import { addShares, type ShareTally } from '../queries/shares.ts';
 import { NETWORKS } from './share-networks.ts';
 
 /**

@@ -10,16 +10,9 @@ import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { openApiJson } from '../openapi-document.ts';
-import {
-  type ArticleSummary,
-  getArticle,
-  getSidebar,
-  listArticles,
-  MARK_END,
-  MARK_START,
-  SEARCH_CANDIDATES,
-  searchArticles,
-} from '../queries.ts';
+import { type ArticleSummary, getArticle, listArticles } from '../queries/articles.ts';
+import { getSidebar } from '../queries/chrome.ts';
+import { MARK_END, MARK_START, SEARCH_CANDIDATES, searchArticles } from '../queries/search.ts';
 import { articlePath, navigation, paths, searchPath } from '../site.ts';
 import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { tags } from '../../schema/cache-tags.ts';
+import { rfc822 } from '../../schema/dates.ts';
 import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
-import { rfc822 } from '../lib/dates.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { listFeedArticles, listSitemapEntries } from '../queries.ts';
+import { listFeedArticles, listSitemapEntries } from '../queries/articles.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
 import { ArticleBody } from '../views/components.tsx';
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import { todayOf } from '../lib/publication.ts';
 import { RETRY_AFTER, withTimeout } from '../lib/timeout.ts';
-import { countArticles } from '../queries.ts';
+import { countArticles } from '../queries/articles.ts';
 
 /** `GET /healthz` → `{"ok": true, "articles": N}`, or 503 `{"ok": false, "articles": null}` with Retry-After when the database is unreachable. */
 export function healthRoutes(deps: AppDeps) {

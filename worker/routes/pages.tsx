@@ -8,7 +8,9 @@ import type { AppDeps } from '../deps.ts';
 import type { AliasRedirects } from '../lib/aliases.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { getArticle, getSidebar, listArticles, SEARCH_CANDIDATES, searchArticles } from '../queries.ts';
+import { getArticle, listArticles } from '../queries/articles.ts';
+import { getSidebar } from '../queries/chrome.ts';
+import { SEARCH_CANDIDATES, searchArticles } from '../queries/search.ts';
 import {
   articlePath,
   cardPath,

@@ -1,13 +1,13 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { formatLongDate } from '../../schema/dates.ts';
 import { isPreviewToken, PREVIEW_PATH } from '../../schema/preview.ts';
 import { Slug } from '../../schema/slug.ts';
 import type { AppDeps } from '../deps.ts';
-import { formatLongDate } from '../lib/dates.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { getArticle } from '../queries.ts';
+import { getArticle } from '../queries/articles.ts';
 import { articlePath, paths } from '../site.ts';
 import { ArticlePage } from '../views/page-views.tsx';
 

@@ -17,7 +17,8 @@ import {
   shareLimitKey,
 } from '../lib/share-networks.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { type ArticleRef, addShares, getArticleRef } from '../queries.ts';
+import { type ArticleRef, getArticleRef } from '../queries/articles.ts';
+import { addShares } from '../queries/shares.ts';
 import { articlePath, paths } from '../site.ts';
 import { ForbiddenPage, MastodonSharePage } from '../views/page-views.tsx';
 

@@ -10,7 +10,7 @@ import { describeContent } from '../cache/edge-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { getArticleRef, getSocialCard } from '../queries.ts';
+import { getArticleRef, getSocialCard } from '../queries/articles.ts';
 import { cardPath, paths, SITE_NAME } from '../site.ts';
 
 const CARD_FILE = new RegExp(`^(${SLUG_SOURCE})\\.([0-9a-f]{16})\\.png$`);

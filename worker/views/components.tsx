@@ -1,9 +1,10 @@
 import type { Child } from 'hono/jsx';
 import type { Block, Segment } from '../../schema/blocks.ts';
-import { formatDate, formatLongDate } from '../lib/dates.ts';
+import { formatDate, formatLongDate } from '../../schema/dates.ts';
 import { linkify } from '../lib/linkify.ts';
 import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
-import { type ArticleSummary, MARK_END, MARK_START } from '../queries.ts';
+import type { ArticleSummary } from '../queries/articles.ts';
+import { MARK_END, MARK_START } from '../queries/search.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
 
 /** Text with its line breaks kept; with `links`, URLs and e-mail addresses in it become links. */

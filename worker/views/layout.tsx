@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { assets } from '../assets-manifest.ts';
-import type { Sidebar } from '../queries.ts';
+import type { Sidebar } from '../queries/chrome.ts';
 import { navigation, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
 import { type ArticleMeta, SocialMeta } from './social-meta.tsx';
 

@@ -1,4 +1,6 @@
-import type { ArticleDetail, ArticleSummary, Neighbour, SearchResult, Sidebar } from '../queries.ts';
+import type { ArticleDetail, ArticleSummary, Neighbour } from '../queries/articles.ts';
+import type { Sidebar } from '../queries/chrome.ts';
+import type { SearchResult } from '../queries/search.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME, searchPath } from '../site.ts';
 import {
   ArticleBody,

@@ -1,6 +1,6 @@
 import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
+import { formatDate } from '../../schema/dates.ts';
 import { assets } from '../assets-manifest.ts';
-import { formatDate } from '../lib/dates.ts';
 import { paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
 
 /** What link previews need of an article page. */

@@ -1,4 +1,4 @@
-import { MONTHS, WEEKDAYS } from '../../schema/dutch-date.ts';
+import { MONTHS, WEEKDAYS } from './dutch-date.ts';
 
 // Dates are shown in Dutch, in the Netherlands' time zone, computed here rather than with
 // Intl.DateTimeFormat: the first Intl object of an isolate loads ICU's locale and time-zone data,

@@ -97,6 +97,40 @@ describe('no SQL reaches past the database file', () => {
     ['EXPLAIN of ATTACH', `explain attach '${other}' as other`],
     ['writable_schema', 'pragma writable_schema=on'],
     ['writable_schema, read', 'pragma writable_schema'],
+    // parse.y: `PRAGMA nm dbnm` with `nm ::= id | STRING | JOIN_KW`, so a string literal names a PRAGMA.
+    ['writable_schema as a string', "pragma 'writable_schema'=1"],
+    ['writable_schema as a string, read', "PRAGMA 'WRITABLE_SCHEMA'"],
+    ['writable_schema as a string with a schema', "pragma main.'writable_schema' = 1"],
+    ['writable_schema, schema and name as strings', "pragma 'main'.'writable_schema'=on"],
+    [
+      'writable_schema as a string, comments around the dot',
+      "pragma main /* a */ . -- b\n 'writable_schema'=1",
+    ],
+    ['writable_schema under EXPLAIN', "explain pragma 'writable_schema'=1"],
+    ['journal_mode, a string with a schema', "pragma main.'journal_mode'='delete'"],
+    ['journal_mode, all strings', "pragma 'main'.'journal_mode'('delete')"],
+    ['synchronous as a string', "pragma 'synchronous'=0"],
+    ['the cipher key as a string', "pragma 'key'='attacker'"],
+    ['re-keying', "pragma 'rekey'='attacker'"],
+    ['re-keying, qualified', "pragma main.'rekey'='attacker'"],
+    ['a hex key', "pragma 'hexkey'='00112233'"],
+    ['a hex re-key', "pragma 'hexrekey'='00112233'"],
+    ['the cipher', "pragma 'cipher'='chacha20'"],
+    ['the cipher, read', "pragma 'cipher'"],
+    ['legacy cipher settings', "pragma 'legacy'=1"],
+    ['the key derivation', "pragma main.'kdf_iter'=1"],
+    ['the heap limit', "pragma 'hard_heap_limit'=0"],
+    ['the soft heap limit', "pragma 'soft_heap_limit'=0"],
+    [
+      'writes to sqlite_master',
+      "insert into sqlite_master values ('table', 'x', 'x', 0, 'create table x (y)')",
+    ],
+    ['writes to sqlite_schema as a string', "update main.'sqlite_schema' set sql = sql where 0"],
+    ['writes to the temp schema', 'delete from temp.sqlite_temp_master where 0'],
+    [
+      'writes to the temp schema, quoted',
+      'insert or replace into "temp" . [sqlite_temp_schema] select * from sqlite_temp_master where 0',
+    ],
     ['writes to sqlite_dbpage', 'update sqlite_dbpage set data = zeroblob(4096) where pgno = 1'],
     ['sqlite_dbpage as a string', "select * from main.'sqlite_dbpage'"],
     ['journal_mode', 'pragma journal_mode=delete'],
@@ -118,6 +152,30 @@ describe('no SQL reaches past the database file', () => {
     expect(error, sql).not.toBeNull();
     expect(error?.code, sql).toBe('SQLITE_AUTH');
     expect(error?.message, sql).toMatch(/not (available|allowed)|may be read but not changed/);
+  });
+
+  it('refuses a virtual table smuggled into the schema table, whose module no token names', async () => {
+    // The module's name is built from two strings: no `fsdir` token reaches the guard.
+    const smuggle = (module: string) => `pragma 'writable_schema'=1;
+      insert into 'sqlite_master' values ('table', 'f', 'f', 0, 'create virtual table f using ${module}');
+      pragma 'writable_schema'=0;`;
+    for (const module of ["fs'||'dir", "sqlite_db'||'page"]) {
+      const c = connect(server.url);
+      await expect(c.executeMultiple(smuggle(module)), module).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+      await expect(c.execute("select * from f where name = '/etc/hostname'"), module).rejects.toThrow(
+        /no such table/,
+      );
+    }
+    // Each statement alone, on one stream, as a client may send them.
+    const tx = await db.transaction('write');
+    await expect(tx.execute("pragma 'writable_schema'=1")).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+    await expect(
+      tx.execute(
+        "insert into sqlite_master values ('table', 'f', 'f', 0, 'create virtual table f using fs'||'dir')",
+      ),
+    ).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+    await tx.rollback();
+    expect((await db.execute("select count(*) as n from sqlite_master where name = 'f'")).rows[0]?.n).toBe(0);
   });
 
   it('refuses them inside executeMultiple and batch too', async () => {

@@ -283,6 +283,31 @@ describe('bounded work', () => {
     expect(within.rows).toHaveLength(1000);
   });
 
+  it('refuses a value too large to answer while it is being built, and keeps serving everyone else', async () => {
+    const s = await start();
+    const huge = [
+      'select zeroblob(999999999)',
+      'select randomblob(1e9)',
+      "select printf('%.*c', 999999999, 'x')",
+      "select replace(hex(zeroblob(1e8)), '0', '00')",
+      `with recursive c(x) as (select 1 union all select x + 1 from c limit 4000000)
+        select group_concat(hex(randomblob(100))) from c`,
+    ];
+    for (const sql of huge) {
+      const others = [1, 2, 3].map((n) => connect(s.url).execute(`select ${n} as n`));
+      await expect(connect(s.url).execute(sql), sql).rejects.toMatchObject({
+        code: 'SQLITE_NOMEM',
+        message: expect.stringMatching(/more memory than this server allows/),
+      });
+      // The pipelines around it were answered, and the next client is served at once.
+      expect((await Promise.all(others)).map((rs) => rs.rows[0]?.n)).toEqual([1, 2, 3]);
+      expect((await connect(s.url).execute('select 42 as n')).rows[0]?.n, sql).toBe(42);
+    }
+    // A value that fits the result limit is still built and answered.
+    const large = await connect(s.url).execute('select randomblob(30000000) as b');
+    expect((large.rows[0]?.b as ArrayBuffer | undefined)?.byteLength).toBe(30_000_000);
+  }, 60_000);
+
   it('interrupts a statement over the time limit while the server keeps answering', async () => {
     const slow = await start({ statementTimeoutMs: 400 });
     const c = connect(slow.url);

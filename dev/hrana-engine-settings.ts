@@ -18,8 +18,15 @@
 /** SQLite's own durability settings for the server: WAL, fsync at checkpoints. */
 const DURABILITY_SQL = 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL';
 
-/** The smallest heap limit, whatever the result limit: room for page caches and the schema. */
-const MIN_HEAP_LIMIT_BYTES = 128 * 1024 * 1024;
+/** The smallest heap limit for building values, whatever the result limit. */
+const MIN_VALUE_HEAP_BYTES = 128 * 1024 * 1024;
+/**
+ * Streams open at once (hrana-streams.ts): each may hold a connection of its own, as in sqld. A fresh
+ * connection of this engine takes about 160 KiB of the heap (lookaside, schema, statements; 1,000 of
+ * them did not fit in 128 MiB), so the heap limit leaves room for every one of them.
+ */
+export const MAX_LIVE_STREAMS = 1000;
+const CONNECTION_HEAP_BYTES = 256 * 1024;
 
 /**
  * The engine's heap limit for a server answering at most `maxResultBytes`.
@@ -29,14 +36,16 @@ const MIN_HEAP_LIMIT_BYTES = 128 * 1024 * 1024;
  * `group_concat` over millions of rows is an error before the value is built, rather than a gigabyte
  * handed to JavaScript (which stalled the server for seconds, or aborted it with a panic in the
  * engine's Rust layer). No value larger than the limit can exist; one as large as the response limit
- * can still be built, as a value is often copied once while it is made (twice the result limit).
+ * can still be built, as a value is often copied once while it is made (twice the result limit),
+ * and so can one of a few hundred MiB while few connections are open: the limit bounds a value, it
+ * cannot make it exactly the result limit (that would take SQLITE_LIMIT_LENGTH).
  *
  * The limit is the process's, not the connection's: every connection counts, and the soft heap limit
  * follows it, so the page caches give back memory under pressure instead of failing. Servers in one
  * process (tests) share it: the largest asked for wins.
  */
 export function heapLimitBytes(maxResultBytes: number): number {
-  return Math.max(MIN_HEAP_LIMIT_BYTES, 2 * maxResultBytes);
+  return Math.max(MIN_VALUE_HEAP_BYTES, 2 * maxResultBytes) + MAX_LIVE_STREAMS * CONNECTION_HEAP_BYTES;
 }
 
 let heapLimitSet = 0;

@@ -352,6 +352,37 @@ describe('bounded work', () => {
   });
 });
 
+describe('a fair share of the streams', () => {
+  /** Opens a stream and leaves it open, as a careless or hostile program does; its baton. */
+  async function openAndLeave(s: HranaServer): Promise<string> {
+    const body = JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'select 1' } }] });
+    const answer = await raw(s, 'POST', '/v2/pipeline', { 'content-type': 'application/json' }, body);
+    expect(answer.status).toBe(200);
+    return (JSON.parse(answer.body) as { baton: string }).baton;
+  }
+
+  it('serves another client after one opened 1,000 streams and closed none', async () => {
+    const s = await start();
+    const batons: string[] = [];
+    for (let round = 0; round < 50; round++) {
+      batons.push(...(await Promise.all(Array.from({ length: 20 }, () => openAndLeave(s)))));
+    }
+    const worker = connect(s.url);
+    expect((await worker.execute('select 42 as n')).rows[0]?.n).toBe(42);
+    const tx = await worker.transaction('write');
+    await tx.execute('create table t (x)');
+    await tx.commit();
+    // Again and again: each newcomer takes the place of an old idle stream, never of a newcomer.
+    for (let i = 0; i < 30; i++) batons.push(await openAndLeave(s));
+    expect((await worker.execute('select count(*) as n from t')).rows[0]?.n).toBe(0);
+    // The stream given up first answers as an expired one.
+    const first = JSON.stringify({ baton: batons[0], requests: [{ type: 'close' }] });
+    const answer = await raw(s, 'POST', '/v2/pipeline', { 'content-type': 'application/json' }, first);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'STREAM_EXPIRED' });
+  }, 60_000);
+});
+
 describe('each stream starts on a connection in the default state', () => {
   it('does not leak query_only, ignore_check_constraints or temp tables into later streams', async () => {
     await db.execute('pragma query_only = 1');

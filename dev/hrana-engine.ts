@@ -17,6 +17,7 @@
  */
 import SyncDatabase from 'libsql';
 import Database from 'libsql/promise';
+import { openSettingsSql, outOfMemoryMessage } from './hrana-engine-settings.ts';
 import {
   type BindValue,
   type ProtoValue,
@@ -131,6 +132,10 @@ function isInterrupt(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 'SQLITE_INTERRUPT';
 }
 
+function isOutOfMemory(err: unknown): boolean {
+  return (err as { code?: unknown })?.code === 'SQLITE_NOMEM';
+}
+
 export class Connection {
   /** Ran a PRAGMA or holds state a fresh connection would not: never handed to another stream. */
   dirty = false;
@@ -161,8 +166,7 @@ export class Connection {
   static async open(file: string, limits: EngineLimits): Promise<Connection> {
     const db = new Database(file, { timeout: BUSY_TIMEOUT_S }) as unknown as EngineDatabase;
     try {
-      // The server's own settings: clients may read but never change these (see hrana-sql.ts).
-      await db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL');
+      await db.exec(openSettingsSql(limits.maxResultBytes));
       const meta = (await db.prepare('select changes(), total_changes(), last_insert_rowid()'))
         .raw(true)
         .safeIntegers(true);
@@ -318,6 +322,7 @@ export class Connection {
       return await work();
     } catch (err) {
       if (timedOut && isInterrupt(err)) throw this.timeoutError();
+      if (isOutOfMemory(err)) throw new RequestError(outOfMemoryMessage(), 'SQLITE_NOMEM');
       throw err;
     } finally {
       clearTimeout(timer);

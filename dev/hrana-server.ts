@@ -359,7 +359,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       await send(res, 400, errorBody(parsed.refusal.message, parsed.refusal.code));
       return;
     }
-    const found = streams.lookup(parsed.body.baton);
+    const found = streams.lookup(parsed.body.baton, req.socket.remoteAddress ?? '');
     if ('error' in found) {
       await send(res, found.error.status, errorBody(found.error.message, found.error.code));
       return;

@@ -10,8 +10,19 @@
  * built-in functions (`db.function` is "not implemented"). So the refusals are checked on SQLite's own
  * tokens (tokenize.c), which also see quoted names (`"readfile"(…)`, `[fsdir]`, `'sqlite_dbpage'` as a
  * table name), and every statement of the text is checked, including those of `sequence` requests and
- * trigger bodies.
+ * trigger bodies. What is refused, and how names are spelled, is in hrana-sql-rules.ts.
  */
+import {
+  asciiLower,
+  asciiUpper,
+  FORBIDDEN_NAMES,
+  FORBIDDEN_TABLE_STRINGS,
+  judgeStatement,
+  LEAD_TOKENS,
+  type NameToken,
+  SCHEMA_WRITE_LOOKBACK,
+  writesSchemaTable,
+} from './hrana-sql-rules.ts';
 
 const TK_SEMI = 0; // 1 is whitespace and comments, skipped before the state machine
 const TK_OTHER = 2;
@@ -40,94 +51,6 @@ const KEYWORD_TOKENS: Record<string, number> = {
   END: TK_END,
 };
 const MAX_VARIABLE_NUMBER = 32766;
-
-/**
- * Functions and tables of the engine that reach past the database file: the shell's file I/O
- * (`readfile`, `writefile`, `fsdir`), extension loading, `sha3_query` (runs the SQL text it is given,
- * so it would run anything refused here), raw database pages (`sqlite_dbpage` writes corrupt the file),
- * the SQLite3 Multiple Ciphers settings (they re-key or re-cipher the file) and the FTS3 tokenizer
- * registry (it takes raw pointers).
- */
-const FORBIDDEN_NAMES = new Set([
-  'readfile',
-  'writefile',
-  'fsdir',
-  'load_extension',
-  'sha3_query',
-  'sqlite_dbpage',
-  'sqlite3mc_config',
-  'sqlite3mc_config_table',
-  'sqlite3mc_codec_data',
-  'sqlite_crypt',
-  'fts3_tokenizer',
-]);
-/** SQLite accepts a string literal where a table name stands (`from 'fsdir'(…)`), so these are refused as strings too. */
-const FORBIDDEN_TABLE_STRINGS = new Set(['fsdir', 'sqlite_dbpage', 'sqlite3mc_config_table']);
-
-/**
- * PRAGMAs a client may run. Settings are per connection, and a connection that ran any PRAGMA is
- * closed when its stream ends instead of going back to the pool, so none outlives its stream.
- */
-const PRAGMAS_ALLOWED = new Set([
-  'analysis_limit',
-  'application_id',
-  'automatic_index',
-  'busy_timeout',
-  'cache_size',
-  'case_sensitive_like',
-  'cell_size_check',
-  'collation_list',
-  'compile_options',
-  'data_version',
-  'database_list',
-  'defer_foreign_keys',
-  'foreign_key_check',
-  'foreign_key_list',
-  'foreign_keys',
-  'freelist_count',
-  'function_list',
-  'ignore_check_constraints',
-  'incremental_vacuum',
-  'index_info',
-  'index_list',
-  'index_xinfo',
-  'integrity_check',
-  'legacy_alter_table',
-  'module_list',
-  'optimize',
-  'page_count',
-  'pragma_list',
-  'query_only',
-  'quick_check',
-  'recursive_triggers',
-  'reverse_unordered_selects',
-  'shrink_memory',
-  'table_info',
-  'table_list',
-  'table_xinfo',
-  'user_version',
-  'wal_checkpoint',
-]);
-/**
- * PRAGMAs that may be read but not set: the journal and durability (`journal_mode`, `synchronous`,
- * `locking_mode` and their kin), and values whose change corrupts or reshapes the file
- * (`schema_version`, `page_size`, `auto_vacuum`, `encoding`) or weakens its checks (`trusted_schema`).
- */
-const PRAGMAS_READ_ONLY = new Set([
-  'auto_vacuum',
-  'encoding',
-  'journal_mode',
-  'journal_size_limit',
-  'locking_mode',
-  'max_page_count',
-  'mmap_size',
-  'page_size',
-  'schema_version',
-  'secure_delete',
-  'synchronous',
-  'trusted_schema',
-  'wal_autocheckpoint',
-]);
 
 export interface SqlInfo {
   /** Non-empty statements in the text. */
@@ -175,48 +98,6 @@ function unquote(token: string): string {
   return open === '[' ? inner : inner.split(close + close).join(close);
 }
 
-interface LeadToken {
-  /** A bare word, upper-cased. */
-  word?: string;
-  /** A bare or quoted name, lower-cased and unquoted. */
-  name?: string;
-  raw: string;
-}
-/** Enough leading tokens to judge `EXPLAIN QUERY PLAN PRAGMA main.x =` and `VACUUM main INTO`. */
-const LEAD_TOKENS = 8;
-
-/** Why one statement, given its first tokens, is refused: ATTACH, DETACH, VACUUM INTO, or a PRAGMA not allowed. */
-function judgeStatement(tokens: LeadToken[]): { refusal: string | null; pragma: boolean } {
-  let k = 0;
-  if (tokens[k]?.word === 'EXPLAIN') k++;
-  if (tokens[k]?.word === 'QUERY' && tokens[k + 1]?.word === 'PLAN') k += 2;
-  const lead = tokens[k]?.word;
-  if (lead === 'ATTACH' || lead === 'DETACH') {
-    return {
-      refusal: `${lead} reaches other database files and is not allowed on this server`,
-      pragma: false,
-    };
-  }
-  if (lead === 'VACUUM' && tokens.slice(k + 1, k + 3).some((t) => t.word === 'INTO')) {
-    return { refusal: 'VACUUM INTO writes another file and is not allowed on this server', pragma: false };
-  }
-  if (lead !== 'PRAGMA') return { refusal: null, pragma: false };
-  let name = tokens[k + 1]?.name;
-  let rest = tokens[k + 2];
-  if (rest?.raw === '.') {
-    name = tokens[k + 3]?.name;
-    rest = tokens[k + 4];
-  }
-  if (name === undefined) return { refusal: null, pragma: true }; // a syntax error: the engine says so
-  if (name === 'writable_schema' || (!PRAGMAS_ALLOWED.has(name) && !PRAGMAS_READ_ONLY.has(name))) {
-    return { refusal: `PRAGMA ${name} is not allowed on this server`, pragma: true };
-  }
-  if (PRAGMAS_READ_ONLY.has(name) && (rest?.raw === '=' || rest?.raw === '(')) {
-    return { refusal: `PRAGMA ${name} may be read but not changed on this server`, pragma: true };
-  }
-  return { refusal: null, pragma: true };
-}
-
 function analyzeSql(sql: string): SqlInfo {
   const info: SqlInfo = {
     statements: 0,
@@ -234,7 +115,9 @@ function analyzeSql(sql: string): SqlInfo {
   const n = sql.length;
   let state = 1;
   let inStmt = false;
-  let lead: LeadToken[] = [];
+  let lead: NameToken[] = [];
+  /** The last few tokens of the text, for `writesSchemaTable`. */
+  const recent: NameToken[] = [];
   const endStatement = () => {
     const judged = judgeStatement(lead);
     refuse(judged.refusal);
@@ -249,6 +132,7 @@ function analyzeSql(sql: string): SqlInfo {
     let param: string | null | undefined; // undefined: no parameter; null: anonymous `?`
     let word: string | undefined;
     let quotedName: string | undefined;
+    let isString = false;
     if (isSpace(c)) {
       i++;
       continue;
@@ -265,16 +149,17 @@ function analyzeSql(sql: string): SqlInfo {
       i++;
     } else if (c === 39 /* ' */ || c === 34 /* " */ || c === 96 /* ` */) {
       i = skipQuoted(sql, i, c);
-      const text = unquote(sql.slice(start, i)).toLowerCase();
+      quotedName = asciiLower(unquote(sql.slice(start, i)));
       if (c === 39) {
-        if (FORBIDDEN_TABLE_STRINGS.has(text)) refuse(`${text} is not available on this server`);
-      } else {
-        quotedName = text;
+        // A string is a name only where the grammar takes one (see hrana-sql-rules.ts): as a
+        // table or module name it is judged here, as a PRAGMA name in judgeStatement.
+        isString = true;
+        if (FORBIDDEN_TABLE_STRINGS.has(quotedName)) refuse(`${quotedName} is not available on this server`);
       }
     } else if (c === 91 /* [ */) {
       const close = sql.indexOf(']', i + 1);
       i = close < 0 ? n : close + 1;
-      quotedName = unquote(sql.slice(start, i)).toLowerCase();
+      quotedName = asciiLower(unquote(sql.slice(start, i)));
     } else if (c === 63 /* ? */) {
       i++;
       while (i < n && isDigit(sql.charCodeAt(i))) i++;
@@ -311,7 +196,7 @@ function analyzeSql(sql: string): SqlInfo {
       if (j - i === 1 && (c === 120 || c === 88) && sql.charCodeAt(j) === 39) {
         i = skipQuoted(sql, j, 39); // blob literal x'…'
       } else {
-        word = sql.slice(i, j).toUpperCase();
+        word = asciiUpper(sql.slice(i, j));
         tok = KEYWORD_TOKENS[word] ?? TK_OTHER;
         i = j;
       }
@@ -328,8 +213,14 @@ function analyzeSql(sql: string): SqlInfo {
       i++;
     }
 
-    const name = word?.toLowerCase() ?? quotedName;
-    if (name !== undefined && FORBIDDEN_NAMES.has(name)) refuse(`${name} is not available on this server`);
+    const name = word === undefined ? quotedName : asciiLower(word);
+    // A string literal is data wherever an expression stands (`where body like '%readfile%'`).
+    if (name !== undefined && !isString && FORBIDDEN_NAMES.has(name))
+      refuse(`${name} is not available on this server`);
+    const token: NameToken = { word, name, string: isString, raw: sql.slice(start, i) };
+    if (writesSchemaTable(recent, token)) refuse(`writing ${name} is not allowed on this server`);
+    recent.push(token);
+    if (recent.length > SCHEMA_WRITE_LOOKBACK) recent.shift();
 
     const row = COMPLETE_TRANS[state];
     state = row?.[tok] ?? 2;
@@ -344,7 +235,7 @@ function analyzeSql(sql: string): SqlInfo {
       inStmt = true;
       info.statements++;
     }
-    if (lead.length < LEAD_TOKENS) lead.push({ word, name, raw: sql.slice(start, i) });
+    if (lead.length < LEAD_TOKENS) lead.push(token);
     if (info.statements !== 1) continue;
     if (word !== undefined && info.keywords.length < 2) info.keywords.push(word);
     if (param === undefined) continue;

@@ -7,9 +7,14 @@
  * transactions): while one stream does, pipelines of other streams wait in a FIFO queue instead of
  * failing with SQLITE_BUSY, and an owner that idles longer than `txTimeoutMs` while others wait loses its
  * turn. Idle streams expire after `streamExpiryMs`, rolling back what they left open.
+ *
+ * The table of live streams is bounded, and a full table makes room rather than refusing newcomers:
+ * the client holding the most streams loses its longest idle one (as if it had expired), so one
+ * program that opens streams and never closes them cannot lock out another (the Worker).
  */
 import { randomBytes } from 'node:crypto';
 import { Connection, type EngineLimits } from './hrana-engine.ts';
+import { MAX_LIVE_STREAMS } from './hrana-engine-settings.ts';
 import type { StreamRequest, StreamResult } from './hrana-protocol.ts';
 import { toHranaError } from './hrana-protocol.ts';
 import { executeRequest, type RequestContext, type StreamState } from './hrana-requests.ts';
@@ -22,6 +27,8 @@ export interface StreamOptions {
 }
 
 interface Stream extends StreamState {
+  /** Who opened it (see `lookup`). */
+  client: string;
   baton: string | null;
   /** A request of this stream is queued or running. */
   busy: boolean;
@@ -44,8 +51,14 @@ interface QueueEntry {
 type StreamLookup = { stream: Stream } | { error: { status: number; message: string; code: string } };
 
 export interface Streams {
-  /** No baton: a new stream; a baton: the stream it hands on (once). */
-  lookup(baton: string | null | undefined): StreamLookup;
+  /**
+   * No baton: a new stream for `client`; a baton: the stream it hands on (once). A client is the
+   * peer's address: what this server can tell apart. Not its port (a client's pool of keep-alive
+   * connections has many, and opens more at will), and not its token (only one is ever valid, so every
+   * authorized client holds the same). On the loopback interface every program is 127.0.0.1, so there
+   * the longest idle stream of all is the one given up, which still never shuts a newcomer out.
+   */
+  lookup(baton: string | null | undefined, client: string): StreamLookup;
   schedule(stream: Stream, requests: StreamRequest[]): Promise<PipelineOutcome>;
   /** Interrupts a running statement, answers queued pipelines, rolls back and closes everything. */
   close(): Promise<void>;
@@ -53,7 +66,6 @@ export interface Streams {
 
 const POOL_SIZE = 8;
 const MAX_EXPIRED_BATONS = 10_000;
-const MAX_LIVE_STREAMS = 1000;
 
 function errorBody(message: string, code: string) {
   return { message, code };
@@ -63,6 +75,8 @@ class StreamRegistry implements Streams {
   private readonly pool: Connection[] = [];
   private readonly streamsByBaton = new Map<string, Stream>();
   private readonly liveStreams = new Set<Stream>();
+  /** Live streams per client. */
+  private readonly held = new Map<string, number>();
   private readonly expiredBatons = new Map<string, number>();
   private readonly queue: QueueEntry[] = [];
   private lockOwner: Stream | null = null;
@@ -120,7 +134,11 @@ class StreamRegistry implements Streams {
     if (stream.baton !== null) this.streamsByBaton.delete(stream.baton);
     stream.baton = null;
     stream.sqls.clear();
-    this.liveStreams.delete(stream);
+    if (this.liveStreams.delete(stream)) {
+      const left = (this.held.get(stream.client) ?? 1) - 1;
+      if (left > 0) this.held.set(stream.client, left);
+      else this.held.delete(stream.client);
+    }
     if (stream.conn) {
       const conn = stream.conn;
       stream.conn = null;
@@ -226,9 +244,9 @@ class StreamRegistry implements Streams {
     } catch (err) {
       console.error('hrana-server: cannot read the connection state:', err);
     }
+    stream.idleSince = Date.now();
     if (inTx) {
       this.lockOwner = stream;
-      stream.idleSince = Date.now();
     } else if (this.lockOwner === stream) {
       this.releaseLock();
     }
@@ -291,14 +309,39 @@ class StreamRegistry implements Streams {
     });
   }
 
-  lookup(baton: string | null | undefined): StreamLookup {
+  /**
+   * Room for one more stream: the longest idle stream of the client holding the most is expired
+   * (a transaction it left open is rolled back; its baton answers STREAM_EXPIRED). Streams with a
+   * request queued or running are never taken. False when every stream is busy.
+   */
+  private makeRoom(): boolean {
+    let victim: Stream | null = null;
+    for (const stream of this.liveStreams) {
+      if (stream.busy || stream.closed) continue;
+      const holds = this.held.get(stream.client) ?? 0;
+      const victimHolds = victim === null ? -1 : (this.held.get(victim.client) ?? 0);
+      if (
+        holds > victimHolds ||
+        (holds === victimHolds && victim !== null && stream.idleSince < victim.idleSince)
+      )
+        victim = stream;
+    }
+    if (victim === null) return false;
+    if (victim.expiryTimer) clearTimeout(victim.expiryTimer);
+    victim.expiryTimer = null;
+    this.expireStream(victim);
+    return true;
+  }
+
+  lookup(baton: string | null | undefined, client: string): StreamLookup {
     if (this.closed)
       return { error: { status: 503, message: 'The server is shutting down', code: 'SERVER_CLOSING' } };
     if (baton == null) {
-      if (this.liveStreams.size >= MAX_LIVE_STREAMS) {
+      if (this.liveStreams.size >= MAX_LIVE_STREAMS && !this.makeRoom()) {
         return { error: { status: 503, message: 'Too many open streams', code: 'STREAMS_EXHAUSTED' } };
       }
       const stream: Stream = {
+        client,
         conn: null,
         sqls: new Map(),
         baton: null,
@@ -309,6 +352,7 @@ class StreamRegistry implements Streams {
         expiryTimer: null,
       };
       this.liveStreams.add(stream);
+      this.held.set(client, (this.held.get(client) ?? 0) + 1);
       return { stream };
     }
     const found = this.streamsByBaton.get(baton);

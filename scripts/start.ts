@@ -3,8 +3,15 @@
 // content-seed/), serves it with our local libSQL server on DB_PORT and seeds every change saved in
 // CONTENT_DIR (dev/live-content.ts). With LIBSQL_URL it uses that database, starts no server and
 // watches nothing. Ctrl-C or SIGTERM stops every child process.
+//
+// The local server requires a token made for the run, so that other programs on this machine cannot
+// use it; this script's seeds and the Worker hold it. Tokens never go on a command line, where every
+// user sees them (`ps`, /proc/PID/cmdline): the server's child gets its options through the
+// environment (dev/hrana-process.ts), wrangler its secrets through a file only we may read.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ContentWatcher } from '../dev/content-watcher.ts';
 import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
@@ -17,6 +24,9 @@ const siteUrl = process.env.SITE_URL || `http://127.0.0.1:${port}`;
 const contentDir = resolve(process.env.CONTENT_DIR || join(ROOT, 'content-seed'));
 // The local Worker's purge route, for live editing (local database only): this run's secret.
 const purgeToken = process.env.PURGE_TOKEN || randomBytes(24).toString('base64url');
+// The local libSQL server's bearer token, this run's too.
+const dbToken = randomBytes(24).toString('base64url');
+let secretsDir: string | undefined;
 let libsqlUrl = process.env.LIBSQL_URL;
 let server: SupervisedServer | undefined;
 let child: ChildProcess | undefined;
@@ -43,6 +53,22 @@ async function prepareLocalDatabase(file: string): Promise<void> {
   console.error(`serving the last good content of ${dir} (${articles} articles)`);
 }
 
+/**
+ * `--env-file` arguments that hand `secrets` to `wrangler dev` as the Worker's vars, through a file
+ * of mode 0600 in a folder of mode 0700 (removed at the stop). Given env files, wrangler 4 reads no
+ * `.dev.vars` of its own (getVarsForDev), so the project's is passed first and ours override it.
+ * Not CLOUDFLARE_INCLUDE_PROCESS_ENV: it would make every variable of this process a Worker var, and
+ * a `.dev.vars` turns it off.
+ */
+function workerSecretsArgs(secrets: Record<string, string>): string[] {
+  secretsDir = mkdtempSync(join(tmpdir(), 'vso-start-'));
+  const file = join(secretsDir, 'worker.env');
+  const lines = Object.entries(secrets).map(([name, value]) => `${name}=${value}\n`);
+  writeFileSync(file, lines.join(''), { mode: 0o600 });
+  const devVars = join(ROOT, '.dev.vars');
+  return [...(existsSync(devVars) ? ['--env-file', devVars] : []), '--env-file', file];
+}
+
 async function stop(code: number): Promise<void> {
   // Only the first reason to stop counts: wrangler exiting because we stopped it is not a failure.
   if (stopping) return;
@@ -56,6 +82,7 @@ async function stop(code: number): Promise<void> {
   }
   watcher?.close();
   await server?.close();
+  if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
   process.exit(code);
 }
 
@@ -66,8 +93,14 @@ try {
   if (!libsqlUrl) {
     const file = process.env.DB_FILE || DEFAULT_DB_FILE;
     await prepareLocalDatabase(file);
-    server = await superviseHranaServer({ file, port: Number(process.env.DB_PORT || DEFAULT_DB_PORT) });
+    server = await superviseHranaServer({
+      file,
+      port: Number(process.env.DB_PORT || DEFAULT_DB_PORT),
+      authToken: dbToken,
+    });
     libsqlUrl = server.url;
+    // The seeds of live editing open their client with it (pipeline/libsql.ts).
+    process.env.LIBSQL_AUTH_TOKEN = dbToken;
     console.log(`local libSQL server on ${server.url} (${file})`);
   }
   // Run wrangler with the Node that runs this script (Node 24 from node_modules under npm).
@@ -85,7 +118,7 @@ try {
       `LIBSQL_URL:${libsqlUrl}`,
       '--var',
       `SITE_URL:${siteUrl}`,
-      ...(server ? ['--var', `PURGE_TOKEN:${purgeToken}`] : []),
+      ...(server ? workerSecretsArgs({ PURGE_TOKEN: purgeToken, LIBSQL_AUTH_TOKEN: dbToken }) : []),
     ],
     {
       cwd: ROOT,

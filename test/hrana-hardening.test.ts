@@ -97,6 +97,40 @@ describe('no SQL reaches past the database file', () => {
     ['EXPLAIN of ATTACH', `explain attach '${other}' as other`],
     ['writable_schema', 'pragma writable_schema=on'],
     ['writable_schema, read', 'pragma writable_schema'],
+    // parse.y: `PRAGMA nm dbnm` with `nm ::= id | STRING | JOIN_KW`, so a string literal names a PRAGMA.
+    ['writable_schema as a string', "pragma 'writable_schema'=1"],
+    ['writable_schema as a string, read', "PRAGMA 'WRITABLE_SCHEMA'"],
+    ['writable_schema as a string with a schema', "pragma main.'writable_schema' = 1"],
+    ['writable_schema, schema and name as strings', "pragma 'main'.'writable_schema'=on"],
+    [
+      'writable_schema as a string, comments around the dot',
+      "pragma main /* a */ . -- b\n 'writable_schema'=1",
+    ],
+    ['writable_schema under EXPLAIN', "explain pragma 'writable_schema'=1"],
+    ['journal_mode, a string with a schema', "pragma main.'journal_mode'='delete'"],
+    ['journal_mode, all strings', "pragma 'main'.'journal_mode'('delete')"],
+    ['synchronous as a string', "pragma 'synchronous'=0"],
+    ['the cipher key as a string', "pragma 'key'='attacker'"],
+    ['re-keying', "pragma 'rekey'='attacker'"],
+    ['re-keying, qualified', "pragma main.'rekey'='attacker'"],
+    ['a hex key', "pragma 'hexkey'='00112233'"],
+    ['a hex re-key', "pragma 'hexrekey'='00112233'"],
+    ['the cipher', "pragma 'cipher'='chacha20'"],
+    ['the cipher, read', "pragma 'cipher'"],
+    ['legacy cipher settings', "pragma 'legacy'=1"],
+    ['the key derivation', "pragma main.'kdf_iter'=1"],
+    ['the heap limit', "pragma 'hard_heap_limit'=0"],
+    ['the soft heap limit', "pragma 'soft_heap_limit'=0"],
+    [
+      'writes to sqlite_master',
+      "insert into sqlite_master values ('table', 'x', 'x', 0, 'create table x (y)')",
+    ],
+    ['writes to sqlite_schema as a string', "update main.'sqlite_schema' set sql = sql where 0"],
+    ['writes to the temp schema', 'delete from temp.sqlite_temp_master where 0'],
+    [
+      'writes to the temp schema, quoted',
+      'insert or replace into "temp" . [sqlite_temp_schema] select * from sqlite_temp_master where 0',
+    ],
     ['writes to sqlite_dbpage', 'update sqlite_dbpage set data = zeroblob(4096) where pgno = 1'],
     ['sqlite_dbpage as a string', "select * from main.'sqlite_dbpage'"],
     ['journal_mode', 'pragma journal_mode=delete'],
@@ -118,6 +152,30 @@ describe('no SQL reaches past the database file', () => {
     expect(error, sql).not.toBeNull();
     expect(error?.code, sql).toBe('SQLITE_AUTH');
     expect(error?.message, sql).toMatch(/not (available|allowed)|may be read but not changed/);
+  });
+
+  it('refuses a virtual table smuggled into the schema table, whose module no token names', async () => {
+    // The module's name is built from two strings: no `fsdir` token reaches the guard.
+    const smuggle = (module: string) => `pragma 'writable_schema'=1;
+      insert into 'sqlite_master' values ('table', 'f', 'f', 0, 'create virtual table f using ${module}');
+      pragma 'writable_schema'=0;`;
+    for (const module of ["fs'||'dir", "sqlite_db'||'page"]) {
+      const c = connect(server.url);
+      await expect(c.executeMultiple(smuggle(module)), module).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+      await expect(c.execute("select * from f where name = '/etc/hostname'"), module).rejects.toThrow(
+        /no such table/,
+      );
+    }
+    // Each statement alone, on one stream, as a client may send them.
+    const tx = await db.transaction('write');
+    await expect(tx.execute("pragma 'writable_schema'=1")).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+    await expect(
+      tx.execute(
+        "insert into sqlite_master values ('table', 'f', 'f', 0, 'create virtual table f using fs'||'dir')",
+      ),
+    ).rejects.toMatchObject({ code: 'SQLITE_AUTH' });
+    await tx.rollback();
+    expect((await db.execute("select count(*) as n from sqlite_master where name = 'f'")).rows[0]?.n).toBe(0);
   });
 
   it('refuses them inside executeMultiple and batch too', async () => {
@@ -225,6 +283,31 @@ describe('bounded work', () => {
     expect(within.rows).toHaveLength(1000);
   });
 
+  it('refuses a value too large to answer while it is being built, and keeps serving everyone else', async () => {
+    const s = await start();
+    const huge = [
+      'select zeroblob(999999999)',
+      'select randomblob(1e9)',
+      "select printf('%.*c', 999999999, 'x')",
+      "select replace(hex(zeroblob(1e8)), '0', '00')",
+      `with recursive c(x) as (select 1 union all select x + 1 from c limit 4000000)
+        select group_concat(hex(randomblob(100))) from c`,
+    ];
+    for (const sql of huge) {
+      const others = [1, 2, 3].map((n) => connect(s.url).execute(`select ${n} as n`));
+      await expect(connect(s.url).execute(sql), sql).rejects.toMatchObject({
+        code: 'SQLITE_NOMEM',
+        message: expect.stringMatching(/more memory than this server allows/),
+      });
+      // The pipelines around it were answered, and the next client is served at once.
+      expect((await Promise.all(others)).map((rs) => rs.rows[0]?.n)).toEqual([1, 2, 3]);
+      expect((await connect(s.url).execute('select 42 as n')).rows[0]?.n, sql).toBe(42);
+    }
+    // A value that fits the result limit is still built and answered.
+    const large = await connect(s.url).execute('select randomblob(30000000) as b');
+    expect((large.rows[0]?.b as ArrayBuffer | undefined)?.byteLength).toBe(30_000_000);
+  }, 60_000);
+
   it('interrupts a statement over the time limit while the server keeps answering', async () => {
     const slow = await start({ statementTimeoutMs: 400 });
     const c = connect(slow.url);
@@ -267,6 +350,37 @@ describe('bounded work', () => {
     await slow.close();
     expect(await settled).toBe('error');
   });
+});
+
+describe('a fair share of the streams', () => {
+  /** Opens a stream and leaves it open, as a careless or hostile program does; its baton. */
+  async function openAndLeave(s: HranaServer): Promise<string> {
+    const body = JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'select 1' } }] });
+    const answer = await raw(s, 'POST', '/v2/pipeline', { 'content-type': 'application/json' }, body);
+    expect(answer.status).toBe(200);
+    return (JSON.parse(answer.body) as { baton: string }).baton;
+  }
+
+  it('serves another client after one opened 1,000 streams and closed none', async () => {
+    const s = await start();
+    const batons: string[] = [];
+    for (let round = 0; round < 50; round++) {
+      batons.push(...(await Promise.all(Array.from({ length: 20 }, () => openAndLeave(s)))));
+    }
+    const worker = connect(s.url);
+    expect((await worker.execute('select 42 as n')).rows[0]?.n).toBe(42);
+    const tx = await worker.transaction('write');
+    await tx.execute('create table t (x)');
+    await tx.commit();
+    // Again and again: each newcomer takes the place of an old idle stream, never of a newcomer.
+    for (let i = 0; i < 30; i++) batons.push(await openAndLeave(s));
+    expect((await worker.execute('select count(*) as n from t')).rows[0]?.n).toBe(0);
+    // The stream given up first answers as an expired one.
+    const first = JSON.stringify({ baton: batons[0], requests: [{ type: 'close' }] });
+    const answer = await raw(s, 'POST', '/v2/pipeline', { 'content-type': 'application/json' }, first);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'STREAM_EXPIRED' });
+  }, 60_000);
 });
 
 describe('each stream starts on a connection in the default state', () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,36 @@ async function eventually<T>(
   throw new Error(`${what} did not happen within 60 s; last: ${String(last).slice(0, 300)}\n${log()}`);
 }
 
+/** Every process below `pid`, with its command line and environment (Linux /proc). */
+function descendants(pid: number): { pid: number; cmdline: string; environ: string }[] {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return ''; // exited meanwhile
+    }
+  };
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = read(`/proc/${entry}/stat`);
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: { pid: number; cmdline: string; environ: string }[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    found.push({
+      pid: next,
+      cmdline: read(`/proc/${next}/cmdline`).replaceAll('\0', ' '),
+      environ: read(`/proc/${next}/environ`),
+    });
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
+}
+
 /** `npm start` as a user runs it (the start script under the same Node), stopped with SIGTERM. */
 function start(env: Record<string, string>) {
   let output = '';
@@ -94,7 +124,13 @@ describe('npm start', () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const [port, dbPort] = [await freePort(), await freePort()];
-    const run = start({ PORT: String(port), DB_PORT: String(dbPort), DB_FILE: join(dir, 'vso.db') });
+    const purgeToken = 'purge-token-of-this-test-run';
+    const run = start({
+      PORT: String(port),
+      DB_PORT: String(dbPort),
+      DB_FILE: join(dir, 'vso.db'),
+      PURGE_TOKEN: purgeToken,
+    });
     cleanups.push(() => stop(run));
 
     expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
@@ -102,6 +138,23 @@ describe('npm start', () => {
       articles: 2,
     });
     expect(await listening(dbPort)).toBe(true);
+    // The local server takes only this run's programs: without the token, 401.
+    const anonymous = await fetch(`http://127.0.0.1:${dbPort}/v2/pipeline`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'select 1' } }, { type: 'close' }] }),
+    });
+    expect(anonymous.status).toBe(401);
+    // No token on any command line (`ps` shows them to every user): the server's child has its token
+    // in its environment, wrangler and workerd have neither on theirs.
+    const processes = descendants(run.child.pid ?? 0);
+    const dbToken = /"authToken":"([^"]+)"/.exec(processes.map((p) => p.environ).join('\n'))?.[1];
+    expect(dbToken, 'the server child got its token through its environment').toBeDefined();
+    expect(processes.length).toBeGreaterThanOrEqual(3);
+    for (const { pid, cmdline } of processes) {
+      expect(cmdline, `process ${pid}`).not.toContain(purgeToken);
+      expect(cmdline, `process ${pid}`).not.toContain(dbToken);
+    }
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(await home.text()).toContain('Met elkaar voor 125.000 banen');
 

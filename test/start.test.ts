@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,30 @@ function descendants(pid: number): { pid: number; cmdline: string; environ: stri
   return found;
 }
 
+/** A POST whose body comes in 64 KiB parts 20 ms apart: its status, or the error code. */
+function slowPost(url: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    let parts = 0;
+    const timer = setInterval(() => {
+      if (parts++ >= 6 || req.destroyed) {
+        clearInterval(timer);
+        req.end();
+        return;
+      }
+      req.write('x'.repeat(65536));
+    }, 20);
+  });
+}
+
 /** `npm start` as a user runs it (the start script under the same Node), stopped with SIGTERM. */
 function start(env: Record<string, string>) {
   let output = '';
@@ -157,6 +182,16 @@ describe('npm start', () => {
     }
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(await home.text()).toContain('Met elkaar voor 125.000 banen');
+    // Bodies the route never reads, still arriving when it answers: the answer, and no error in
+    // wrangler's proxy or workerd (unread, they were 500s and reset connections).
+    const before = run.log().length;
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        slowPost(`http://127.0.0.1:${port}${i % 2 ? '/admin/purge' : '/'}`),
+      ),
+    );
+    expect(statuses).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 ? 401 : 405)));
+    expect(run.log().slice(before)).not.toMatch(/ERROR|Uncaught|request stream/i);
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -14,6 +14,7 @@ CREATE TABLE `pages` (
 	`excerpt` text NOT NULL,
 	`body` text NOT NULL,
 	`body_text` text NOT NULL,
+	`virtual` integer DEFAULT false NOT NULL,
 	`sidebar` integer DEFAULT true NOT NULL,
 	`position` integer,
 	`draft` integer DEFAULT false NOT NULL,

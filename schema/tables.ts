@@ -88,6 +88,12 @@ export const pages = sqliteTable(
     excerpt: text('excerpt').notNull(),
     body: blocksJson('body').notNull(),
     bodyText: text('body_text').notNull(),
+    /**
+     * An index the seed made for an address that has child pages but no document of its own
+     * (`/organisatie/` when only its children exist): a title and the list of its children, so that
+     * no breadcrumb leads to a 404. Served with a trailing slash, as the original site's folders were.
+     */
+    virtual: integer('virtual', { mode: 'boolean' }).notNull().default(false),
     /** Whether the page shows the site's sidebar (about, participants, featured). */
     sidebar: integer('sidebar', { mode: 'boolean' }).notNull().default(true),
     /** Place among its siblings (front matter `order`); pages without one follow, by title. */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { MIGRATIONS, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
-import { type DocumentInput, formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { type DocumentInput, formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { type Progress, seedDatabase } from '../pipeline/seed-database.ts';
 
 /** How the database was seeded (by this run or by the one whose file is reused). */

@@ -4,7 +4,7 @@
  */
 import { join, relative } from 'node:path';
 import { ROOT } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import type { Block, Segment } from '../schema/blocks.ts';
 

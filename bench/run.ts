@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { buildWorker } from '../dev/local-worker.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { ROOT } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';

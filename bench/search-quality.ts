@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 import { buildWorker } from '../dev/local-worker.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
-import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { database, worker } from './owned.ts';

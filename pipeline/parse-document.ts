@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { articlePath } from '../schema/addresses.ts';
 import { type Block, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
+import { readFrontMatter } from './front-matter-source.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import {
   type DocumentInput,
@@ -32,6 +33,7 @@ const SOURCE = /^Bron:\s*(.*)$/;
 /** An earlier address of the article, anywhere in it: `Eerdere URL: /pad` or a full URL. */
 const ALIAS = /^Eerdere URL:\s*(.*)$/i;
 const BULLET = /^(?:•\s*|[-*]\s+)/;
+const AGENDA = 'agenda';
 
 /** Blocks are runs of non-blank lines; a line holding only (no-break) spaces is blank. */
 function splitBlocks(text: string): Line[][] {
@@ -41,7 +43,9 @@ function splitBlocks(text: string): Line[][] {
     .replace(/^\uFEFF/, '')
     .split(/\r\n|\r|\n/)
     .forEach((raw, index) => {
-      const line = raw.trim();
+      // Scraped text: trailing spaces, lines of only a space, and double spaces inside a line are
+      // how the old pages were typed, not meaning; a tab may still separate columns.
+      const line = raw.trim().replace(/ {2,}/g, ' ');
       if (line === '') {
         if (current.length > 0) blocks.push(current);
         current = [];
@@ -117,7 +121,10 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   // First the file itself (size, encoding, control characters).
   const decoded = decodeDocument(input, file);
   if (!decoded.ok) return decoded;
-  const text = decoded.text;
+  // Then the front matter, if the text starts with one: its lines are blanked, not removed.
+  const front = readFrontMatter(decoded.text, file);
+  if (front.problems.length > 0) return { ok: false, problems: front.problems };
+  const text = front.rest;
   const blocks = splitBlocks(text);
   const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
   const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
@@ -189,6 +196,8 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
     end = trailer < 0 ? blocks.length : trailer;
   }
   const postedLine = lineOf(blocks[end], lastLine);
+  // A page (no date) of the old site may start with a lone "Agenda": a link of its menu, not its title.
+  if (posted === null && isMarker(blocks[articleStart], AGENDA) && end - articleStart > 1) articleStart++;
   const article = blocks.slice(articleStart, end);
 
   const titleBlock = article[0];
@@ -238,6 +247,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
 
   const body = bodyLines.flatMap(toBlocks);
   const raw = {
+    frontMatter: front.value,
     about: aboutText as string | null,
     participants: names,
     featured: featuredDoc,
@@ -252,6 +262,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
     aliases: aliases.map((line) => (ALIAS.exec(line.text)?.[1] ?? '').trim()),
   };
   const lines: Record<keyof typeof raw, number> = {
+    frontMatter: 1,
     about: lineOf(about === null ? undefined : blocks[about], 1),
     participants: lineOf(participants === null ? undefined : blocks[participants], 1),
     featured: lineOf(featured === null ? undefined : blocks[featured], 1),
@@ -264,97 +275,33 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   };
 
   const result = v.safeParse(SourceDocument, raw);
+  const frontValue = front.value as { aliases?: unknown } | undefined;
+  const frontAliases = Array.isArray(frontValue?.aliases) ? frontValue.aliases : [];
   if (result.success) {
     const siteLines = { about: lines.about, participants: lines.participants, featured: lines.featured };
-    const aliasLines = aliases.map((line) => line.no);
+    const aliasLines = [
+      ...aliases.map((line) => line.no),
+      ...frontAliases.map((_, index) => front.lines.get(`aliases.${index}`) ?? 1),
+    ];
+    const frontLines = Object.fromEntries(front.lines);
     return {
       ok: true,
-      parsed: { file, document: result.output, titleLine: lines.title, siteLines, aliasLines },
+      parsed: { file, document: result.output, titleLine: lines.title, siteLines, aliasLines, frontLines },
     };
   }
   const problems = result.issues.map((issue) => {
-    const [key, index] = (issue.path ?? []).map((item) => item.key);
+    const [key, index, sub] = (issue.path ?? []).map((item) => item.key);
     let line = lines[key as keyof typeof raw] ?? 1;
+    if (key === 'frontMatter' && index !== undefined) {
+      line =
+        front.lines.get(sub === undefined ? String(index) : `${String(index)}.${String(sub)}`) ??
+        front.lines.get(String(index)) ??
+        1;
+    }
     if (key === 'body' && typeof index === 'number') line = body[index]?.line ?? line;
     if (key === 'otherSources' && typeof index === 'number') line = otherSources[index]?.line ?? line;
     if (key === 'aliases' && typeof index === 'number') line = aliases[index]?.no ?? line;
     return { file, line, message: issue.message };
   });
   return { ok: false, problems };
-}
-
-/**
- * Parses a set of documents, each by its format (`.md` Markdown, `site.yaml` the site document,
- * otherwise page text), and checks what only the set can show (two articles with one slug, whatever
- * their formats; an earlier URL listed twice). Either every document is good, or the result lists
- * every problem found.
- */
-export function parseDocuments(
-  files: DocumentInput[],
-): { ok: true; parsed: ParsedFile[]; site: ParsedSite | null } | { ok: false; problems: DocumentProblem[] } {
-  const parsed: ParsedFile[] = [];
-  const problems: DocumentProblem[] = [];
-  let site: ParsedSite | null = null;
-  for (const input of files) {
-    const file = input.file;
-    const content = 'bytes' in input ? input.bytes : input.text;
-    if (basename(file) === SITE_DOCUMENT) {
-      const result = parseSiteDocument(content, file);
-      if (result.ok) site = result.site;
-      else problems.push(...result.problems);
-      continue;
-    }
-    const parse = file.endsWith('.md') ? parseMarkdown : parseDocument;
-    const result = parse(content, file);
-    if (result.ok) parsed.push(result.parsed);
-    else problems.push(...result.problems);
-  }
-  const bySlug = new Map<string, ParsedFile>();
-  for (const item of parsed) {
-    const other = bySlug.get(item.document.article.slug);
-    if (other) {
-      problems.push({
-        file: item.file,
-        line: item.titleLine,
-        message: `duplicate slug "${item.document.article.slug}": ${other.file}:${other.titleLine} has the same`,
-      });
-    } else {
-      bySlug.set(item.document.article.slug, item);
-    }
-  }
-  problems.push(...aliasProblems(parsed));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, parsed, site };
-}
-
-/**
- * An earlier URL answers for one article only, and never for a page an article has now: a second
- * listing is a problem at its line, naming where the first is.
- */
-function aliasProblems(parsed: ParsedFile[]): DocumentProblem[] {
-  const problems: DocumentProblem[] = [];
-  const current = new Map(parsed.map((item) => [articlePath(item.document.article), item] as const));
-  const seen = new Map<string, { file: string; line: number }>();
-  for (const item of parsed) {
-    item.document.publishing.aliases.forEach((path, index) => {
-      const line = item.aliasLines?.[index] ?? item.titleLine;
-      const article = current.get(path);
-      const first = seen.get(path);
-      if (article) {
-        problems.push({
-          file: item.file,
-          line,
-          message: `the earlier URL ${path} is the current URL of the article of ${article.file}:${article.titleLine}`,
-        });
-      } else if (first) {
-        problems.push({
-          file: item.file,
-          line,
-          message: `the earlier URL ${path} is listed by ${first.file}:${first.line} too; it can lead to one article`,
-        });
-      } else {
-        seen.set(path, { file: item.file, line });
-      }
-    });
-  }
-  return problems;
 }

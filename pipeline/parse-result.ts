@@ -12,16 +12,24 @@ export interface DocumentProblem {
   message: string;
 }
 
-export interface ParsedFile {
+export type ArticleDocument = Extract<SourceDocument, { kind: 'article' }>;
+export type PageDocument = Extract<SourceDocument, { kind: 'page' }>;
+
+export interface ParsedFile<D extends SourceDocument = SourceDocument> {
   file: string;
-  document: SourceDocument;
+  document: D;
   /** Line of the article title, for messages about the article as a whole (e.g. a duplicate slug). */
   titleLine: number;
   /** Line of each site part's section marker, for the seed's notices about the site parts. */
   siteLines?: Partial<Record<SitePart, number>>;
   /** Line of each alias (document.publishing.aliases[i]), for problems about it. */
   aliasLines?: number[];
+  /** Line of each front-matter key, for problems about what it says (a url, a section). */
+  frontLines?: Record<string, number>;
 }
+/** An article's document, and a page's. */
+export type ParsedArticle = ParsedFile<ArticleDocument>;
+export type ParsedPage = ParsedFile<PageDocument>;
 
 /** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
 export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };

@@ -6,7 +6,7 @@ import { formatLongDate } from '../schema/dates.ts';
 import { previewPath } from '../schema/preview.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
-import { formatProblem, parseDocuments } from './parse-document.ts';
+import { formatProblem, parseDocuments } from './parse-documents.ts';
 import {
   type Progress,
   readDocuments,
@@ -51,6 +51,22 @@ function report(summary: SeedSummary, documents: number): string {
     `${documents} documents: ${summary.inserted.length} inserted, ${summary.updated.length} updated, ${summary.unchanged} unchanged` +
       (summary.pruned.length ? `, ${summary.pruned.length} pruned` : ''),
   ];
+  const pages = summary.pages;
+  if (pages && pages.inserted.length + pages.updated.length + pages.pruned.length > 0) {
+    lines.push(
+      `pages: ${pages.inserted.length} inserted, ${pages.updated.length} updated` +
+        (pages.pruned.length ? `, ${pages.pruned.length} pruned` : ''),
+    );
+  }
+  for (const move of pages?.moved ?? []) lines.push(`moved (the old address answers 301): ${move}`);
+  if (pages?.kept.length) {
+    lines.push(
+      `kept ${pages.kept.length} page(s) whose document is gone (use --prune): ${pages.kept.join(', ')}`,
+    );
+  }
+  for (const draft of pages?.drafts ?? [])
+    lines.push(`draft page (not public): ${draft.path} (${draft.file})`);
+  if (pages?.structure) lines.push('site: sections, menu or redirects updated');
   if (summary.cards) lines.push(`${summary.cards} social card(s) rendered`);
   if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);
   for (const notice of summary.notices) lines.push(`notice: ${notice}`);
@@ -100,7 +116,7 @@ export async function seedSource(
       problems: [...problems.map(formatProblem), `${problems.length} problem(s); nothing was written`],
     };
   }
-  if (parsed.parsed.length === 0) {
+  if (parsed.parsed.length + parsed.pages.length === 0) {
     return { ok: false, problems: [`no *.txt or *.md documents in ${source}`] };
   }
   const client = openClient(url);
@@ -110,8 +126,11 @@ export async function seedSource(
       ...options,
       site: parsed.site,
       glossary: glossary.entries,
+      pages: parsed.pages,
+      structure: parsed.structure,
     });
-    const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
+    const documents = parsed.parsed.length + parsed.pages.length;
+    const lines = [`seeded ${describeUrl(url)}`, report(summary, documents)];
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };
   } catch (error) {

@@ -24,9 +24,12 @@ import {
 import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from './article-addresses.ts';
 import { cardInputHash, cardInputOf } from './card-input.ts';
 import { renderCardsInParallel } from './card-pool.ts';
-import type { ParsedFile } from './parse-document.ts';
+import type { ParsedArticle as ParsedFile, ParsedPage } from './parse-result.ts';
+import { REDIRECTS_DOCUMENT } from './redirects-document.ts';
 import { glossaryStatements, readGlossaryRows, searchText, vocabularyStatements } from './search-seed.ts';
+import { bodyText, type PagesSummary, pageStatements, readExistingPages } from './seed-pages.ts';
 import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
+import type { SiteStructure } from './site-addresses.ts';
 import type { ParsedSite } from './site-document.ts';
 import { chooseSiteParts } from './site-parts.ts';
 
@@ -51,6 +54,10 @@ export interface SeedSummary {
   scheduled: { slug: string; publishedAt: string }[];
   contentVersion: string;
   changed: boolean;
+  /** What happened to the content pages, sections, menu and redirects (null: not seeded). */
+  pages: PagesSummary | null;
+  /** The cache tags of what changed among them (schema/cache-tags.ts). */
+  pageTags: string[];
 }
 
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
@@ -69,7 +76,13 @@ export async function readDocuments(
   progress?: Progress,
 ): Promise<{ file: string; bytes: Uint8Array }[]> {
   const names = (await readdir(dir))
-    .filter((name) => name.endsWith('.txt') || name.endsWith('.md') || name === SITE_DOCUMENT)
+    .filter(
+      (name) =>
+        name.endsWith('.txt') ||
+        name.endsWith('.md') ||
+        name === SITE_DOCUMENT ||
+        name === REDIRECTS_DOCUMENT,
+    )
     .sort();
   const out: { file: string; bytes: Uint8Array }[] = new Array(names.length);
   // Several files in flight: one at a time, each file's open, stat, read and close wait on libuv's
@@ -102,11 +115,6 @@ async function renderCards(plans: ArticlePlan[], progress?: Progress): Promise<U
     plans.map((plan) => cardInputOf(plan.article)),
     { progress: (done) => progress?.('cards', done, plans.length) },
   );
-}
-
-/** Plain text of the body blocks, for the full-text index. */
-function bodyText(body: Block[]): string {
-  return body.map((block) => (block.type === 'list' ? block.items.join('\n') : block.text)).join('\n\n');
 }
 
 /**
@@ -144,6 +152,9 @@ export async function seedDatabase(
     progress?: Progress;
     site?: ParsedSite | null;
     glossary?: GlossaryEntry[];
+    /** The content pages and the site's structure (parseDocuments); without them pages stay as they are. */
+    pages?: ParsedPage[];
+    structure?: SiteStructure;
   } = {},
 ): Promise<SeedSummary> {
   const db = drizzle(client);
@@ -169,8 +180,14 @@ export async function seedDatabase(
     now,
   );
   const addresses = addressStatements(db, plans, existing.addresses, options.prune ? gone : []);
+  const pageWrites = options.structure
+    ? pageStatements(db, options.pages ?? [], options.structure, await readExistingPages(db), {
+        now,
+        prune: options.prune ?? false,
+      })
+    : null;
   const chosen = chooseSiteParts(parsed, options.site ?? null);
-  const site = siteStatements(db, chosen.parts, existing, now);
+  const site = siteStatements(db, chosen.parts, options.structure?.links ?? null, existing, now);
   const notices = [...chosen.notices];
   if (site.removed.length > 0) {
     notices.push(
@@ -184,12 +201,14 @@ export async function seedDatabase(
   );
   if (site.hash) hashes.push(site.hash);
   hashes.push(addresses.hash, glossary.hash);
+  if (pageWrites) hashes.push(pageWrites.hash);
   const statements = [
     ...deletes,
     ...writes.statements,
     ...addresses.statements,
     ...site.statements,
     ...glossary.statements,
+    ...(pageWrites?.statements ?? []),
   ];
   const today = amsterdamDate(Date.parse(now));
   const summary: SeedSummary = {
@@ -210,6 +229,8 @@ export async function seedDatabase(
       .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug)),
     contentVersion: sha256(hashes.sort().join('\n')).slice(0, 16),
     changed: statements.length > 0,
+    pages: pageWrites?.summary ?? null,
+    pageTags: pageWrites?.tags ?? [],
   };
   if (!summary.changed) return summary;
 
@@ -466,6 +487,7 @@ type SiteParts = ParsedSite['parts'];
 function siteStatements(
   db: Db,
   site: SiteParts | null,
+  links: SiteStructure['links'] | null,
   existing: ExistingRows,
   now: string,
 ): { statements: Statement[]; changed: string[]; removed: string[]; hash: string | null } {
@@ -473,20 +495,25 @@ function siteStatements(
   const changed: string[] = [];
   if (!site) return { statements, changed, removed: [], hash: null };
   const blocks = [
-    site.about === null ? null : { key: 'about', title: null, text: site.about },
-    site.featured && { key: 'featured', title: site.featured.title, text: site.featured.text },
+    site.about === null ? null : { key: 'about', title: null, text: site.about, url: links?.about ?? null },
+    site.featured && {
+      key: 'featured',
+      title: site.featured.title,
+      text: site.featured.text,
+      url: links?.featured ?? null,
+    },
   ];
   for (const block of blocks) {
     if (!block) continue;
     const current = existing.blocks.find((row) => row.key === block.key);
-    if (current?.title === block.title && current.text === block.text) continue;
+    if (current?.title === block.title && current.text === block.text && current.url === block.url) continue;
     statements.push(
       db
         .insert(siteBlocks)
         .values({ ...block, updatedAt: now })
         .onConflictDoUpdate({
           target: siteBlocks.key,
-          set: { title: block.title, text: block.text, updatedAt: now },
+          set: { title: block.title, text: block.text, url: block.url, updatedAt: now },
         })
         .toSQL(),
     );
@@ -508,7 +535,9 @@ function siteStatements(
     );
   }
   if (removed.length > 0 || added.length > 0) changed.push('participants');
-  return { statements, changed, removed, hash: `site:${sha256(JSON.stringify(site))}` };
+  // The links count only when set, so that a database seeded before they existed keeps its version.
+  const hashed = links?.about || links?.featured ? { ...site, links } : site;
+  return { statements, changed, removed, hash: `site:${sha256(JSON.stringify(hashed))}` };
 }
 
 /**
@@ -603,7 +632,7 @@ function requestBatches(statements: Statement[]): Statement[][] {
 export function purgeTargetOf(summary: SeedSummary): { tags: string[] } | { everything: true } | null {
   if (!summary.changed) return null;
   const slugs = [...summary.inserted, ...summary.updated, ...summary.pruned];
-  const tags: string[] = slugs.map(cacheTags.article);
+  const tags: string[] = [...slugs.map(cacheTags.article), ...summary.pageTags];
   // New cards alone (a backfill) change the og:image of article pages, which all carry 'articles'.
   if (slugs.length > 0 || summary.cards > 0) tags.push(cacheTags.articles);
   if (summary.site.length > 0) tags.push(cacheTags.site);

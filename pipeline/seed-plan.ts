@@ -1,6 +1,6 @@
 import type { ArticleDoc } from '../schema/document.ts';
 import type { articles } from '../schema/tables.ts';
-import type { ParsedFile } from './parse-document.ts';
+import type { ParsedArticle as ParsedFile } from './parse-result.ts';
 
 /** A document the seed refuses because of what the database holds; its message is `file:line: …`. */
 export class SeedConflict extends Error {}

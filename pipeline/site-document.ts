@@ -12,6 +12,21 @@ export interface ParsedSite {
     participants: string[] | null;
   };
   lines: Record<SitePart, number>;
+  /** Where the sidebar's "Lees verder" links lead (null: the stand-in pages), with their lines. */
+  links: { about: string | null; featured: string | null };
+  /** The news sections besides the default one, in order, each with its line. */
+  sections: { path: string; title: string; line: number }[];
+  /** The menu as written (null: none, the seed makes one), each item with its line. */
+  menu: MenuEntry[] | null;
+  /** Line of each key: `about.url`, `featured.url`, `menu`, `sections` … for problems about them. */
+  keyLines: Record<string, number>;
+}
+
+export interface MenuEntry {
+  label: string;
+  path: string;
+  line: number;
+  children: { label: string; path: string; line: number }[];
 }
 
 export type SiteParseResult = { ok: true; site: ParsedSite } | { ok: false; problems: DocumentProblem[] };
@@ -37,7 +52,7 @@ export function parseSiteDocument(input: string | Uint8Array, file: string): Sit
         {
           file,
           line: yaml.lineOf([]),
-          message: 'the site document must be a mapping of about, featured and participants',
+          message: 'the site document must be a mapping of about, featured, participants, sections and menu',
         },
       ],
     };
@@ -62,14 +77,37 @@ export function parseSiteDocument(input: string | Uint8Array, file: string): Sit
     };
   }
   const site = result.output;
+  const about = typeof site.about === 'object' ? site.about : null;
+  const menu =
+    site.menu?.map((item, i) => ({
+      label: item.label,
+      path: item.path,
+      line: yaml.lineOf(['menu', i]),
+      children: (item.children ?? []).map((child, k) => ({
+        ...child,
+        line: yaml.lineOf(['menu', i, 'children', k]),
+      })),
+    })) ?? null;
   return {
     ok: true,
     site: {
       file,
       parts: {
-        about: site.about ?? null,
-        featured: site.featured ?? null,
+        about: about ? about.text : typeof site.about === 'string' ? site.about : null,
+        featured: site.featured ? { title: site.featured.title, text: site.featured.text } : null,
         participants: site.participants ?? null,
+      },
+      links: { about: about?.url ?? null, featured: site.featured?.url ?? null },
+      sections: (site.sections ?? []).map((section, i) => ({
+        ...section,
+        line: yaml.lineOf(['sections', i]),
+      })),
+      menu,
+      keyLines: {
+        'about.url': yaml.lineOf(['about', 'url']),
+        'featured.url': yaml.lineOf(['featured', 'url']),
+        sections: yaml.lineOf(['sections'], true),
+        menu: yaml.lineOf(['menu'], true),
       },
       lines: {
         about: yaml.lineOf(['about'], true),

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { SitePart } from '../schema/site-document.ts';
-import type { ParsedFile } from './parse-document.ts';
+import type { ParsedArticle as ParsedFile } from './parse-result.ts';
 import type { ParsedSite } from './site-document.ts';
 
 type SiteParts = ParsedSite['parts'];

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { DEFAULT_SECTION } from './addresses.ts';
+import { ARTICLE_PATH, DEFAULT_SECTION } from './addresses.ts';
+import { FrontMatterObject, type FrontMatterValues, frontMatterProblems } from './front-matter.ts';
 import { Aliases } from './aliases.ts';
 import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
@@ -37,10 +38,8 @@ const PostedDate = v.pipe(
   v.nullable(v.string()),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const line = dataset.value;
-    if (line === null) {
-      addIssue({ message: 'no date: expected a line "Geplaatst op <weekday> <day> <month> <year>"' });
-      return NEVER;
-    }
+    // No date at all is judged with the front matter: a page names its url instead (SourceDocument).
+    if (line === null) return null;
     const match = /^Geplaatst op\s+(\S+)\s+(\d{1,2})\s+(\S+)\s+(\d{4})$/i.exec(line);
     if (!match) {
       addIssue({
@@ -102,21 +101,31 @@ export function titleProblems(title: string, slugFromTitle: boolean): string[] {
   return problems;
 }
 
-/** titleProblems of a page-text title (its slug is always made from it), as a valibot action. */
-const TitleRules = v.rawCheck<string>(({ dataset, addIssue }) => {
-  if (!dataset.typed) return;
-  for (const message of titleProblems(dataset.value, true)) addIssue({ message });
-});
+/**
+ * The body rule of every format: at least one block, and for an article a paragraph among them for
+ * the excerpt (a page without one has an empty excerpt).
+ */
+export function bodyProblem(body: Block[], kind: 'article' | 'page'): string | null {
+  if (body.length === 0) return `the ${kind} has an empty body`;
+  if (kind === 'article' && !body.some((block) => block.type === 'paragraph')) {
+    return 'the article body has no paragraph to use as its excerpt';
+  }
+  return null;
+}
 
-/** The body of every format: at least one block, and a paragraph among them for the excerpt. */
-export const ArticleBody = v.pipe(
-  v.array(Block),
-  v.minLength(1, 'the article has an empty body'),
-  v.check(
-    (blocks) => blocks.length === 0 || blocks.some((block) => block.type === 'paragraph'),
-    'the article body has no paragraph to use as its excerpt',
-  ),
-);
+/** The path of an issue about the body as a whole. */
+export const bodyPath = (body: Block[]) =>
+  [{ type: 'object', origin: 'value', input: { body }, key: 'body', value: body }] as [v.ObjectPathItem];
+
+/** An article's section and slug from its front matter: the url's when it has one (checked before). */
+export function articleAddress(
+  url: string | undefined,
+  section: string | undefined,
+  slug: string | undefined,
+): { section: string | undefined; slug: string | undefined } {
+  const match = url === undefined ? null : ARTICLE_PATH.exec(url.trim());
+  return match ? { section: match[1], slug: match[3] } : { section: section?.trim(), slug };
+}
 
 /** The article of a valid document in either format, as the seed writes it. */
 export function toArticle(doc: {
@@ -142,12 +151,34 @@ export function toArticle(doc: {
   };
 }
 
+/** A content page of a valid document, as the seed writes it. */
+export function toPage(doc: {
+  path: string;
+  title: string;
+  body: Block[];
+  excerpt?: string | undefined;
+  values: { sidebar?: boolean | undefined; order?: number | undefined };
+}) {
+  const first = doc.body.find((block) => block.type === 'paragraph');
+  return {
+    path: doc.path.trim(),
+    title: doc.title,
+    excerpt: doc.excerpt ?? (first?.type === 'paragraph' ? first.text : ''),
+    body: doc.body,
+    sidebar: doc.values.sidebar ?? true,
+    position: doc.values.order ?? null,
+  };
+}
+export type PageDoc = ReturnType<typeof toPage>;
+
 /**
  * What the parser hands over: the document's structure. Each chrome section ("Over VSO Werkgevers",
  * "Participanten", "Uitgelicht") is null when the document does not have it, since a document may be
  * only an article; a section that is there must be complete. Other parts are null where not found.
  */
 const RawDocument = v.object({
+  /** The front matter (YAML between `---` lines at the very top) as YAML read it; undefined: none. */
+  frontMatter: v.optional(FrontMatterObject),
   about: v.nullable(text('the "Over VSO Werkgevers" blurb')),
   participants: v.nullable(
     v.pipe(v.array(text('a participant name')), v.minLength(1, 'no participants under "Participanten"')),
@@ -155,8 +186,8 @@ const RawDocument = v.object({
   featured: v.nullable(
     v.object({ title: text('the featured title under "Uitgelicht"'), text: text('the featured blurb') }),
   ),
-  title: v.pipe(text('the article title'), TitleRules),
-  body: ArticleBody,
+  title: text('the article title'),
+  body: v.array(Block),
   source: v.nullable(text('the source after "Bron:"')),
   /** Every "Bron:" line of the article other than its source, which belongs just before the date. */
   otherSources: v.array(
@@ -180,26 +211,94 @@ const RawDocument = v.object({
 });
 export type RawDocumentInput = v.InferInput<typeof RawDocument>;
 
+/** The site parts a document's chrome holds: null where it has none (the seed takes it elsewhere). */
+type SiteCopy = {
+  about: string | null;
+  featured: { title: string; text: string } | null;
+  participants: string[] | null;
+};
+
 /**
- * A valid document, split into what belongs to the site and what belongs to its article. A site part
- * the document does not have is null (the seed takes it from another document).
+ * A valid document, split into what belongs to the site and what belongs to its article or page. A
+ * document with a date is an article; one without a date that names its url is a page; one with
+ * neither is refused, as a forgotten date always was.
  */
+export type SourceDocument =
+  | {
+      kind: 'article';
+      site: SiteCopy;
+      article: ReturnType<typeof toArticle>;
+      // Not part of the article's content: changing them changes no date (see the seed).
+      publishing: { draft: boolean; aliases: string[] };
+    }
+  | { kind: 'page'; site: SiteCopy; page: PageDoc; publishing: { draft: boolean; aliases: string[] } };
+
+/** The path of an issue about one key of the front matter of page text. */
+const frontPath = (front: Record<string, unknown>, key: string) =>
+  [
+    { type: 'object', origin: 'value', input: {}, key: 'frontMatter', value: front },
+    { type: 'object', origin: 'value', input: front, key, value: front[key] },
+  ] as [v.ObjectPathItem, v.ObjectPathItem];
+
+/** The kind a raw document will be: page text without a date that names its url is a page. */
+const kindOf = (doc: { posted: string | null; frontMatter?: unknown }) =>
+  doc.posted === null && (doc.frontMatter as { url?: unknown } | undefined)?.url !== undefined ? 'page' : 'article';
+
 export const SourceDocument = v.pipe(
   RawDocument,
-  v.transform((doc) => ({
-    site: { about: doc.about, featured: doc.featured, participants: doc.participants },
-    article: toArticle({
+  // Checked even when other parts have problems, so that every problem is reported at once.
+  v.forward(
+    v.partialCheck(
+      [['body'], ['posted'], ['frontMatter']],
+      (doc) => bodyProblem(doc.body, kindOf(doc)) === null,
+      (issue) => {
+        const doc = issue.input as { body: Block[]; posted: string | null; frontMatter?: unknown };
+        return bodyProblem(doc.body, kindOf(doc)) ?? '';
+      },
+    ),
+    ['body'],
+  ),
+  v.rawTransform(({ dataset, addIssue, NEVER }): SourceDocument => {
+    const doc = dataset.value;
+    const front = (doc.frontMatter ?? {}) as FrontMatterValues & Record<string, unknown>;
+    const { problems, address } = frontMatterProblems(front, 'text', doc.posted);
+    for (const problem of problems) addIssue({ message: problem.message, path: frontPath(front, problem.key) });
+    const postedPath = [
+      { type: 'object', origin: 'value', input: {}, key: 'posted', value: null },
+    ] as [v.ObjectPathItem];
+    if (doc.posted === null && front.url === undefined) {
+      addIssue({
+        message: 'no date: expected a line "Geplaatst op <weekday> <day> <month> <year>"',
+        path: postedPath,
+      });
+    }
+    const body = bodyProblem(doc.body, kindOf(doc));
+    const fromTitle = address?.kind === 'article' && address.slug === undefined;
+    const titlePath = [{ type: 'object', origin: 'value', input: {}, key: 'title', value: doc.title }] as [
+      v.ObjectPathItem,
+    ];
+    for (const message of titleProblems(doc.title, fromTitle)) addIssue({ message, path: titlePath });
+    if (problems.length > 0 || !address || body || dataset.issues) return NEVER;
+    const site = { about: doc.about, featured: doc.featured, participants: doc.participants };
+    const publishing = { draft: front.draft ?? false, aliases: [...doc.aliases, ...(front.aliases ?? [])] };
+    if (address.kind === 'page') {
+      const page = toPage({ path: address.path, title: doc.title, body: doc.body, excerpt: front.excerpt, values: front });
+      return { kind: 'page', site, page, publishing };
+    }
+    const article = toArticle({
       title: doc.title,
-      publishedAt: doc.posted,
+      slug: address.slug,
+      publishedAt: doc.posted as string,
       source: doc.source,
+      excerpt: front.excerpt,
       body: doc.body,
-    }),
-    // Not part of the article's content: changing them changes no date (see the seed).
-    publishing: { draft: false, aliases: doc.aliases },
-  })),
+      section: address.section,
+    });
+    return { kind: 'article', site, article, publishing };
+  }),
 );
-export type SourceDocument = v.InferOutput<typeof SourceDocument>;
-export type ArticleDoc = SourceDocument['article'];
+
+export type ArticleDoc = ReturnType<typeof toArticle>;
 
 // --- the file itself ---------------------------------------------------------------------------------
 

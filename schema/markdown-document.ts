@@ -1,7 +1,15 @@
 import * as v from 'valibot';
-import { Aliases } from './aliases.ts';
-import { ArticleBody, type SourceDocument, titleProblems, toArticle } from './document.ts';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug.ts';
+import {
+  articleAddress,
+  Block,
+  bodyPath,
+  bodyProblem,
+  type SourceDocument,
+  titleProblems,
+  toArticle,
+  toPage,
+} from './document.ts';
+import { FrontMatterObject, type FrontMatterValues, frontMatterProblems, keyPath } from './front-matter.ts';
 
 /**
  * The contract of a Markdown document (content-seed/*.md): YAML front matter, then a CommonMark body.
@@ -11,72 +19,6 @@ import { SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug.ts';
  * `SourceDocument`. A Markdown document is only an article: its site parts are null.
  */
 
-const frontText = (key: string) =>
-  v.pipe(
-    v.string(`the front matter's ${key} must be text`),
-    v.trim(),
-    v.minLength(1, `the front matter's ${key} is empty`),
-  );
-const oneLine = (key: string) => v.regex(/^[^\n]*$/, `the front matter's ${key} must be one line`);
-
-const DATE_FORMAT = "the front matter's date must be a date written yyyy-mm-dd, e.g. 2019-02-12";
-
-/** A calendar date that exists (2019-02-29 does not), written yyyy-mm-dd. */
-const realDate = (iso: string) => {
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
-};
-
-/**
- * The front-matter keys, each with its rules: the one list of what a front matter may hold (a key not
- * in it is a problem at its line). `title` and `date` are required; the title rules themselves are
- * checked below, where it is known whether the slug comes from the title.
- */
-const FRONT_MATTER = {
-  title: v.pipe(frontText('title'), oneLine('title')),
-  date: v.pipe(
-    v.string(DATE_FORMAT),
-    v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(dataset.value)) addIssue({ message: DATE_FORMAT });
-      else if (!realDate(dataset.value)) addIssue({ message: `no such date: ${dataset.value}` });
-    }),
-  ),
-  source: v.optional(v.pipe(frontText('source'), oneLine('source'))),
-  slug: v.optional(
-    v.pipe(
-      v.string("the front matter's slug must be text"),
-      v.maxLength(
-        SLUG_MAX_LENGTH,
-        (issue) =>
-          `the front matter's slug is ${issue.received} characters long; the routes accept at most ${SLUG_MAX_LENGTH}`,
-      ),
-      v.regex(
-        SLUG_PATTERN,
-        (issue) => `the front matter's slug "${issue.input}" may only hold a–z, 0–9 and single hyphens`,
-      ),
-    ),
-  ),
-  excerpt: v.optional(frontText('excerpt')),
-  /** A draft is on no public page until this is removed (or false); a preview link shows it. */
-  draft: v.optional(v.boolean("the front matter's draft must be true or false")),
-  /** Earlier URLs of the article (paths or http(s) URLs), each answering 301 to it. */
-  aliases: v.optional(
-    v.pipe(
-      v.array(v.unknown(), "the front matter's aliases must be a list of paths"),
-      v.check(() => true),
-      Aliases,
-    ),
-  ),
-};
-const KEYS = Object.keys(FRONT_MATTER);
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const keyPath = (input: Record<string, unknown>, key: string, origin: 'key' | 'value') =>
-  [{ type: 'object', origin, input, key, value: input[key] }] as [v.ObjectPathItem];
-
 const FrontMatter = v.pipe(
   v.unknown(),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -85,30 +27,32 @@ const FrontMatter = v.pipe(
         message:
           'no front matter: a Markdown document starts with a line "---", then "title: …" and "date: yyyy-mm-dd", then "---"',
       });
-    } else if (!isMapping(dataset.value)) {
-      addIssue({ message: 'the front matter must be "key: value" lines (title:, date: …)' });
     }
   }),
-  v.looseObject(
-    FRONT_MATTER,
-    (issue) => `the front matter has no ${String(issue.expected).replaceAll('"', '')}:`,
-  ),
+  FrontMatterObject,
   v.rawCheck(({ dataset, addIssue }) => {
-    const value = dataset.value as Record<string, unknown>;
-    for (const key of Object.keys(value)) {
-      if (!KEYS.includes(key)) {
-        addIssue({
-          message: `unknown front-matter key "${key}": the keys are ${KEYS.join(', ')}`,
-          path: keyPath(value, key, 'key'),
-        });
-      }
+    const value = dataset.value;
+    // Not a mapping (or no front matter at all): said once above, not again key by key.
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const front = value as Record<string, unknown>;
+    const failed = (key: string) => dataset.issues?.some((issue) => issue.path?.[0]?.key === key) ?? false;
+    if (front.title === undefined && !failed('title')) addIssue({ message: 'the front matter has no title:' });
+    // A page names its url instead of a date; without either, the date is what was forgotten.
+    if (front.date === undefined && front.url === undefined && !failed('date')) {
+      addIssue({ message: 'the front matter has no date:' });
+    }
+    if (failed('date') || failed('url') || failed('slug') || failed('section')) return;
+    const date = typeof front.date === 'string' ? front.date : null;
+    const { problems, address } = frontMatterProblems(front, 'markdown', date);
+    for (const problem of problems) {
+      addIssue({ message: problem.message, path: keyPath(front, problem.key, 'value') });
     }
     // The title rules of the .txt contract; the slug is checked as made from the title unless the
-    // front matter gives one (checked above on its own).
-    const titleIsText = !dataset.issues?.some((issue) => issue.path?.[0]?.key === 'title');
-    if (typeof value.title === 'string' && titleIsText) {
-      for (const message of titleProblems(value.title, value.slug === undefined)) {
-        addIssue({ message, path: keyPath(value, 'title', 'value') });
+    // front matter gives one (checked above on its own) or the document is a page.
+    if (typeof front.title === 'string' && !failed('title')) {
+      const fromTitle = address?.kind === 'article' && address.slug === undefined;
+      for (const message of titleProblems(front.title, fromTitle)) {
+        addIssue({ message, path: keyPath(front, 'title', 'value') });
       }
     }
   }),
@@ -157,7 +101,7 @@ const Unsupported = v.pipe(
 const RawMarkdown = v.object({
   /** The front matter as YAML read it; undefined when the document has none. */
   frontMatter: FrontMatter,
-  body: ArticleBody,
+  body: v.array(Block),
   unsupported: v.array(Unsupported),
 });
 export type RawMarkdownInput = v.InferInput<typeof RawMarkdown>;
@@ -165,18 +109,36 @@ export type RawMarkdownInput = v.InferInput<typeof RawMarkdown>;
 /** A valid Markdown document: the same shape as a .txt document's, with no site parts. */
 export const MarkdownDocument = v.pipe(
   RawMarkdown,
-  v.transform(
-    (doc): SourceDocument => ({
-      site: { about: null, featured: null, participants: null },
-      article: toArticle({
-        title: doc.frontMatter.title,
-        slug: doc.frontMatter.slug,
-        publishedAt: doc.frontMatter.date,
-        source: doc.frontMatter.source ?? null,
-        excerpt: doc.frontMatter.excerpt,
-        body: doc.body,
-      }),
-      publishing: { draft: doc.frontMatter.draft ?? false, aliases: doc.frontMatter.aliases ?? [] },
-    }),
-  ),
+  v.rawTransform(({ dataset, addIssue, NEVER }): SourceDocument => {
+    const { frontMatter: front, body } = dataset.value;
+    const values = front as FrontMatterValues;
+    const title = values.title ?? '';
+    const site = { about: null, featured: null, participants: null };
+    const publishing = { draft: values.draft ?? false, aliases: values.aliases ?? [] };
+    if (values.date === undefined) {
+      const problem = bodyProblem(body, 'page');
+      if (problem) {
+        addIssue({ message: problem, path: bodyPath(body) });
+        return NEVER;
+      }
+      const page = toPage({ path: values.url ?? '', title, body, excerpt: values.excerpt, values });
+      return { kind: 'page', site, page, publishing };
+    }
+    const problem = bodyProblem(body, 'article');
+    if (problem) {
+      addIssue({ message: problem, path: bodyPath(body) });
+      return NEVER;
+    }
+    const { section, slug } = articleAddress(values.url, values.section, values.slug);
+    const article = toArticle({
+      title,
+      slug,
+      publishedAt: values.date,
+      source: values.source ?? null,
+      excerpt: values.excerpt,
+      body,
+      section,
+    });
+    return { kind: 'article', site, article, publishing };
+  }),
 );

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderCardsInParallel } from '../pipeline/card-pool.ts';
 import { ROOT } from '../pipeline/libsql.ts';
-import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import { renderArticleCard, renderDefaultCard } from '../pipeline/social-card.ts';
 import { formatDate } from '../schema/dates.ts';

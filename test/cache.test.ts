@@ -9,7 +9,7 @@ import { Headers as MiniflareHeaders, Response as MiniflareResponse } from 'mini
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HranaServer, startHranaServer } from '../dev/hrana-server.ts';
 import { openClient } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { seedDatabase } from '../pipeline/seed-database.ts';
 import { VERSION_CHECK_MS } from '../worker/cache/content-version.ts';
 import { MET, POSTBUS, SITE } from './support/addresses.ts';

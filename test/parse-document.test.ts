@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parseDocument, parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocument } from '../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { DOCUMENT_MAX_BYTES, TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../schema/slug.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
@@ -15,7 +16,9 @@ const read = (name: string) => ({
 function parse(text: string | Uint8Array, file = 'doc.txt') {
   const result = parseDocument(text, file);
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-  return result.parsed.document;
+  const { document } = result.parsed;
+  if (document.kind !== 'article') throw new Error('expected an article');
+  return document;
 }
 
 function problems(text: string | Uint8Array, file = 'doc.txt') {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parseDocument, parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocument } from '../pipeline/parse-document.ts';
+import { formatProblem, type ParsedArticle, parseDocuments } from '../pipeline/parse-documents.ts';
 import { parseMarkdown } from '../pipeline/parse-markdown.ts';
 import { readDocuments } from '../pipeline/seed-database.ts';
 import type { Block } from '../schema/blocks.ts';
@@ -14,7 +15,8 @@ const ROOT = join(import.meta.dirname, '..');
 function parse(text: string, file = 'doc.md') {
   const result = parseMarkdown(text, file);
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-  return result.parsed;
+  if (result.parsed.document.kind !== 'article') throw new Error('expected an article');
+  return result.parsed as ParsedArticle;
 }
 
 function problems(text: string | Uint8Array, file = 'doc.md') {
@@ -158,14 +160,14 @@ describe('the problems of a Markdown document, each at its line', () => {
     [
       'a list as front matter',
       md('Tekst.', '- title\n- date'),
-      ['1: the front matter must be "key: value" lines (title:, date: …)'],
+      ['1: the front matter must be "key: value" lines (title:, date:, url: …)'],
     ],
     [
       'unknown keys',
       md('Tekst.', 'title: Een\nauteur: Piet\ndate: 2019-02-12\ntags: [a]'),
       [
-        '3: unknown front-matter key "auteur": the keys are title, date, source, slug, excerpt, draft, aliases',
-        '5: unknown front-matter key "tags": the keys are title, date, source, slug, excerpt, draft, aliases',
+        '3: unknown front-matter key "auteur": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
+        '5: unknown front-matter key "tags": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
       ],
     ],
     [
@@ -362,7 +364,7 @@ describe('the problems of a Markdown document, each at its line', () => {
       problems(md('# Titel\n\n![x](y.png)\n\n> citaat', 'title: Een\ndate: 2019-13-01\nconcept: ja')),
     ).toEqual([
       'doc.md:3: no such date: 2019-13-01',
-      'doc.md:4: unknown front-matter key "concept": the keys are title, date, source, slug, excerpt, draft, aliases',
+      'doc.md:4: unknown front-matter key "concept": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
       'doc.md:7: a "#" heading: the title is the front matter\'s title:, and headings in the body start with "##" or "###"',
       'doc.md:9: an image: articles show no images; link to it instead, as [tekst](https://…)',
       'doc.md:11: a quote (">"): the site cannot show quotes as such; write it as a paragraph',
@@ -426,7 +428,9 @@ describe('the samples in docs/examples', () => {
       ? parseMarkdown(readFileSync(file), name)
       : parseDocument(readFileSync(file), name);
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-    return result.parsed.document;
+    const { document } = result.parsed;
+    if (document.kind !== 'article') throw new Error('expected an article');
+    return document;
   };
 
   it('both parse, and say the same article; the Markdown one adds its links and emphasis', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClient } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { seedDatabase } from '../pipeline/seed-database.ts';
 import { previewPath } from '../schema/preview.ts';
 import { ALIASED, DRAFT, SCHEDULED } from './support/publishing-documents.ts';

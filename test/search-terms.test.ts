@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startHranaServer } from '../dev/hrana-server.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 import { entriesNamedIn, partsOf, queryPlan, searchColumns, stem, wordsOf } from '../schema/search-terms.ts';
 import * as schema from '../schema/tables.ts';

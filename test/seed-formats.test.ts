@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
-import { parseDocuments } from '../pipeline/parse-document.ts';
+import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { tempDir } from './support/documents.ts';

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { readDocuments, SeedConflict } from '../pipeline/seed-database.ts';
 import { previewPath } from '../schema/preview.ts';
 import { runScript } from './support/cli.ts';
@@ -177,7 +177,7 @@ describe('aliases', () => {
       md('title: Tweede\ndate: 2019-02-13\naliases:\n  - /oud\n  - /banenafspraak/nieuws/2019-02-12/eerste'),
     );
     expect(await problems()).toEqual([
-      `${join(docs, 'b.md')}:5: the earlier URL /oud is listed by ${join(docs, 'a.txt')}:${lineOf(text, 'Eerdere URL')} too; it can lead to one article`,
+      `${join(docs, 'b.md')}:5: the earlier URL /oud is listed by ${join(docs, 'a.txt')}:${lineOf(text, 'Eerdere URL')} too; it can lead to one document`,
       `${join(docs, 'b.md')}:6: the earlier URL /banenafspraak/nieuws/2019-02-12/eerste is the current URL of the article of ${join(docs, 'a.txt')}:${lineOf(text, 'Eerste')}`,
     ]);
   });

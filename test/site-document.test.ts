@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parseDocuments } from '../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { parseSiteDocument } from '../pipeline/site-document.ts';
 import { chooseSiteParts } from '../pipeline/site-parts.ts';
 import { ROOT } from './support/cli.ts';
@@ -56,18 +56,18 @@ describe('the site document (site.yaml)', () => {
       'an unknown key, at the key',
       'about: Tekst\nparticpants:\n  - VNG\n',
       [
-        `${FILE}:2: unknown key "particpants" in the site document: expected about, featured and participants`,
+        `${FILE}:2: unknown key "particpants" in the site document: expected about, featured, participants, sections and menu`,
       ],
     ],
     [
       'an unknown key under featured',
       'featured:\n  title: T\n  text: U\n  link: /x\n',
-      [`${FILE}:4: unknown key "link" in "featured": expected title and text`],
+      [`${FILE}:4: unknown key "link" in "featured": expected title, text and url`],
     ],
     [
       'featured without its text',
       'about: A\nfeatured:\n  title: Titel\n',
-      [`${FILE}:2: "featured" has no "text": expected title and text`],
+      [`${FILE}:2: "featured" has no "text": expected title, text and url`],
     ],
     [
       'a participant given twice, at the second',
@@ -88,7 +88,7 @@ describe('the site document (site.yaml)', () => {
     [
       'a list instead of a mapping',
       '- VNG\n- NFU\n',
-      [`${FILE}:1: the site document must be a mapping of about, featured and participants`],
+      [`${FILE}:1: the site document must be a mapping of about, featured, participants, sections and menu`],
     ],
     ['a key given twice', 'about: A\nabout: B\n', [`${FILE}:2: Map keys must be unique`]],
     [

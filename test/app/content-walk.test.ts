@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocuments } from '../../pipeline/parse-document.ts';
+import { parseDocuments } from '../../pipeline/parse-documents.ts';
 import { readDocuments } from '../../pipeline/seed-database.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/cli.ts';

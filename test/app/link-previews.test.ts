@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dutchDate } from '../../pipeline/generated-documents.ts';
 import { openClient } from '../../pipeline/libsql.ts';
-import { parseDocuments } from '../../pipeline/parse-document.ts';
+import { parseDocuments } from '../../pipeline/parse-documents.ts';
 import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/cli.ts';

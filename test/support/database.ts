@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
-import { type DocumentInput, parseDocuments } from '../../pipeline/parse-document.ts';
+import { type DocumentInput, parseDocuments } from '../../pipeline/parse-documents.ts';
 import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
@@ -101,7 +101,12 @@ export async function seededDatabaseFile(
     if (!parsed.ok) throw new Error(`test documents are invalid: ${JSON.stringify(parsed.problems)}`);
     const glossary = await readGlossary(join(ROOT, 'content-seed'));
     if (!glossary.ok) throw new Error(`the glossary is invalid: ${JSON.stringify(glossary.problems)}`);
-    await seedDatabase(client, parsed.parsed, { site: parsed.site, glossary: glossary.entries });
+    await seedDatabase(client, parsed.parsed, {
+      site: parsed.site,
+      glossary: glossary.entries,
+      pages: parsed.pages,
+      structure: parsed.structure,
+    });
   } finally {
     client.close();
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
-import { formatProblem, parseDocuments } from '../../pipeline/parse-document.ts';
+import { formatProblem, parseDocuments } from '../../pipeline/parse-documents.ts';
 import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
@@ -53,5 +53,11 @@ export async function seedDir(client: Client, dir: string, options: { prune?: bo
   if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('\n'));
   const glossary = await readGlossary(dir);
   if (!glossary.ok) throw new Error(glossary.problems.map(formatProblem).join('\n'));
-  return seedDatabase(client, parsed.parsed, { ...options, site: parsed.site, glossary: glossary.entries });
+  return seedDatabase(client, parsed.parsed, {
+    ...options,
+    site: parsed.site,
+    glossary: glossary.entries,
+    pages: parsed.pages,
+    structure: parsed.structure,
+  });
 }

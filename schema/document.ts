@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { ARTICLE_PATH, DEFAULT_SECTION } from './addresses.ts';
-import { FrontMatterObject, type FrontMatterValues, frontMatterProblems } from './front-matter.ts';
 import { Aliases } from './aliases.ts';
 import { Block, text } from './blocks.ts';
 import { parseDutchDate } from './dutch-date.ts';
+import { FrontMatterObject, type FrontMatterValues, frontMatterProblems } from './front-matter.ts';
 import { SLUG_MAX_LENGTH, slugify } from './slug.ts';
 import { describeCharacter, undrawableGraphemes } from './title-characters.ts';
 
@@ -242,7 +242,9 @@ const frontPath = (front: Record<string, unknown>, key: string) =>
 
 /** The kind a raw document will be: page text without a date that names its url is a page. */
 const kindOf = (doc: { posted: string | null; frontMatter?: unknown }) =>
-  doc.posted === null && (doc.frontMatter as { url?: unknown } | undefined)?.url !== undefined ? 'page' : 'article';
+  doc.posted === null && (doc.frontMatter as { url?: unknown } | undefined)?.url !== undefined
+    ? 'page'
+    : 'article';
 
 export const SourceDocument = v.pipe(
   RawDocument,
@@ -262,10 +264,11 @@ export const SourceDocument = v.pipe(
     const doc = dataset.value;
     const front = (doc.frontMatter ?? {}) as FrontMatterValues & Record<string, unknown>;
     const { problems, address } = frontMatterProblems(front, 'text', doc.posted);
-    for (const problem of problems) addIssue({ message: problem.message, path: frontPath(front, problem.key) });
-    const postedPath = [
-      { type: 'object', origin: 'value', input: {}, key: 'posted', value: null },
-    ] as [v.ObjectPathItem];
+    for (const problem of problems)
+      addIssue({ message: problem.message, path: frontPath(front, problem.key) });
+    const postedPath = [{ type: 'object', origin: 'value', input: {}, key: 'posted', value: null }] as [
+      v.ObjectPathItem,
+    ];
     if (doc.posted === null && front.url === undefined) {
       addIssue({
         message: 'no date: expected a line "Geplaatst op <weekday> <day> <month> <year>"',
@@ -282,7 +285,13 @@ export const SourceDocument = v.pipe(
     const site = { about: doc.about, featured: doc.featured, participants: doc.participants };
     const publishing = { draft: front.draft ?? false, aliases: [...doc.aliases, ...(front.aliases ?? [])] };
     if (address.kind === 'page') {
-      const page = toPage({ path: address.path, title: doc.title, body: doc.body, excerpt: front.excerpt, values: front });
+      const page = toPage({
+        path: address.path,
+        title: doc.title,
+        body: doc.body,
+        excerpt: front.excerpt,
+        values: front,
+      });
       return { kind: 'page', site, page, publishing };
     }
     const article = toArticle({

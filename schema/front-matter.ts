@@ -192,7 +192,8 @@ export function frontMatterProblems(
     return { problems, address: problems.length > 0 ? null : { kind: 'page', path: url } };
   }
   for (const key of PAGE_ONLY) {
-    if (given(key)) problems.push({ key, message: `an article (it has a date) has no ${key}: only pages do` });
+    if (given(key))
+      problems.push({ key, message: `an article (it has a date) has no ${key}: only pages do` });
   }
   const section = typeof front.section === 'string' ? front.section.trim() : undefined;
   if (section !== undefined) {
@@ -215,13 +216,22 @@ export function frontMatterProblems(
   const sectionProblem = addressProblem(urlSection, 'the section of the url');
   if (sectionProblem) problems.push({ key: 'url', message: sectionProblem });
   if (urlDate !== date) {
-    problems.push({ key: 'url', message: `the front matter's url has the date ${urlDate}, the article ${date}` });
+    problems.push({
+      key: 'url',
+      message: `the front matter's url has the date ${urlDate}, the article ${date}`,
+    });
   }
   if (typeof front.slug === 'string' && front.slug !== urlSlug) {
-    problems.push({ key: 'slug', message: `the front matter's slug "${front.slug}" differs from the url's "${urlSlug}"` });
+    problems.push({
+      key: 'slug',
+      message: `the front matter's slug "${front.slug}" differs from the url's "${urlSlug}"`,
+    });
   }
   if (section !== undefined && section !== urlSection) {
-    problems.push({ key: 'section', message: `the front matter's section ${section} differs from the url's ${urlSection}` });
+    problems.push({
+      key: 'section',
+      message: `the front matter's section ${section} differs from the url's ${urlSection}`,
+    });
   }
   return {
     problems,

@@ -36,7 +36,8 @@ const FrontMatter = v.pipe(
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
     const front = value as Record<string, unknown>;
     const failed = (key: string) => dataset.issues?.some((issue) => issue.path?.[0]?.key === key) ?? false;
-    if (front.title === undefined && !failed('title')) addIssue({ message: 'the front matter has no title:' });
+    if (front.title === undefined && !failed('title'))
+      addIssue({ message: 'the front matter has no title:' });
     // A page names its url instead of a date; without either, the date is what was forgotten.
     if (front.date === undefined && front.url === undefined && !failed('date')) {
       addIssue({ message: 'the front matter has no date:' });

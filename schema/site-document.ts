@@ -32,7 +32,8 @@ const SitePath = (what: string) =>
     v.trim(),
     v.check(
       (path) => path.startsWith('/') && !path.startsWith('//') && !/[?#\s]/.test(path),
-      (issue) => `${what} "${issue.input}" must be a path of this site, starting with one "/" (no host, query or spaces)`,
+      (issue) =>
+        `${what} "${issue.input}" must be a path of this site, starting with one "/" (no host, query or spaces)`,
     ),
   );
 

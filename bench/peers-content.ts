@@ -3,9 +3,9 @@
  * (paragraphs, headings, lists with their links, bold and italics), parsed by the project's own parser.
  */
 import { join, relative } from 'node:path';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-document.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
 import type { Block, Segment } from '../schema/blocks.ts';
 
 export interface PeerArticle {

@@ -4,16 +4,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { previewPath } from '../schema/preview.ts';
 import { formatLongDate } from '../worker/lib/dates.ts';
+import { readDocuments } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-document.ts';
-import {
-  type Progress,
-  readDocuments,
-  SeedConflict,
-  type SeedSummary,
-  seedDatabase,
-} from './seed-database.ts';
+import { type Progress, SeedConflict, type SeedSummary, seedDatabase } from './seed-database.ts';
 
 // Progress on large sets only; one line per thousand documents so logs stay readable.
 const progress: Progress = (phase, done, total) => {

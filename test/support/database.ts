@@ -10,10 +10,11 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { readDocuments } from '../../pipeline/content-files.ts';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
 import { type DocumentInput, parseDocuments } from '../../pipeline/parse-document.ts';
-import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
+import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
 

@@ -297,6 +297,10 @@ export function parseDocuments(
   let site: ParsedSite | null = null;
   for (const input of files) {
     const file = input.file;
+    if ('problem' in input) {
+      problems.push({ file, ...input.problem });
+      continue;
+    }
     const content = 'bytes' in input ? input.bytes : input.text;
     if (basename(file) === SITE_DOCUMENT) {
       const result = parseSiteDocument(content, file);

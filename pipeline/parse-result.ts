@@ -23,8 +23,14 @@ export interface ParsedFile {
   aliasLines?: number[];
 }
 
-/** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
-export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
+/**
+ * A document to parse: the bytes of its file (decoded strictly as UTF-8), text already decoded, or
+ * the problem that kept the folder reader from reading it (pipeline/content-files.ts).
+ */
+export type DocumentInput =
+  | { file: string; bytes: Uint8Array }
+  | { file: string; text: string }
+  | { file: string; problem: { line: number; message: string } };
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
 

@@ -70,7 +70,7 @@ function documentsFingerprint(documents: DocumentInput[]): string {
   for (const doc of documents) {
     hash
       .update(`${doc.file}\0`)
-      .update('bytes' in doc ? doc.bytes : doc.text)
+      .update('bytes' in doc ? doc.bytes : 'text' in doc ? doc.text : doc.problem.message)
       .update('\0');
   }
   return hash.digest('hex').slice(0, 32);

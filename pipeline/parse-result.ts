@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { DocumentText, type SourceDocument } from '../schema/document.ts';
 import type { SitePart } from '../schema/site-document.ts';
+import { printable } from './printable.ts';
 
 // What parsing a document gives, in either format (pipeline/parse-document.ts for .txt,
 // pipeline/parse-markdown.ts for .md): a module of its own so that both parsers share it.
@@ -34,8 +35,9 @@ export type DocumentInput =
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
 
+/** `file:line: message`, printable: a file name or a value in the message may hold control characters. */
 export function formatProblem(problem: DocumentProblem): string {
-  return `${problem.file}:${problem.line}: ${problem.message}`;
+  return `${printable(problem.file)}:${problem.line}: ${printable(problem.message)}`;
 }
 
 /**

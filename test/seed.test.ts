@@ -496,6 +496,27 @@ describe('npm run seed', () => {
     expect(await dump(client)).toEqual(before);
   });
 
+  it('prints file names with their control characters escaped: a name cannot set the title or clear the screen', () => {
+    // OSC 0 (set the window title, ended by BEL) and CSI 2J (clear the screen).
+    const title = '\x1b]0;title\x07.txt';
+    const clear = '\x1b[2J.md';
+    writeFileSync(join(docs, title), makeDocument({ title: 'Een titel', date: 'maandag 12 februari 2019' }));
+    writeFileSync(join(docs, clear), '---\ntitle: Leeg\n---\n');
+    const refused = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(refused.stderr).toContain(`${docs}/\\x1B]0;title\\x07.txt:`);
+    expect(refused.stderr).toContain(`${docs}/\\x1B[2J.md:`);
+
+    // A notice names a file too (its copy of the site parts differs from the site document's).
+    rmSync(join(docs, clear));
+    writeFileSync(join(docs, title), makeDocument({ title: 'Een titel', participants: ['VNG'] }));
+    const seeded = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(seeded.stdout).toMatch(/^notice: .*\\x1B\]0;title\\x07\.txt:\d+: "Participanten" differs/m);
+  });
+
   it('reads documents as bytes: a Latin-1 file is refused at its line, a UTF-8 one with a BOM is read', async () => {
     runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
     const before = await dump(client);

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -410,6 +410,40 @@ describe('seedDatabase', () => {
     expect(after.blocks.find((b) => b.key === 'about')).toEqual(before.blocks.find((b) => b.key === 'about'));
     expect(after.blocks.find((b) => b.key === 'featured')?.title).toBe('Anders uitgelicht');
     expect((await seedDir(client, docs)).changed).toBe(false);
+  });
+});
+
+describe('a document of the worst shape for the search index', () => {
+  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+  const dbBytes = () => sizeOf(join(folder.dir, 'vso.db')) + sizeOf(join(folder.dir, 'vso.db-wal'));
+
+  it('seeds a 20,000-letter word and 40,000 × "a." with a bounded index, and finds them', async () => {
+    await seedDir(client, docs);
+    let state = 7;
+    const word = Array.from({ length: 20_000 }, () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return String.fromCharCode(97 + (state % 26));
+    }).join('');
+    writeFileSync(
+      join(docs, '002_word.txt'),
+      makeDocument({ title: 'Een lang woord', body: [`Het woord ${word}.`] }),
+    );
+    writeFileSync(
+      join(docs, '003_a.txt'),
+      makeDocument({ title: 'Veel keer a', body: ['a. '.repeat(40_000).trim()] }),
+    );
+    const before = dbBytes();
+    const summary = await seedDir(client, docs);
+    expect(summary.inserted).toEqual(['een-lang-woord', 'veel-keer-a']);
+    // Before: every ending of the word in the index, 879 MB for one such document.
+    expect(dbBytes() - before).toBeLessThan(4 * 1024 * 1024);
+    const terms = await client.execute(
+      `select count(*) as n from articles_search_terms where col in ('body_parts', 'body_stems') and term like '%' || substr(?, 100, 20) || '%'`,
+      [word],
+    );
+    expect(terms.rows[0]?.n).toBe(1); // the word as its own stem; no parts
+    expect(await indexed(client, `{body} : "${word}"`)).toEqual(['een-lang-woord']);
+    expect(await indexed(client, '{body} : "a"')).toContain('veel-keer-a');
   });
 });
 

@@ -22,6 +22,7 @@ import { bundleSize, startupTimes } from './startup.ts';
 import { throughput } from './throughput.ts';
 import { timeToFirstByte } from './ttfb.ts';
 import { workerProfiles } from './worker-profile.ts';
+import { seedWorstDocuments } from './worst-documents.ts';
 
 /** The documents of content-seed/ and the newest of their articles, the one the article rows request. */
 async function seedDocuments() {
@@ -75,6 +76,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
   );
   const scaled = await scale(settings, small, large);
   const publish = await publishOneChange(large, withGenerated(settings.scaleArticles), { dir: TMP });
+  const worstDocuments = await seedWorstDocuments(TMP);
 
   log('startup');
   const startup = await startupTimes(settings, small.file);
@@ -95,6 +97,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
       scale: scaled,
       startup,
       publish,
+      worstDocuments,
       ...(peerResults && { peers: peerResults }),
     },
     options.quick ? 'quick' : 'latest',

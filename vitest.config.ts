@@ -29,6 +29,7 @@ const unit = files(
 const tools = files(
   'seed',
   'seed-formats',
+  'content-files',
   'hrana-process',
   'social-card',
   'unfurl-check',

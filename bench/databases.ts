@@ -58,7 +58,7 @@ function fingerprintOf(documents: DocumentInput[]): string {
   for (const doc of documents) {
     hash
       .update(`${doc.file}\0`)
-      .update('bytes' in doc ? doc.bytes : doc.text)
+      .update('bytes' in doc ? doc.bytes : 'text' in doc ? doc.text : doc.problem.message)
       .update('\0');
   }
   const migrations = readdirSync(MIGRATIONS, { recursive: true, encoding: 'utf8' }).sort();

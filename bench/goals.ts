@@ -9,6 +9,7 @@ import { PUBLISH_GOAL_S } from './publish.ts';
 import type { BenchResults } from './results.ts';
 import { CONNECTIONS } from './settings.ts';
 import type { LoadRow, LoadRowId } from './throughput.ts';
+import { WORST_DOCUMENT_GOAL, worstDocumentRatios } from './worst-documents.ts';
 
 /** Throughput as a share of the same bytes served as a static asset by the same runtime. */
 const HIT_RATIO_GOAL = 0.9;
@@ -35,7 +36,8 @@ export function throughputRatio(rows: LoadRow[], id: LoadRowId): number | null {
 }
 
 export function goalsOf(results: BenchResults): Goal[] {
-  const { bundle, startup, ttfb, load, large, publish, publishUnderLoad, scale } = results;
+  const { bundle, startup, ttfb, load, large, publish, publishUnderLoad, scale, worstDocuments } = results;
+  const worst = worstDocumentRatios(worstDocuments);
   const judged = large.seed.documents >= SEED_GOAL_DOCUMENTS;
   const ratio = (id: LoadRowId, goal: number, what: string): Goal => {
     const value = throughputRatio(load, id);
@@ -85,6 +87,14 @@ export function goalsOf(results: BenchResults): Goal[] {
       goal: `one changed document published (seed + purge list) ≤ ${PUBLISH_GOAL_S} s`,
       value: `${secs(slowestPublish)} (the slowest of ${publish.rows.length} changes, ${int(publish.documents)} documents)`,
       met: judged ? slowestPublish <= PUBLISH_GOAL_S : null,
+    },
+    {
+      goal: `a 256 KiB document of the worst shape for the index seeds ≤ ${WORST_DOCUMENT_GOAL.time}× the time, and grows the database ≤ ${WORST_DOCUMENT_GOAL.growth}× as much, as an ordinary one`,
+      value:
+        worst.length === 0
+          ? 'not measured'
+          : `at most ${Math.max(...worst.map((w) => w.time)).toFixed(1)}× the time, ${Math.max(...worst.map((w) => w.growth)).toFixed(1)}× the growth`,
+      met: worst.length === 0 ? null : worst.every((w) => w.met),
     },
     {
       goal: `a new content version seen under ${CONNECTIONS}-connection load ≤ ${publishUnderLoad.goalS} s`,

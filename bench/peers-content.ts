@@ -3,9 +3,9 @@
  * (paragraphs, headings, lists with their links, bold and italics), parsed by the project's own parser.
  */
 import { join, relative } from 'node:path';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
 import type { Block, Segment } from '../schema/blocks.ts';
 
 export interface PeerArticle {
@@ -47,8 +47,8 @@ const blockText = (block: Block) => (block.type === 'list' ? block.items.join('\
 /** The articles of content-seed/, newest first (the first is the one measured). */
 export async function peerArticles(): Promise<PeerArticle[]> {
   const files = (await readDocuments(join(ROOT, 'content-seed'))).map((doc) => ({
+    ...doc,
     file: relative(ROOT, doc.file),
-    bytes: doc.bytes,
   }));
   const parsed = parseDocuments(files);
   if (!parsed.ok) throw new Error('content-seed/ does not parse: run npm run seed for the problems');

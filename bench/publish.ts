@@ -35,7 +35,8 @@ export interface PublishResult {
   rows: PublishRow[];
 }
 
-const textOf = (doc: DocumentInput) => ('bytes' in doc ? Buffer.from(doc.bytes).toString('utf8') : doc.text);
+const textOf = (doc: DocumentInput) =>
+  'bytes' in doc ? Buffer.from(doc.bytes).toString('utf8') : 'text' in doc ? doc.text : doc.problem.message;
 
 /** The seed and purge list of `documents` (one of them edited by `edit`) on a copy of `large`. */
 export async function publishOneChange(

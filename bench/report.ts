@@ -20,6 +20,7 @@ import {
   SEQUENTIAL,
   SMALL_ARTICLES,
 } from './settings.ts';
+import { WORST_DOCUMENT_GOAL, worstDocumentRatios } from './worst-documents.ts';
 
 function header({ settings, run }: BenchResults): string[] {
   return [
@@ -252,7 +253,7 @@ function startupSection({ bundle, startup }: BenchResults): string[] {
   ];
 }
 
-function seedSection({ large, publish }: BenchResults): string[] {
+function seedSection({ large, publish, worstDocuments }: BenchResults): string[] {
   const seed = large.seed;
   const judged = seed.documents >= SEED_GOAL_DOCUMENTS;
   const judge = (met: boolean) => (judged ? goal(met) : '— (quick run)');
@@ -306,6 +307,26 @@ function seedSection({ large, publish }: BenchResults): string[] {
         `≤ ${PUBLISH_GOAL_S} s`,
         judge(row.totalS <= PUBLISH_GOAL_S),
       ]),
+    ),
+    '',
+    'One document of the largest size (256 KiB) in the worst shapes for the search index, each seeded alone ' +
+      'into a database that holds one small article, against ordinary Dutch text of the same size ' +
+      `(bench/search/'s articles, repeated): the seed (read, parse, index text, card, write) and how much the database grew.`,
+    '',
+    table(
+      ['document', 'bytes', 'seed', 'database growth', 'over the ordinary one', 'goal', 'met'],
+      worstDocuments.map((row, i) => {
+        const ratio = worstDocumentRatios(worstDocuments)[i - 1];
+        return [
+          row.shape,
+          int(row.bytes),
+          ms(row.seedS * 1000),
+          kib(row.growthBytes),
+          ratio ? `${ratio.time.toFixed(1)}× the time, ${ratio.growth.toFixed(1)}× the growth` : '—',
+          ratio ? `≤ ${WORST_DOCUMENT_GOAL.time}×, ≤ ${WORST_DOCUMENT_GOAL.growth}×` : '—',
+          ratio ? goal(ratio.met) : '—',
+        ];
+      }),
     ),
   ];
 }
@@ -375,6 +396,7 @@ function reportJson(results: BenchResults) {
     bundle: results.bundle,
     startup: results.startup,
     publish: results.publish,
+    worstDocuments: results.worstDocuments,
     ...(results.peers && { peers: results.peers }),
   };
 }

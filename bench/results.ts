@@ -13,6 +13,7 @@ import type { BundleSize, StartupTimes } from './startup.ts';
 import type { LoadRow, PublishUnderLoad } from './throughput.ts';
 import type { TtfbResults } from './ttfb.ts';
 import type { WorkerProfile } from './worker-profile.ts';
+import type { WorstDocumentRow } from './worst-documents.ts';
 
 export interface BenchResults {
   settings: BenchSettings;
@@ -27,6 +28,8 @@ export interface BenchResults {
   scale: ScaleResult;
   startup: StartupTimes;
   publish: PublishResult;
+  /** One 256 KiB document of each worst shape for the search index, and an ordinary one. */
+  worstDocuments: WorstDocumentRow[];
   /** Only with --peers. */
   peers?: PeersResults;
 }

@@ -6,10 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildWorker } from '../dev/local-worker.ts';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';
 import { peers } from './peers.ts';
@@ -22,12 +22,13 @@ import { bundleSize, startupTimes } from './startup.ts';
 import { throughput } from './throughput.ts';
 import { timeToFirstByte } from './ttfb.ts';
 import { workerProfiles } from './worker-profile.ts';
+import { seedWorstDocuments } from './worst-documents.ts';
 
 /** The documents of content-seed/ and the newest of their articles, the one the article rows request. */
 async function seedDocuments() {
   const real = (await readDocuments(join(ROOT, 'content-seed'))).map((doc) => ({
+    ...doc,
     file: relative(ROOT, doc.file),
-    bytes: doc.bytes,
   }));
   const parsedReal = parseDocuments(real);
   if (!parsedReal.ok) throw new Error('content-seed/ does not parse: run npm run seed for the problems');
@@ -75,6 +76,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
   );
   const scaled = await scale(settings, small, large);
   const publish = await publishOneChange(large, withGenerated(settings.scaleArticles), { dir: TMP });
+  const worstDocuments = await seedWorstDocuments(TMP);
 
   log('startup');
   const startup = await startupTimes(settings, small.file);
@@ -95,6 +97,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
       scale: scaled,
       startup,
       publish,
+      worstDocuments,
       ...(peerResults && { peers: peerResults }),
     },
     options.quick ? 'quick' : 'latest',

@@ -2,8 +2,11 @@
  * Runs a seed whenever something in the documents folder changes, for `npm start`: changes are
  * debounced (an editor's save is a burst of events: a temp file, a rename, a chmod), one seed runs
  * at a time, and a change that comes while a seed runs is queued, so that the last state of the
- * folder is always seeded. Node's recursive fs.watch (inotify on Linux since Node 19.1, FSEvents
- * on macOS, ReadDirectoryChangesW on Windows): no dependency, any file in any subfolder.
+ * folder is always seeded. Node's fs.watch on the folder itself, not recursive: the seed reads only
+ * the files directly in it, and a recursive watch on Linux (Node's own, in JavaScript) watches every
+ * entry by its path, following symbolic links, so that a link to a file or folder outside had its
+ * target watched and every change there seeded. The folder's own watch (inotify, FSEvents,
+ * ReadDirectoryChangesW) reports the changes of its entries and never follows a link.
  */
 import { type FSWatcher, watch } from 'node:fs';
 
@@ -64,7 +67,7 @@ export function watchContent(options: {
     settle();
   }
 
-  const watcher: FSWatcher = watch(options.dir, { recursive: true }, schedule);
+  const watcher: FSWatcher = watch(options.dir, schedule);
   watcher.on('error', options.onError);
 
   return {

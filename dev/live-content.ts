@@ -6,6 +6,7 @@
  * are printed as `file:line: …` and nothing is written: the site keeps the last good content.
  */
 import { isAbsolute, relative } from 'node:path';
+import { printable } from '../pipeline/printable.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
 import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
 import { type ContentWatcher, watchContent } from './content-watcher.ts';
@@ -55,7 +56,7 @@ export async function seedAndReport(dir: string, libsqlUrl: string, site?: LiveS
 
 /** Watches `dir` and seeds every change (see the top of this file). */
 export function liveContent(dir: string, libsqlUrl: string, site: LiveSite): ContentWatcher {
-  const name = displayDir(dir);
+  const name = printable(displayDir(dir));
   return watchContent({
     dir,
     seed: async () => {

@@ -3,10 +3,10 @@
  * and the names they stand for, so that a search for either finds both. Validated like the other
  * documents: every problem as `file:line: what is wrong`, and nothing is written when there is one.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { type GlossaryEntry, wordsOf } from '../schema/search-terms.ts';
+import { readContentFile } from './content-files.ts';
 import type { DocumentProblem } from './parse-document.ts';
 import { readYaml } from './yaml-source.ts';
 
@@ -80,17 +80,13 @@ export function parseGlossary(text: string, file: string): GlossaryResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, entries: result.output };
 }
 
-/** Reads `glossary.yaml` in `dir`; a folder without one has an empty glossary. */
+/** Reads `glossary.yaml` in `dir` (as every content file: pipeline/content-files.ts); none is an empty glossary. */
 export async function readGlossary(dir: string): Promise<GlossaryResult> {
   const file = join(dir, GLOSSARY_FILE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, entries: [] };
-    throw error;
-  }
-  if (bytes.length > GLOSSARY_MAX_BYTES) {
+  const read = await readContentFile(dir, GLOSSARY_FILE, GLOSSARY_MAX_BYTES);
+  if (!read) return { ok: true, entries: [] };
+  if ('refused' in read) return { ok: false, problems: [{ file, line: 1, message: read.refused }] };
+  if (read.size > GLOSSARY_MAX_BYTES) {
     return {
       ok: false,
       problems: [{ file, line: 1, message: `the glossary is over ${GLOSSARY_MAX_BYTES / 1024} KiB` }],
@@ -98,7 +94,7 @@ export async function readGlossary(dir: string): Promise<GlossaryResult> {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(read.bytes);
   } catch {
     return { ok: false, problems: [{ file, line: 1, message: 'the glossary is not UTF-8' }] };
   }

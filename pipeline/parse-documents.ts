@@ -45,6 +45,11 @@ export function parseDocuments(
   let redirects: { file: string; redirects: Redirect[] } | null = null;
   for (const input of files) {
     const file = input.file;
+    // A name the folder reader would not read (not a regular file, a link outside): its problem.
+    if ('problem' in input) {
+      problems.push({ file, ...input.problem });
+      continue;
+    }
     const content = 'bytes' in input ? input.bytes : input.text;
     if (basename(file) === SITE_DOCUMENT) {
       const result = parseSiteDocument(content, file);

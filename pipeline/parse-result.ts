@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { DocumentText, type SourceDocument } from '../schema/document.ts';
 import type { SitePart } from '../schema/site-document.ts';
+import { printable } from './printable.ts';
 
 // What parsing a document gives, in either format (pipeline/parse-document.ts for .txt,
 // pipeline/parse-markdown.ts for .md): a module of its own so that both parsers share it.
@@ -31,13 +32,20 @@ export interface ParsedFile<D extends SourceDocument = SourceDocument> {
 export type ParsedArticle = ParsedFile<ArticleDocument>;
 export type ParsedPage = ParsedFile<PageDocument>;
 
-/** A document to parse: the bytes of its file (decoded strictly as UTF-8), or text already decoded. */
-export type DocumentInput = { file: string; bytes: Uint8Array } | { file: string; text: string };
+/**
+ * A document to parse: the bytes of its file (decoded strictly as UTF-8), text already decoded, or
+ * the problem that kept the folder reader from reading it (pipeline/content-files.ts).
+ */
+export type DocumentInput =
+  | { file: string; bytes: Uint8Array }
+  | { file: string; text: string }
+  | { file: string; problem: { line: number; message: string } };
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; problems: DocumentProblem[] };
 
+/** `file:line: message`, printable: a file name or a value in the message may hold control characters. */
 export function formatProblem(problem: DocumentProblem): string {
-  return `${problem.file}:${problem.line}: ${problem.message}`;
+  return `${printable(problem.file)}:${problem.line}: ${printable(problem.message)}`;
 }
 
 /**

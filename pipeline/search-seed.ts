@@ -41,7 +41,9 @@ export function glossaryStatements(
  * After the article writes, in the same transaction: merges the index into one b-tree (FTS5's
  * 'optimize': the Worker only reads it, and a query then reads one doclist per term instead of one
  * per segment the seed's chunks left), then rebuilds the suggestion vocabulary from it: every word of
- * four letters or more (no digits) of the titles and bodies, with the number of articles holding it.
+ * four to forty letters (no digits) of the titles and bodies, with the number of articles holding it.
+ * A longer word is no suggestion anyone needs, and its trigrams grow with its length (a 256 KiB word
+ * is 256 Ki trigrams).
  */
 export function vocabularyStatements(): Statement[] {
   return [
@@ -50,7 +52,7 @@ export function vocabularyStatements(): Statement[] {
     {
       sql: `insert into search_vocabulary (term, docs)
         select term, max(doc) from articles_search_terms
-        where col in ('title', 'body') and length(term) >= 4 and term not glob '*[0-9]*'
+        where col in ('title', 'body') and length(term) between 4 and 40 and term not glob '*[0-9]*'
         group by term`,
       params: [],
     },

@@ -4,16 +4,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLongDate } from '../schema/dates.ts';
 import { previewPath } from '../schema/preview.ts';
+import { readDocuments } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-documents.ts';
-import {
-  type Progress,
-  readDocuments,
-  SeedConflict,
-  type SeedSummary,
-  seedDatabase,
-} from './seed-database.ts';
+import { printable } from './printable.ts';
+import { type Progress, SeedConflict, type SeedSummary, seedDatabase } from './seed-database.ts';
 
 // Progress on large sets only; one line per thousand documents so logs stay readable.
 const progress: Progress = (phase, done, total) => {
@@ -36,7 +32,7 @@ async function unpublished(summary: SeedSummary): Promise<string[]> {
     secret ? ` — voorbeeld: ${origin}${await previewPath(secret, slug)}` : '';
   const lines: string[] = [];
   for (const draft of summary.drafts) {
-    lines.push(`draft (not public): ${draft.slug} (${draft.file})${await link(draft.slug)}`);
+    lines.push(`draft (not public): ${draft.slug} (${printable(draft.file)})${await link(draft.slug)}`);
   }
   for (const item of summary.scheduled) {
     lines.push(
@@ -69,7 +65,7 @@ function report(summary: SeedSummary, documents: number): string {
   if (pages?.structure) lines.push('site: sections, menu or redirects updated');
   if (summary.cards) lines.push(`${summary.cards} social card(s) rendered`);
   if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);
-  for (const notice of summary.notices) lines.push(`notice: ${notice}`);
+  for (const notice of summary.notices) lines.push(`notice: ${printable(notice)}`);
   if (summary.kept.length) {
     lines.push(
       `kept ${summary.kept.length} article(s) whose document is gone (use --prune): ${summary.kept.join(', ')}`,
@@ -104,7 +100,7 @@ export async function seedSource(
   } catch (error) {
     return {
       ok: false,
-      problems: [`cannot read ${source}: ${error instanceof Error ? error.message : error}`],
+      problems: [printable(`cannot read ${source}: ${error instanceof Error ? error.message : error}`)],
     };
   }
   const parsed = parseDocuments(files);
@@ -117,7 +113,7 @@ export async function seedSource(
     };
   }
   if (parsed.parsed.length + parsed.pages.length === 0) {
-    return { ok: false, problems: [`no *.txt or *.md documents in ${source}`] };
+    return { ok: false, problems: [`no *.txt or *.md documents in ${printable(source)}`] };
   }
   const client = openClient(url);
   try {
@@ -138,7 +134,7 @@ export async function seedSource(
       error instanceof SeedConflict
         ? error.message
         : `seed failed on ${describeUrl(url)}: ${error instanceof Error ? error.message : error}`;
-    return { ok: false, problems: [message, 'nothing was written'] };
+    return { ok: false, problems: [printable(message), 'nothing was written'] };
   } finally {
     client.close();
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Client, InArgs } from '@libsql/client';
 import { inArray, sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
@@ -9,7 +8,6 @@ import { tags as cacheTags } from '../schema/cache-tags.ts';
 import { amsterdamDate, startOfAmsterdamDate } from '../schema/dates.ts';
 import type { ArticleDoc, Block } from '../schema/document.ts';
 import type { GlossaryEntry } from '../schema/search-terms.ts';
-import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { slugify } from '../schema/slug.ts';
 import {
   articleAliases,
@@ -61,45 +59,6 @@ export interface SeedSummary {
 }
 
 export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
-
-/** Source files read at the same time (readDocuments). */
-const READ_CONCURRENCY = 32;
-
-/**
- * Reads every `*.txt` and `*.md` in a folder, and its site document (site.yaml) if it has one,
- * sorted by name, as `{file, bytes}` with paths as given. Bytes, not
- * text: Node's 'utf8' decoding would turn every invalid byte into U+FFFD without a word, and the
- * document contract must see them to refuse the file (schema/document.ts, DocumentText).
- */
-export async function readDocuments(
-  dir: string,
-  progress?: Progress,
-): Promise<{ file: string; bytes: Uint8Array }[]> {
-  const names = (await readdir(dir))
-    .filter(
-      (name) =>
-        name.endsWith('.txt') ||
-        name.endsWith('.md') ||
-        name === SITE_DOCUMENT ||
-        name === REDIRECTS_DOCUMENT,
-    )
-    .sort();
-  const out: { file: string; bytes: Uint8Array }[] = new Array(names.length);
-  // Several files in flight: one at a time, each file's open, stat, read and close wait on libuv's
-  // thread pool in turn (2.6 s for 10,000 documents, most of a one-change publish); a bounded
-  // number keeps the pool busy without holding thousands of files open.
-  let next = 0;
-  let done = 0;
-  const reader = async () => {
-    for (let i = next++; i < names.length; i = next++) {
-      const file = join(dir, names[i] as string);
-      out[i] = { file, bytes: await readFile(file) };
-      progress?.('read', ++done, names.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
-  return out;
-}
 
 const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 

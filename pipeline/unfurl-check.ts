@@ -7,6 +7,7 @@
 import { CARD_HEIGHT, CARD_MAX_BYTES, CARD_WIDTH } from '../schema/card-size.ts';
 import { CRAWLERS, type Crawler } from './crawlers.ts';
 import { type PageTag, pageTags } from './preview-tags.ts';
+import { printable } from './printable.ts';
 import { robotsAllow } from './robots.ts';
 import { fetchAs } from './unfurl-fetch.ts';
 
@@ -249,8 +250,10 @@ export function formatReport(report: PreviewReport): string {
     CHECKS.flatMap((name) => {
       const { verdict, note } = result.checks[name];
       if (verdict !== 'fail' && verdict !== 'warn') return [];
-      return [`  ${verdict === 'fail' ? 'FAIL' : 'warn'} ${result.crawler.name} ${name}: ${note}`];
+      return [
+        `  ${verdict === 'fail' ? 'FAIL' : 'warn'} ${result.crawler.name} ${name}: ${printable(note ?? '')}`,
+      ];
     }),
   );
-  return [report.url, line(header), ...rows.map(line), ...notes].join('\n');
+  return [printable(report.url), line(header), ...rows.map(line), ...notes].join('\n');
 }

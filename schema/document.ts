@@ -326,6 +326,18 @@ function lineAtByte(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
+/**
+ * The problem of a document of `size` bytes, over DOCUMENT_MAX_BYTES, at the line that passes the
+ * limit. `bytes` need hold only the first DOCUMENT_MAX_BYTES: the folder reader reads no more
+ * (pipeline/content-files.ts), so `size` is the file's, not the length of `bytes`.
+ */
+export function tooLarge(bytes: Uint8Array, size: number): { line: number; message: string } {
+  return {
+    line: lineAtByte(bytes, DOCUMENT_MAX_BYTES),
+    message: `the document is ${bytesLabel(size)} bytes; at most ${bytesLabel(DOCUMENT_MAX_BYTES)} (${DOCUMENT_MAX_BYTES / 1024} KiB) are read, and this line passes that`,
+  };
+}
+
 const hex = (code: number, digits: number) => code.toString(16).toUpperCase().padStart(digits, '0');
 const bytesLabel = (n: number) => n.toLocaleString('en');
 
@@ -376,11 +388,8 @@ export const DocumentText = v.pipe(
     const input = dataset.value;
     const size = typeof input === 'string' ? new TextEncoder().encode(input).byteLength : input.byteLength;
     if (size > DOCUMENT_MAX_BYTES) {
-      const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-      addIssue({
-        message: `the document is ${bytesLabel(size)} bytes; at most ${bytesLabel(DOCUMENT_MAX_BYTES)} (${DOCUMENT_MAX_BYTES / 1024} KiB) are read, and this line passes that`,
-        path: atLine(lineAtByte(bytes, DOCUMENT_MAX_BYTES), []),
-      });
+      const problem = tooLarge(typeof input === 'string' ? new TextEncoder().encode(input) : input, size);
+      addIssue({ message: problem.message, path: atLine(problem.line, []) });
       return NEVER;
     }
     let text: string;

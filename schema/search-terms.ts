@@ -32,17 +32,35 @@ export function wordsOf(text: string): string[] {
   return (fold(text.normalize('NFC')).match(WORD) ?? []) as string[];
 }
 
+/**
+ * Words longer than this have no stem (they are their own) and no parts. A word's parts hold about
+ * half its length squared in letters (every ending), so one 20,000-letter word made 200 million
+ * letters of index text (the database grew by 878 MB), and the stemmer takes seconds on such a word.
+ * Dutch compounds rarely pass 30 letters (the longest of bench/search/ is
+ * `kennisalliantiebanenafspraak`, 28; `arbeidsongeschiktheidsverzekeringen` has 35), so every real
+ * one keeps its stem and parts, and a word has at most 37 parts of at most 39 letters each. The
+ * Worker stems a visitor's words with this same function, so index and query agree.
+ */
+const WORD_FORMS_MAX = 40;
+
 /** The Snowball Dutch stem of a folded word: `banen` and `baan` → `ban`. */
 export function stem(word: string): string {
-  return /\p{N}/u.test(word) ? word : stemmer(word);
+  return word.length > WORD_FORMS_MAX || /\p{N}/u.test(word) ? word : stemmer(word);
 }
 
 /** Query words shorter than this are not looked for inside other words. */
 const PART_MIN = 4;
 
+/**
+ * At most this many distinct parts per column of an article, those of its first words: 24 Dutch
+ * articles together (bench/search/, 14 KB) have 3,732, and a long real article (70 KB) about 15,000.
+ * A 256 KiB document of distinct 40-letter words had 210,000 (5 MB of index text, 19 MB of database).
+ */
+const PARTS_MAX = 25_000;
+
 /** The parts of a folded word that a compound query finds it by (see above). */
 export function partsOf(word: string): string[] {
-  if (word.length <= PART_MIN || /\p{N}/u.test(word)) return [];
+  if (word.length <= PART_MIN || word.length > WORD_FORMS_MAX || /\p{N}/u.test(word)) return [];
   const out = [word.slice(0, -1)];
   for (let i = 1; i + PART_MIN <= word.length; i++) out.push(word.slice(i));
   return out;
@@ -83,7 +101,11 @@ function containsSequence(words: string[], positions: Map<string, number[]>, nee
 export function entriesNamedIn(words: string[], glossary: GlossaryEntry[]): GlossaryEntry[] {
   const positions = new Map<string, number[]>();
   words.forEach((word, i) => {
-    positions.set(word, [...(positions.get(word) ?? []), i]);
+    // Pushed, not copied: a copy per occurrence made a word repeated n times cost n² (40,000 × "a."
+    // took 51 s).
+    const at = positions.get(word);
+    if (at) at.push(i);
+    else positions.set(word, [i]);
   });
   return glossary.filter((entry) =>
     [entry.term, ...entry.names].some((form) => containsSequence(words, positions, wordsOf(form))),
@@ -108,12 +130,24 @@ export interface SearchColumns {
  */
 const PART_MARK = { title: '1', body: '0' } as const;
 
+/** The distinct parts of `words` in their order, the first PARTS_MAX only (and no more work). */
+function partsOfAll(words: string[]): string[] {
+  const out = new Set<string>();
+  for (const word of words) {
+    for (const part of partsOf(word)) {
+      if (out.size === PARTS_MAX) return [...out];
+      out.add(part);
+    }
+  }
+  return [...out];
+}
+
 function columnsOf(words: string[], mark: string) {
   const stems = words.map(stem);
   return {
     words: words.join(' '),
     stems: stems.join(' '),
-    parts: unique([...words, ...stems].flatMap(partsOf))
+    parts: partsOfAll([...words, ...stems])
       .map((part) => mark + part)
       .join(' '),
   };
@@ -242,7 +276,9 @@ export function wordMatcher(plan: QueryPlan, glossary: GlossaryEntry[] = []): (f
       if (folded.startsWith(word)) return { hit, from: 0, to: folded.length };
       stemmed ??= stem(folded);
       if (stemmed === s) return { hit, from: 0, to: folded.length };
-      for (const part of word.length >= PART_MIN ? unique([word, s]) : []) {
+      // A word longer than WORD_FORMS_MAX has no parts in the index, so none is marked inside it.
+      const inside = word.length >= PART_MIN && folded.length <= WORD_FORMS_MAX;
+      for (const part of inside ? unique([word, s]) : []) {
         if (part.length < PART_MIN) continue;
         const at = folded.indexOf(part, 1);
         if (at > 0) return { hit, from: at, to: at + part.length };

@@ -18,6 +18,7 @@ import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-proces
 import { DEFAULT_DB_PORT } from '../dev/hrana-server.ts';
 import { displayDir, liveContent, seedAndReport } from '../dev/live-content.ts';
 import { DEFAULT_DB_FILE, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
+import { printable } from '../pipeline/printable.ts';
 
 const port = Number(process.env.PORT || 8787);
 const siteUrl = process.env.SITE_URL || `http://127.0.0.1:${port}`;
@@ -48,7 +49,7 @@ async function prepareLocalDatabase(file: string): Promise<void> {
     client.close();
   }
   if (await seedAndReport(contentDir, `file:${file}`)) return;
-  const dir = displayDir(contentDir);
+  const dir = printable(displayDir(contentDir));
   if (articles === 0) throw new Error(`the documents in ${dir} have problems; nothing was seeded`);
   console.error(`serving the last good content of ${dir} (${articles} articles)`);
 }
@@ -130,9 +131,11 @@ try {
   console.log(`site on http://127.0.0.1:${port} (database ${libsqlUrl})`);
   if (server) {
     watcher = liveContent(contentDir, server.url, { origin: `http://127.0.0.1:${port}`, purgeToken });
-    console.log(`watching ${displayDir(contentDir)}: every saved change is seeded`);
+    console.log(`watching ${printable(displayDir(contentDir))}: every saved change is seeded`);
   } else {
-    console.log(`not watching ${displayDir(contentDir)}: LIBSQL_URL is set (publish with npm run publish)`);
+    console.log(
+      `not watching ${printable(displayDir(contentDir))}: LIBSQL_URL is set (publish with npm run publish)`,
+    );
   }
 } catch (error) {
   console.error(`npm start failed: ${error instanceof Error ? error.message : error}`);

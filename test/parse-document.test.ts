@@ -489,3 +489,19 @@ describe('what editors really produce', () => {
     expect(article).toMatchObject({ title, slug: 'feest-voor-in-1' });
   });
 });
+
+describe('problems as the commands print them', () => {
+  it('escape every control character of a file name and a message: C0, ESC sequences, DEL, C1', () => {
+    const problem = {
+      file: 'docs/\x1b]0;title\x07\x1b[2J.txt',
+      line: 3,
+      message: 'participant "\x1b[31mrood\x7f\x9b" is listed twice\nfake: line',
+    };
+    expect(formatProblem(problem)).toBe(
+      'docs/\\x1B]0;title\\x07\\x1B[2J.txt:3: participant "\\x1B[31mrood\\x7F\\x9B" is listed twice\\x0Afake: line',
+    );
+    expect(formatProblem({ file: 'docs/banen één.txt', line: 1, message: 'ok\ttab' })).toBe(
+      'docs/banen één.txt:1: ok\\x09tab',
+    );
+  });
+});

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { parseDocument } from '../pipeline/parse-document.ts';
 import { formatProblem, type ParsedArticle, parseDocuments } from '../pipeline/parse-documents.ts';
 import { parseMarkdown } from '../pipeline/parse-markdown.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
 import type { Block } from '../schema/blocks.ts';
 import { TITLE_MAX_LENGTH } from '../schema/document.ts';
 import { SLUG_MAX_LENGTH } from '../schema/slug.ts';

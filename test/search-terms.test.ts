@@ -5,10 +5,11 @@ import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it } from 'vitest';
 import { startHranaServer } from '../dev/hrana-server.ts';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
-import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
+import { seedDatabase } from '../pipeline/seed-database.ts';
 import { entriesNamedIn, partsOf, queryPlan, searchColumns, stem, wordsOf } from '../schema/search-terms.ts';
 import * as schema from '../schema/tables.ts';
 import { editDistance, suggestQuery, trigramQuery } from '../worker/lib/suggest.ts';
@@ -45,6 +46,55 @@ describe('index text', () => {
     expect(searchColumns('Nieuws van SZW', 'Een tekst.', glossary).aliases).toBe(
       'szw sociale zaken en werkgelegenheid',
     );
+  });
+});
+
+describe('bounded index text', () => {
+  /** `count` letters, not one ending like another (a plain repetition would hide the quadratic). */
+  const letters = (count: number, seed = 7) => {
+    let state = seed;
+    let out = '';
+    for (let i = 0; i < count; i++) {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      out += String.fromCharCode(97 + (state % 26));
+    }
+    return out;
+  };
+
+  it('gives a word of over 40 letters no stem and no parts: a 20,000-letter word is in the index once', {
+    timeout: 10_000,
+  }, () => {
+    expect(partsOf('arbeidsongeschiktheidsverzekeringen')).toContain('verzekeringen');
+    expect(partsOf(letters(41))).toEqual([]);
+    const word = letters(20_000);
+    expect(stem(word)).toBe(word);
+    const columns = searchColumns('Een titel', `Een ${word} woord.`, []);
+    expect(columns.body).toBe(`een ${word} woord`);
+    expect(columns.bodyStems).toBe(`een ${word} woord`);
+    expect(columns.bodyParts).toBe('0woor 0oord');
+    // Before: every ending of the word, 200 million letters.
+    expect(JSON.stringify(columns).length).toBeLessThan(3 * word.length);
+  });
+
+  it('keeps at most 25,000 distinct parts per column, those of the first words', () => {
+    const words = Array.from({ length: 6_000 }, (_, i) => letters(40, i + 1));
+    const parts = searchColumns('Een titel', words.join(' '), []).bodyParts.split(' ');
+    expect(parts).toHaveLength(25_000);
+    expect(parts).toContain(`0${words[0]?.slice(1)}`);
+    expect(parts).not.toContain(`0${words.at(-1)?.slice(1)}`);
+  });
+
+  it('finds glossary names in a text that repeats one word 40,000 times, in one pass', {
+    timeout: 10_000,
+  }, () => {
+    const words = wordsOf('a. '.repeat(40_000));
+    expect(words).toHaveLength(40_000);
+    const glossary = [
+      { term: 'AA', names: ['a a'] },
+      { term: 'AB', names: ['a b'] },
+    ];
+    // Before: 40,000 copies of a growing list of positions (51 s for a seed of this text).
+    expect(entriesNamedIn(words, glossary)).toEqual([glossary[0]]);
   });
 });
 

@@ -5,9 +5,10 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { migrateDatabase, openClient } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
-import { readDocuments, seedDatabase } from '../pipeline/seed-database.ts';
+import { seedDatabase } from '../pipeline/seed-database.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { tempDir } from './support/documents.ts';
 import { EQUIVALENT } from './support/markdown-documents.ts';

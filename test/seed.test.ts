@@ -1,10 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readDocuments } from '../pipeline/content-files.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
-import { readDocuments } from '../pipeline/seed-database.ts';
 import { articleIdSql } from '../schema/search-terms.ts';
 import { runScript } from './support/cli.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
@@ -413,6 +413,40 @@ describe('seedDatabase', () => {
   });
 });
 
+describe('a document of the worst shape for the search index', () => {
+  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+  const dbBytes = () => sizeOf(join(folder.dir, 'vso.db')) + sizeOf(join(folder.dir, 'vso.db-wal'));
+
+  it('seeds a 20,000-letter word and 40,000 × "a." with a bounded index, and finds them', async () => {
+    await seedDir(client, docs);
+    let state = 7;
+    const word = Array.from({ length: 20_000 }, () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return String.fromCharCode(97 + (state % 26));
+    }).join('');
+    writeFileSync(
+      join(docs, '002_word.txt'),
+      makeDocument({ title: 'Een lang woord', body: [`Het woord ${word}.`] }),
+    );
+    writeFileSync(
+      join(docs, '003_a.txt'),
+      makeDocument({ title: 'Veel keer a', body: ['a. '.repeat(40_000).trim()] }),
+    );
+    const before = dbBytes();
+    const summary = await seedDir(client, docs);
+    expect(summary.inserted).toEqual(['een-lang-woord', 'veel-keer-a']);
+    // Before: every ending of the word in the index, 879 MB for one such document.
+    expect(dbBytes() - before).toBeLessThan(4 * 1024 * 1024);
+    const terms = await client.execute(
+      `select count(*) as n from articles_search_terms where col in ('body_parts', 'body_stems') and term like '%' || substr(?, 100, 20) || '%'`,
+      [word],
+    );
+    expect(terms.rows[0]?.n).toBe(1); // the word as its own stem; no parts
+    expect(await indexed(client, `{body} : "${word}"`)).toEqual(['een-lang-woord']);
+    expect(await indexed(client, '{body} : "a"')).toContain('veel-keer-a');
+  });
+});
+
 describe('the glossary', () => {
   it('is seeded into its table; a change rewrites the articles whose index text it changes, then nothing', async () => {
     await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
@@ -494,6 +528,27 @@ describe('npm run seed', () => {
     expect(result.stderr).toContain(`${file}:4: naam: unknown key: an entry has only term and names`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await dump(client)).toEqual(before);
+  });
+
+  it('prints file names with their control characters escaped: a name cannot set the title or clear the screen', () => {
+    // OSC 0 (set the window title, ended by BEL) and CSI 2J (clear the screen).
+    const title = '\x1b]0;title\x07.txt';
+    const clear = '\x1b[2J.md';
+    writeFileSync(join(docs, title), makeDocument({ title: 'Een titel', date: 'maandag 12 februari 2019' }));
+    writeFileSync(join(docs, clear), '---\ntitle: Leeg\n---\n');
+    const refused = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(refused.stderr).toContain(`${docs}/\\x1B]0;title\\x07.txt:`);
+    expect(refused.stderr).toContain(`${docs}/\\x1B[2J.md:`);
+
+    // A notice names a file too (its copy of the site parts differs from the site document's).
+    rmSync(join(docs, clear));
+    writeFileSync(join(docs, title), makeDocument({ title: 'Een titel', participants: ['VNG'] }));
+    const seeded = runScript('seed.ts', ['--source', docs], { LIBSQL_URL: url });
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(seeded.stdout).toMatch(/^notice: .*\\x1B\]0;title\\x07\.txt:\d+: "Participanten" differs/m);
   });
 
   it('reads documents as bytes: a Latin-1 file is refused at its line, a UTF-8 one with a BOM is read', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocuments } from '../../pipeline/content-files.ts';
 import { parseDocuments } from '../../pipeline/parse-documents.ts';
-import { readDocuments } from '../../pipeline/seed-database.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/cli.ts';
 import { textOf } from '../support/html.ts';

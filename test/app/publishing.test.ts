@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocuments } from '../../pipeline/content-files.ts';
 import { ROOT } from '../../pipeline/libsql.ts';
 import { parseDocuments } from '../../pipeline/parse-documents.ts';
-import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
+import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { aliasPath } from '../../schema/aliases.ts';
 import { previewPath } from '../../schema/preview.ts';
 import * as schema from '../../schema/tables.ts';

@@ -10,10 +10,11 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { readDocuments } from '../../pipeline/content-files.ts';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
 import { type DocumentInput, parseDocuments } from '../../pipeline/parse-documents.ts';
-import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
+import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
 
@@ -69,7 +70,7 @@ function documentsFingerprint(documents: DocumentInput[]): string {
   for (const doc of documents) {
     hash
       .update(`${doc.file}\0`)
-      .update('bytes' in doc ? doc.bytes : doc.text)
+      .update('bytes' in doc ? doc.bytes : 'text' in doc ? doc.text : doc.problem.message)
       .update('\0');
   }
   return hash.digest('hex').slice(0, 32);

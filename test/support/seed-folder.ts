@@ -6,10 +6,11 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
+import { readDocuments } from '../../pipeline/content-files.ts';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../../pipeline/parse-documents.ts';
-import { readDocuments, seedDatabase } from '../../pipeline/seed-database.ts';
+import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
 

@@ -11,10 +11,13 @@ export const text = (what: string) =>
   v.pipe(v.string(`${what} is missing`), v.minLength(1, `${what} is empty`));
 
 /**
- * Where a link may go: http(s) URLs with a host, and mailto: addresses. No other scheme (javascript:,
- * data:, relative paths) is ever made into a link, from a bare URL in the text or from Markdown.
+ * Where a link may go: http(s) URLs with a host, mailto: addresses, and paths of this site (`/…`, so
+ * that pages can link to each other; never `//host`, which a browser reads as another host). No
+ * other scheme (javascript:, data:) and no relative path is ever made into a link, from a bare URL in
+ * the text or from Markdown.
  */
 function isLinkTarget(href: string): boolean {
+  if (/^\/(?![/\\])/.test(href)) return !/[\s\\]/.test(href);
   let url: URL;
   try {
     url = new URL(href);
@@ -38,7 +41,8 @@ const Segment = v.pipe(
         v.string(),
         v.check(
           isLinkTarget,
-          (issue) => `a link to "${issue.input}": only http(s) and mailto: links can be made`,
+          (issue) =>
+            `a link to "${issue.input}": only http(s), mailto: and paths of this site (/…) can be links`,
         ),
         v.description('The link target: an http(s) URL or a mailto: address.'),
       ),

@@ -327,11 +327,11 @@ describe('the problems of a Markdown document, each at its line', () => {
     ['an empty list item', md('Tekst.\n\n- een\n-\n- drie'), ['9: a list item is empty']],
     [
       'a link that is not http(s) or mailto',
-      md('Tekst.\n\nZie [dit](javascript:alert(1)), [dat](/banenafspraak) en [zo](ftp://x.nl).'),
+      md('Tekst.\n\nZie [dit](javascript:alert(1)), [dat](//evil.example/pad) en [zo](ftp://x.nl).'),
       [
-        '8: a link to "javascript:alert(1)": only http(s) and mailto: links can be made',
-        '8: a link to "/banenafspraak": only http(s) and mailto: links can be made',
-        '8: a link to "ftp://x.nl": only http(s) and mailto: links can be made',
+        '8: a link to "javascript:alert(1)": only http(s), mailto: and paths of this site (/…) can be links',
+        '8: a link to "//evil.example/pad": only http(s), mailto: and paths of this site (/…) can be links',
+        '8: a link to "ftp://x.nl": only http(s), mailto: and paths of this site (/…) can be links',
       ],
     ],
     [
@@ -407,10 +407,11 @@ describe('the two formats', () => {
   });
 
   it('the seeds parse as before: through parseDocuments as through parseDocument, with plain blocks', async () => {
-    const seeds = (await readDocuments(join(ROOT, 'content-seed'))).filter(
-      (doc) => !doc.file.endsWith('site.yaml'),
+    // The two articles of the original site (the sample pages beside them are newer).
+    const seeds = (await readDocuments(join(ROOT, 'content-seed'))).filter((doc) =>
+      /\/00[01]_[0-9a-f]+\.txt$/.test(doc.file),
     );
-    expect(seeds.map((doc) => doc.file.endsWith('.txt'))).toEqual([true, true]);
+    expect(seeds).toHaveLength(2);
     const result = parseDocuments(seeds);
     if (!result.ok) throw new Error('the seeds must parse');
     result.parsed.forEach((item, i) => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
@@ -20,10 +20,13 @@ const readSeed = (name: string) => ({
 
 describe('the site document (site.yaml)', () => {
   it('holds what the seeds’ chrome holds: the same parts, with no notices', () => {
+    // With the pages the menu and the links of site.yaml lead to.
+    const pages = readdirSync(join(ROOT, 'content-seed')).filter((name) => !/^00|\.yaml$/.test(name));
     const withSite = parseDocuments([
       readSeed('000_2e0dd2dc981fcdfb.txt'),
       readSeed('001_f3f85d6d71f8b7af.txt'),
       readSeed('site.yaml'),
+      ...pages.map(readSeed),
     ]);
     const withoutSite = parseDocuments([
       readSeed('000_2e0dd2dc981fcdfb.txt'),

@@ -23,11 +23,13 @@ const unit = files(
   'search-terms',
   'hrana-hardening',
   'hrana-server',
+  'site-structure',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
 const tools = files(
   'seed',
+  'seed-pages',
   'seed-formats',
   'content-files',
   'hrana-process',

@@ -125,7 +125,7 @@ function aliasProblems(items: ParsedFile[], structure: SiteStructure): DocumentP
         problems.push({
           file: item.file,
           line,
-          message: `the earlier URL ${path} is the current URL of the ${what} of ${owner.file}:${owner.titleLine}`,
+          message: `the earlier URL ${path} is the current URL of the ${what} of ${owner.file}:${owner.frontLines?.url ?? owner.titleLine}`,
         });
       } else if (taken.has(path)) {
         problems.push({ file: item.file, line, message: `the earlier URL ${path} is ${taken.get(path)}` });

@@ -314,7 +314,12 @@ export function parseMarkdown(input: string | Uint8Array, file: string): ParseRe
     const aliasLines = result.output.publishing.aliases.map(
       (_, index) => lines.get(`frontMatter.aliases.${index}`) ?? titleLine,
     );
-    return { ok: true, parsed: { file, document: result.output, titleLine, aliasLines } };
+    const frontLines = Object.fromEntries(
+      [...lines]
+        .filter(([key]) => key.startsWith('frontMatter.'))
+        .map(([key, line]) => [key.slice('frontMatter.'.length), line]),
+    );
+    return { ok: true, parsed: { file, document: result.output, titleLine, aliasLines, frontLines } };
   }
   const issues = result.success ? [] : result.issues;
   const problems = [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
-import { addressKey, parentKey } from '../schema/addresses.ts';
+import { addressKey, ancestorKeys, parentKey } from '../schema/addresses.ts';
 import type { Block } from '../schema/blocks.ts';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
 import { pageAddresses, pages, redirects, sections, siteMeta } from '../schema/tables.ts';
@@ -168,7 +168,11 @@ export function pageStatements(
 
   // A page kept without --prune keeps its address; so an index stays while it still has children.
   const kept = options.prune ? [] : gone.filter((row) => !row.virtual);
-  const removed = gone.filter((row) => row.virtual || options.prune);
+  // … and an index stays while a kept page is below it.
+  const keptAbove = new Set(kept.flatMap((row) => ancestorKeys(row.key)));
+  const removed = gone.filter(
+    (row) => (row.virtual && !keptAbove.has(row.key)) || (!row.virtual && options.prune),
+  );
   const keptKeys = new Set(kept.map((row) => row.key));
   for (const row of removed) {
     if (wantedKeys.has(row.key) || keptKeys.has(row.key) || redirected.has(row.key)) continue;

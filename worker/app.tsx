@@ -13,7 +13,7 @@ import { failureStatus } from './lib/failure.ts';
 import { todayOf } from './lib/publication.ts';
 import { settleRequestBody } from './lib/request-body.ts';
 import { securityHeaders } from './lib/security.ts';
-import { getContentVersion, type Sidebar } from './queries/chrome.ts';
+import { getContentVersion, type MenuItem, type Sidebar } from './queries/chrome.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { feedRoutes } from './routes/feeds.tsx';
@@ -31,7 +31,7 @@ declare module 'hono' {
     // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
     (
       content: string | Promise<string>,
-      props: PageMeta & { sidebar: Sidebar | null },
+      props: PageMeta & { sidebar: Sidebar | null; menu?: MenuItem[] | null },
     ): Response | Promise<Response>;
   }
 }

@@ -10,9 +10,9 @@ import {
 } from '../../schema/tables.ts';
 import type { Database } from '../database.ts';
 import {
-  type Sidebar,
+  type Chrome,
   sidebarStatements,
-  toSidebar,
+  toChrome,
   toVersion,
   type Versioned,
   versionStatement,
@@ -67,7 +67,7 @@ export async function listArticles(
   page: number,
   limit: number,
   today: string,
-): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar } & Versioned> {
+): Promise<{ articles: ArticleSummary[]; total: number } & Chrome> {
   const [rows, [total], blocks, people, meta] = await db.batch([
     db
       .select(summaryColumns)
@@ -82,8 +82,7 @@ export async function listArticles(
   return {
     articles: rows,
     total: total?.n ?? 0,
-    sidebar: toSidebar(blocks, people),
-    version: toVersion(meta, today),
+    ...toChrome(blocks, people, meta, today),
   };
 }
 
@@ -121,8 +120,7 @@ export async function getArticle(
     previous: Neighbour | null;
     next: Neighbour | null;
     shares: ShareCounts;
-    sidebar: Sidebar;
-  } & Versioned
+  } & Chrome
 > {
   const { today } = options;
   // A preview shows a draft or scheduled article; its neighbours are always public ones.
@@ -172,8 +170,7 @@ export async function getArticle(
     previous: previous ?? null,
     next: next ?? null,
     shares: toShareCounts(shareRows),
-    sidebar: toSidebar(blocks, people),
-    version: toVersion(meta, today),
+    ...toChrome(blocks, people, meta, today),
   };
 }
 

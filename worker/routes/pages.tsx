@@ -57,7 +57,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
 
   return new Hono()
     .get('/', async (c) => {
-      const { articles, total, sidebar, version } = await query(
+      const { articles, total, sidebar, menu, version } = await query(
         listArticles(db, 1, HOME_PAGE_SIZE, todayOf(deps)),
       );
       describeContent(c, version, [tags.site, tags.articles]);
@@ -67,6 +67,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         path: paths.home,
         section: paths.home,
         sidebar,
+        menu,
       });
     })
     .get(
@@ -74,7 +75,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
       vValidator('query', NewsQuery, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const page = Number(c.req.valid('query').pagina ?? 1);
-        const { articles, total, sidebar, version } = await query(
+        const { articles, total, sidebar, menu, version } = await query(
           listArticles(db, page, NEWS_PAGE_SIZE, todayOf(deps)),
         );
         describeContent(c, version, [tags.site, tags.articles]);
@@ -86,6 +87,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
           path: page > 1 ? `${paths.news}?pagina=${page}` : paths.news,
           section: paths.news,
           sidebar,
+          menu,
         });
       },
     )
@@ -94,7 +96,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
       vValidator('param', ArticleParams, (result, c) => (result.success ? undefined : c.notFound())),
       async (c) => {
         const { date, slug } = c.req.valid('param');
-        const { article, previous, next, sidebar, version } = await query(
+        const { article, previous, next, sidebar, menu, version } = await query(
           getArticle(db, slug, { today: todayOf(deps) }),
         );
         // Not an article (now or before): perhaps an address an editor listed (an alias).
@@ -121,12 +123,13 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
             },
             shareScript: true,
             sidebar,
+            menu,
           },
         );
       },
     )
     .get(paths.participants, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
+      const { sidebar, menu, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<ParticipantsPage sidebar={sidebar} />, {
         title: 'Participanten',
@@ -134,10 +137,11 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         path: paths.participants,
         section: paths.participants,
         sidebar,
+        menu,
       });
     })
     .get(paths.about, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
+      const { sidebar, menu, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<AboutPage sidebar={sidebar} />, {
         title: 'Over VSO Werkgevers',
@@ -145,10 +149,11 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         path: paths.about,
         section: paths.about,
         sidebar,
+        menu,
       });
     })
     .get(paths.featured, async (c) => {
-      const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
+      const { sidebar, menu, version } = await query(getSidebar(db, todayOf(deps)));
       describeContent(c, version, [tags.site]);
       return c.render(<FeaturedPage sidebar={sidebar} />, {
         title: sidebar.featured?.title ?? 'Zelfstandige Publieke Werkgevers',
@@ -156,6 +161,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         path: paths.featured,
         section: paths.featured,
         sidebar,
+        menu,
       });
     })
     .get(
@@ -165,7 +171,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
         const q = c.req.valid('query').q.trim();
         const page = Number(c.req.valid('query').pagina ?? 1);
         const tooLong = queryLength(c.req.valid('query').q) > MAX_QUERY_LENGTH;
-        const { results, total, allWords, suggestions, sidebar, version } = await query(
+        const { results, total, allWords, suggestions, sidebar, menu, version } = await query(
           searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE, today: todayOf(deps) }),
         );
         const pages = Math.max(1, Math.ceil(Math.min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE));
@@ -191,6 +197,7 @@ export function pageRoutes(deps: AppDeps, aliases: AliasRedirects) {
             // Result pages are endless variations of one page: keep them out of search engines.
             noindex: q !== '',
             sidebar,
+            menu,
           },
         );
       },

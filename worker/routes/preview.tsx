@@ -39,7 +39,7 @@ export function previewRoutes(deps: AppDeps) {
       const { slug } = c.req.valid('param');
       if (!(await isPreviewToken(secret, slug, c.req.valid('query').token))) return c.notFound();
       const today = todayOf(deps);
-      const { article, previous, next, sidebar } = await query(
+      const { article, previous, next, sidebar, menu } = await query(
         getArticle(deps.db, slug, { today, preview: true }),
       );
       if (!article || article.slug !== slug) return c.notFound();
@@ -67,6 +67,7 @@ export function previewRoutes(deps: AppDeps) {
           section: paths.news,
           noindex: true,
           sidebar,
+          menu,
         },
       );
     },

@@ -1,6 +1,7 @@
-import { inArray, sql } from 'drizzle-orm';
+import { asc, inArray, sql } from 'drizzle-orm';
+import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
 import { startOfAmsterdamDate } from '../../schema/dates.ts';
-import { participants, siteBlocks, siteMeta } from '../../schema/tables.ts';
+import { participants, sections, siteBlocks, siteMeta } from '../../schema/tables.ts';
 import type { ContentVersion } from '../cache/content-version.ts';
 import type { Database } from '../database.ts';
 import { paths } from '../site.ts';
@@ -142,4 +143,25 @@ export function toChrome(
 export async function getSidebar(db: Database, today: string): Promise<Chrome> {
   const [blocks, people, meta] = await db.batch(sidebarStatements(db));
   return toChrome(blocks, people, meta, today);
+}
+
+/**
+ * The news sections besides the default one (path, title), in their order (site.yaml `sections:`):
+ * the labels of the lists and feeds that show every section.
+ */
+export function sectionsStatement(db: Database) {
+  return db
+    .select({ path: sections.path, title: sections.title })
+    .from(sections)
+    .orderBy(asc(sections.position));
+}
+
+export type SectionRef = { path: string; title: string };
+
+/** Every news section's title by its path, the implicit default section first. */
+export function sectionTitles(rows: SectionRef[]): Map<string, string> {
+  return new Map([
+    [DEFAULT_SECTION, DEFAULT_SECTION_TITLE],
+    ...rows.map((row) => [row.path, row.title] as const),
+  ]);
 }

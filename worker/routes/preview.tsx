@@ -1,6 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
 import { formatLongDate } from '../../schema/dates.ts';
 import { isPreviewToken, PREVIEW_PATH } from '../../schema/preview.ts';
 import { Slug } from '../../schema/slug.ts';
@@ -8,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle } from '../queries/articles.ts';
-import { articlePath, paths } from '../site.ts';
+import { articlePath } from '../site.ts';
 import { ArticlePage } from '../views/page-views.tsx';
 
 const PreviewParams = v.object({ slug: Slug });
@@ -58,13 +59,18 @@ export function previewRoutes(deps: AppDeps) {
             url={`${deps.siteUrl}${articlePath(article)}`}
             previous={previous}
             next={next}
+            // The preview reads no section titles: the default one's, or the generic word.
+            section={{
+              path: article.section,
+              title: article.section === DEFAULT_SECTION ? DEFAULT_SECTION_TITLE : 'Nieuws',
+            }}
           />
         </>,
         {
           title: `Voorbeeld: ${article.title}`,
           description: 'Voorbeeld van een artikel.',
           path: c.req.path,
-          section: paths.news,
+          section: article.section,
           noindex: true,
           sidebar,
           menu,

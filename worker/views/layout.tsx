@@ -3,7 +3,7 @@ import { addressKey } from '../../schema/addresses.ts';
 import { assets } from '../assets-manifest.ts';
 import type { MenuItem, Sidebar } from '../queries/chrome.ts';
 import { navigation, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
-import { type ArticleMeta, SocialMeta } from './social-meta.tsx';
+import { type ArticleMeta, type ContentPageMeta, SocialMeta } from './social-meta.tsx';
 
 export interface PageMeta {
   /** Page title without the site name; null for the home page. */
@@ -16,6 +16,8 @@ export interface PageMeta {
   noindex?: boolean;
   /** Article pages: og:type article, their own social card, JSON-LD NewsArticle, oEmbed discovery. */
   article?: ArticleMeta;
+  /** Content pages: JSON-LD WebPage with their breadcrumbs (BreadcrumbList). */
+  page?: ContentPageMeta;
   /** Load assets/share.js, the enhancements of the share block and the Mastodon form. */
   shareScript?: boolean;
 }
@@ -133,6 +135,7 @@ export function Layout(props: LayoutProps) {
           description={props.description}
           url={props.noindex ? null : `${props.siteUrl}${props.path}`}
           article={props.article}
+          page={props.page}
         />
         <link rel="stylesheet" href={assets.css} />
         <link rel="icon" href={assets.favicon} type="image/svg+xml" />

@@ -259,6 +259,18 @@ describe('news sections', () => {
   });
 });
 
+describe('oEmbed', () => {
+  it('answers for a section’s article at its URL, and not under a section that is not its own', async () => {
+    const ask = (path: string) => get(`/oembed?url=${encodeURIComponent(`${SITE}${path}`)}&format=json`);
+    const own = await ask(rows.sectionArticle.path);
+    expect(own.response.status).toBe(200);
+    expect((JSON.parse(own.html) as { title: string }).title).toBe('Bericht nummer 2');
+    // Under the default section the article page 301s to it: the URL is the article's too.
+    expect((await ask('/banenafspraak/nieuws/2020-01-02/bericht-nummer-2')).response.status).toBe(200);
+    expect((await ask('/nergens/2020-01-02/bericht-nummer-2')).response.status).toBe(404);
+  });
+});
+
 describe('the sitemap', () => {
   it('lists the pages (virtual indexes too), the sections and the articles at their URLs', async () => {
     const { html: xml } = await get('/sitemap.xml');

@@ -259,6 +259,30 @@ describe('news sections', () => {
   });
 });
 
+describe('caching', () => {
+  it('a page carries its tags (its own, its ancestors’, the site’s), an ETag, and answers 304 to it', async () => {
+    const { response } = await get(rows.background.path);
+    expect(response.headers.get('cache-control')).toBe(
+      'public, max-age=60, stale-while-revalidate=86400, stale-if-error=86400',
+    );
+    expect(response.headers.get('cache-tag')).toBe('site,page:/organisatie,page:/organisatie/achtergrond');
+    const etag = response.headers.get('etag') ?? '';
+    expect(etag).toMatch(/-site"$/);
+    const again = await get(rows.background.path, { headers: { 'If-None-Match': etag } });
+    expect(again.response.status).toBe(304);
+    // A page that lists sections is in the lists of pages too.
+    expect((await get(rows.jobs.path)).response.headers.get('cache-tag')).toBe(
+      'site,pages,page:/banenafspraak',
+    );
+  });
+
+  it('a section list carries site and articles, its feed articles', async () => {
+    expect((await get(rows.section.path)).response.headers.get('cache-tag')).toBe('site,articles');
+    expect((await get(`${rows.section.path}/feed.xml`)).response.headers.get('cache-tag')).toBe('articles');
+    expect((await get('/sitemap.xml')).response.headers.get('cache-tag')).toBe('site,pages,articles');
+  });
+});
+
 describe('oEmbed', () => {
   it('answers for a section’s article at its URL, and not under a section that is not its own', async () => {
     const ask = (path: string) => get(`/oembed?url=${encodeURIComponent(`${SITE}${path}`)}&format=json`);

@@ -29,6 +29,21 @@ describe('the cache keys', () => {
     }
   });
 
+  it('keep pagina for any address no fixed route answers (a section list, a content page), not for articles or feeds', () => {
+    const query = '?utm_source=x&pagina=2&q=y';
+    expect(workersCacheKey(url(`/nieuws/algemeen${query}`))).toBe('/nieuws/algemeen?pagina=2');
+    expect(cacheKey(url(`/organisatie/achtergrond/${query}`), SITE)).toBe(
+      `${SITE}/organisatie/achtergrond/?pagina=2`,
+    );
+    expect(workersCacheKey(url(`/nieuws/algemeen/2020-01-02/bericht${query}`))).toBe(
+      '/nieuws/algemeen/2020-01-02/bericht',
+    );
+    expect(workersCacheKey(url(`/nieuws/algemeen/feed.xml${query}`))).toBe('/nieuws/algemeen/feed.xml');
+    for (const fixed of ['/', '/participanten', '/feed.xml', '/sitemap.xml', '/api/site']) {
+      expect(readQuery(url(`${fixed}${query}`)), fixed).toBe('');
+    }
+  });
+
   it('leave Workers Cache its own URL key where nothing is cached by page rules', () => {
     expect(workersCacheKey(url('/deel/x/linkedin?instance=a'))).toBe('');
     expect(workersCacheKey(url('/og/x.0123456789abcdef.png?v=1'))).toBe('');

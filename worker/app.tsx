@@ -3,19 +3,21 @@ import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { PatternRouter } from 'hono/router/pattern-router';
 import { secureHeaders } from 'hono/secure-headers';
+import { addressKey } from '../schema/addresses.ts';
 import { buildId } from './assets-manifest.ts';
 import { cacheClassOf, readQuery } from './cache/cache-policy.ts';
 import { ContentVersions } from './cache/content-version.ts';
 import { edgeCache } from './cache/edge-cache.ts';
 import type { AppDeps } from './deps.ts';
-import { aliasRedirects } from './lib/aliases.ts';
 import { failureStatus } from './lib/failure.ts';
 import { todayOf } from './lib/publication.ts';
 import { settleRequestBody } from './lib/request-body.ts';
 import { securityHeaders } from './lib/security.ts';
-import { getContentVersion, type Sidebar } from './queries/chrome.ts';
+import { movedTarget, siteMap } from './lib/site-map.ts';
+import { getContentVersion, type MenuItem, type Sidebar } from './queries/chrome.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
+import { contentPageRoutes } from './routes/content-pages.tsx';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.tsx';
@@ -31,7 +33,7 @@ declare module 'hono' {
     // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
     (
       content: string | Promise<string>,
-      props: PageMeta & { sidebar: Sidebar | null },
+      props: PageMeta & { sidebar: Sidebar | null; menu?: MenuItem[] | null },
     ): Response | Promise<Response>;
   }
 }
@@ -47,7 +49,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   // The background check has a time limit of its own (VERSION_CHECK_BUDGET_MS), not dbTimeoutMs.
   const versions = new ContentVersions(() => getContentVersion(deps.db, todayOf(deps)), deps.now);
-  const aliases = aliasRedirects(deps, versions);
+  const addresses = siteMap(deps, versions);
 
   // Outermost, so that every answer has them: cache hits, 304s, errors.
   app.use('*', secureHeaders(securityHeaders));
@@ -74,12 +76,20 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url);
     const read = c.req.method === 'GET' || c.req.method === 'HEAD';
-    // One URL per page: `/banenafspraak/nieuws/` is `/banenafspraak/nieuws`. Built from SITE_URL,
-    // so that a path such as `//evil.example/` can only ever lead to a path of this site.
+    // One URL per page: `/banenafspraak/nieuws/` is `/banenafspraak/nieuws`, unless the address with
+    // the slash is a page's own (`/organisatie/achtergrond/`, as on the original site). An earlier
+    // address with a slash goes straight to where it leads: one 301, not two. Built from SITE_URL,
+    // so that a path such as `//evil.example/` can only ever lead to a path of this site. Without
+    // any site map (the database away in a new isolate), the request goes on to the routes: a
+    // page's stored copy may answer it, and a 301 that browsers keep must not be guessed.
     if (read && url.pathname.endsWith('/') && !keepsTrailingSlash(url.pathname)) {
-      const path = url.pathname.replace(/\/+$/, '') || '/';
-      c.header('Cache-Control', 'private, max-age=86400');
-      return c.redirect(`${deps.siteUrl}${path}${url.search}`, 301);
+      const map = await addresses.get();
+      if (map && map.pages.get(addressKey(url.pathname))?.path !== url.pathname) {
+        const moved = movedTarget(map, url.pathname);
+        const path = moved?.path ?? addressKey(url.pathname);
+        c.header('Cache-Control', 'private, max-age=86400');
+        return c.redirect(`${moved?.relative ? '' : deps.siteUrl}${path}${url.search}`, 301);
+      }
     }
     // A route sees only the query parameters it reads (QUERY_PARAMETERS), the same ones the
     // cache key holds: a parameter a route would read without being listed cannot split, or
@@ -106,7 +116,7 @@ export function createApp(deps: AppDeps) {
     c.setRenderer((content, props) =>
       c.html(
         html`<!DOCTYPE html>${(
-          <Layout siteUrl={deps.siteUrl} {...props}>
+          <Layout siteUrl={deps.siteUrl} {...props} menu={props.menu ?? addresses.peek()?.menu}>
             {content}
           </Layout>
         )}`,
@@ -122,16 +132,19 @@ export function createApp(deps: AppDeps) {
   app.route('/', shareRoutes(deps, versions));
   app.route('/', socialRoutes(deps));
   app.route('/', previewRoutes(deps));
-  app.route('/', pageRoutes(deps, aliases));
+  app.route('/', pageRoutes(deps));
+  app.route('/', contentPageRoutes(deps, addresses));
 
   // Which methods each path answers, from the routes themselves: a known path asked with another
-  // method is 405 with `Allow` (RFC 9110 §15.5.6), an unknown one 404.
+  // method is 405 with `Allow` (RFC 9110 §15.5.6), an unknown one 404. The content pages' last
+  // route (`/*`, every address in the site map) is not one: the site map says which it answers.
   let methods: PatternRouter<string> | undefined;
   const allowedMethods = (path: string): string[] => {
     if (!methods) {
       methods = new PatternRouter<string>();
       for (const route of app.routes) {
-        if (route.method !== 'ALL' && route.path !== '*') methods.add(route.method, route.path, route.method);
+        if (route.method !== 'ALL' && route.path !== '*' && route.path !== '/*')
+          methods.add(route.method, route.path, route.method);
       }
     }
     const router = methods;
@@ -152,11 +165,22 @@ export function createApp(deps: AppDeps) {
   };
 
   // The 404 page needs no database of its own: a mistyped URL or a scanner must not cost a round
-  // trip. Only the aliases are looked up, in a table this isolate keeps (worker/lib/aliases.ts).
+  // trip. Only the earlier addresses are looked up, in the site map this isolate keeps
+  // (worker/lib/site-map.ts), which it reads once per content version.
   app.notFound(async (c) => {
     const allowed = c.req.method === 'HEAD' ? [] : allowedMethods(c.req.path);
     if (allowed.length > 0 && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
-    const moved = await aliases.redirect(c);
+    // A content page or a section is a known path too, when this isolate knows the map already.
+    const known = addresses.peek();
+    if (
+      known &&
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      (known.pages.get(addressKey(c.req.path))?.path === c.req.path || known.sections.has(c.req.path))
+    ) {
+      return methodNotAllowed(c, ['GET', 'HEAD']);
+    }
+    const moved = await addresses.redirect(c);
     if (moved) return moved;
     c.status(404);
     return c.render(<NotFoundPage />, {

@@ -83,7 +83,10 @@ describe('home and news', () => {
     const links = attributes(html, 'a', 'href').filter((href) => href.startsWith('/banenafspraak/nieuws/'));
     expect(links[0]).toBe('/banenafspraak/nieuws/2020-01-21/bericht-nummer-21');
     expect(links).toHaveLength(10);
-    expect(text).toContain('Bericht nummer 21 21 januari 2020 Samenvatting van bericht 21 over werkgevers.');
+    // Every item is labelled with its section (the home page lists every section).
+    expect(text).toContain(
+      'Bericht nummer 21 21 januari 2020 · Nieuws Samenvatting van bericht 21 over werkgevers.',
+    );
     expect(html).toContain('<a href="/banenafspraak/nieuws">Alle nieuwsberichten (23)</a>');
   });
 

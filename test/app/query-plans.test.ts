@@ -38,12 +38,21 @@ async function plans(path: string): Promise<{ sql: string; plan: string }[]> {
 }
 
 describe('query plans', () => {
-  it('the news page lists and counts the public articles from the index, reading no row it does not show', async () => {
-    const statements = await plans('/banenafspraak/nieuws');
+  it('the home page lists and counts the public articles from the index, reading no row it does not show', async () => {
+    const statements = await plans('/');
     const counted = statements.find((s) => /^select count\(\*\) from "articles"/.test(s.sql));
     expect(counted?.plan).toMatch(/USING COVERING INDEX articles_public_idx/);
     const listed = statements.find((s) => /^select "slug", "section", "title", "excerpt"/.test(s.sql));
     expect(listed?.plan).toMatch(/USING INDEX articles_public_idx/);
+    expect(listed?.plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('a section’s list (the news page) lists and counts its articles from the section index', async () => {
+    const statements = await plans('/banenafspraak/nieuws');
+    const counted = statements.find((s) => /^select count\(\*\) from "articles"/.test(s.sql));
+    expect(counted?.plan).toMatch(/USING COVERING INDEX articles_section_idx \(section=\?/);
+    const listed = statements.find((s) => /^select "slug", "section", "title", "excerpt"/.test(s.sql));
+    expect(listed?.plan).toMatch(/USING INDEX articles_section_idx \(section=\?/);
     expect(listed?.plan).not.toMatch(/TEMP B-TREE/);
   });
 

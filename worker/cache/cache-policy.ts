@@ -1,3 +1,5 @@
+import { ARTICLE_PATH, isReservedPath } from '../../schema/addresses.ts';
+
 /**
  * The caching policy of every response, in one place: how long browsers and Workers Cache may keep
  * it, and which cache key stands for a request.
@@ -38,8 +40,24 @@ export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   '/api/search': ['q', 'page', 'limit'],
 };
 
-/** The query parameters that `path` reads; none for a path that is not in the table. */
-const queryParametersOf = (path: string): readonly string[] => QUERY_PARAMETERS[path] ?? [];
+/**
+ * What an address no fixed route answers reads: a news section's list reads `pagina`. Sections are
+ * content (site.yaml), unknown to Workers Cache's key in worker/index.ts, which reads no database;
+ * so every such address keeps `pagina`, and a content page answers it with a 301 to itself
+ * (worker/routes/content-pages.tsx). Articles and feeds read nothing.
+ */
+const CONTENT_PARAMETERS: readonly string[] = ['pagina'];
+
+/**
+ * The query parameters that `path` reads: the table's; none for the site's own paths, articles and
+ * feeds; CONTENT_PARAMETERS for any other address (a section, a page, or nothing at all).
+ */
+function queryParametersOf(path: string): readonly string[] {
+  const listed = QUERY_PARAMETERS[path];
+  if (listed) return listed;
+  if (isReservedPath(path) || path.endsWith('/feed.xml') || ARTICLE_PATH.test(path)) return [];
+  return CONTENT_PARAMETERS;
+}
 
 /**
  * The query a route sees and the cache key holds: only the parameters the route reads, sorted by

@@ -1,18 +1,13 @@
 import type { InArgs } from '@libsql/client';
 import { and, asc, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
-import {
-  articleAliases,
-  articles,
-  formerSlugs,
-  shareCounts,
-  siteBlocks,
-  socialCards,
-} from '../../schema/tables.ts';
+import { articleAliases, articles, formerSlugs, shareCounts, socialCards } from '../../schema/tables.ts';
 import type { Database } from '../database.ts';
 import {
-  type Sidebar,
+  type Chrome,
+  type SectionRef,
+  sectionsStatement,
   sidebarStatements,
-  toSidebar,
+  toChrome,
   toVersion,
   type Versioned,
   versionStatement,
@@ -61,29 +56,35 @@ export type ArticleSummary = {
 
 export const newestFirst = [desc(articles.publishedAt), desc(articles.id)] as const;
 
-/** A page of article summaries, newest first, with the total, and the sidebar. */
+/**
+ * A page of article summaries, newest first, with the total, the sections (for their labels) and the
+ * chrome; with `section`, only that news section's articles.
+ */
 export async function listArticles(
   db: Database,
   page: number,
   limit: number,
   today: string,
-): Promise<{ articles: ArticleSummary[]; total: number; sidebar: Sidebar } & Versioned> {
-  const [rows, [total], blocks, people, meta] = await db.batch([
+  section?: string,
+): Promise<{ articles: ArticleSummary[]; total: number; sections: SectionRef[] } & Chrome> {
+  const shown = section === undefined ? isPublic(today) : and(eq(articles.section, section), isPublic(today));
+  const [rows, [total], sectionRows, blocks, people, meta] = await db.batch([
     db
       .select(summaryColumns)
       .from(articles)
-      .where(isPublic(today))
+      .where(shown)
       .orderBy(...newestFirst)
       .limit(limit)
       .offset((page - 1) * limit),
-    db.select({ n: count() }).from(articles).where(isPublic(today)),
+    db.select({ n: count() }).from(articles).where(shown),
+    sectionsStatement(db),
     ...sidebarStatements(db),
   ]);
   return {
     articles: rows,
     total: total?.n ?? 0,
-    sidebar: toSidebar(blocks, people),
-    version: toVersion(meta, today),
+    sections: sectionRows,
+    ...toChrome(blocks, people, meta, today),
   };
 }
 
@@ -121,8 +122,7 @@ export async function getArticle(
     previous: Neighbour | null;
     next: Neighbour | null;
     shares: ShareCounts;
-    sidebar: Sidebar;
-  } & Versioned
+  } & Chrome
 > {
   const { today } = options;
   // A preview shows a draft or scheduled article; its neighbours are always public ones.
@@ -172,8 +172,7 @@ export async function getArticle(
     previous: previous ?? null,
     next: next ?? null,
     shares: toShareCounts(shareRows),
-    sidebar: toSidebar(blocks, people),
-    version: toVersion(meta, today),
+    ...toChrome(blocks, people, meta, today),
   };
 }
 
@@ -244,74 +243,43 @@ export async function countArticles(db: Database, today: string): Promise<number
   return row?.n ?? 0;
 }
 
-/** Newest articles with their full body, for the feed. */
+/** Newest articles with their full body and the sections (their titles), for a feed; with
+ * `section`, only that section's. */
 export async function listFeedArticles(
   db: Database,
   limit: number,
   today: string,
-): Promise<{ articles: ArticleDetail[] } & Versioned> {
-  const [rows, meta] = await db.batch([
+  section?: string,
+): Promise<{ articles: ArticleDetail[]; sections: SectionRef[] } & Versioned> {
+  const shown = section === undefined ? isPublic(today) : and(eq(articles.section, section), isPublic(today));
+  const [rows, sectionRows, meta] = await db.batch([
     db
       .select(articleDetail)
       .from(articles)
-      .where(isPublic(today))
+      .where(shown)
       .orderBy(...newestFirst)
       .limit(limit),
+    sectionsStatement(db),
     versionStatement(db),
   ]);
-  return { articles: rows, version: toVersion(meta, today) };
-}
-
-/** Every article's URL parts and dates, and when the site blocks last changed, for the sitemap. */
-export async function listSitemapEntries(
-  db: Database,
-  today: string,
-): Promise<
-  {
-    articles: { slug: string; section: string; publishedAt: string; updatedAt: string }[];
-    siteUpdatedAt: string | null;
-  } & Versioned
-> {
-  const [rows, [site], meta] = await db.batch([
-    db
-      .select({
-        slug: articles.slug,
-        section: articles.section,
-        publishedAt: articles.publishedAt,
-        updatedAt: articles.updatedAt,
-      })
-      .from(articles)
-      .where(isPublic(today))
-      .orderBy(...newestFirst),
-    db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
-    versionStatement(db),
-  ]);
-  return { articles: rows, siteUpdatedAt: site?.updatedAt ?? null, version: toVersion(meta, today) };
+  return { articles: rows, sections: sectionRows, version: toVersion(meta, today) };
 }
 
 /**
- * The aliases of public articles (path → the article's URL parts) and the content version they
- * belong to: the Worker keeps them per isolate and version (worker/lib/aliases.ts), so that an
- * unknown path costs a database round trip once per version, not once per request.
+ * The aliases of public articles (path → the article's URL parts): part of the site map the Worker
+ * keeps per isolate and version (worker/lib/site-map.ts, queries/pages.ts listSiteAddresses).
  */
-export async function listAliases(
-  db: Database,
-  today: string,
-): Promise<{ aliases: { path: string; slug: string; section: string; publishedAt: string }[] } & Versioned> {
-  const [rows, meta] = await db.batch([
-    db
-      .select({
-        path: articleAliases.path,
-        slug: articles.slug,
-        section: articles.section,
-        publishedAt: articles.publishedAt,
-      })
-      .from(articleAliases)
-      .innerJoin(articles, eq(articles.id, articleAliases.articleId))
-      .where(isPublic(today)),
-    versionStatement(db),
-  ]);
-  return { aliases: rows, version: toVersion(meta, today) };
+export function aliasStatement(db: Database, today: string) {
+  return db
+    .select({
+      path: articleAliases.path,
+      slug: articles.slug,
+      section: articles.section,
+      publishedAt: articles.publishedAt,
+    })
+    .from(articleAliases)
+    .innerJoin(articles, eq(articles.id, articleAliases.articleId))
+    .where(isPublic(today));
 }
 
 /** The public articles dated `today`: those a scheduled go-live makes public (the cron handler). */

@@ -1,8 +1,10 @@
-import { inArray, sql } from 'drizzle-orm';
+import { asc, inArray, sql } from 'drizzle-orm';
+import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
 import { startOfAmsterdamDate } from '../../schema/dates.ts';
-import { participants, siteBlocks, siteMeta } from '../../schema/tables.ts';
+import { participants, sections, siteBlocks, siteMeta } from '../../schema/tables.ts';
 import type { ContentVersion } from '../cache/content-version.ts';
 import type { Database } from '../database.ts';
+import { paths } from '../site.ts';
 
 /**
  * The statements every page shares: the content version the seed wrote and the sidebar (site blocks
@@ -10,12 +12,53 @@ import type { Database } from '../database.ts';
  * the cache knows exactly which content a response shows.
  */
 
-/** The content version the seed wrote (site_meta), read with every page. */
+/**
+ * The content version the seed wrote (site_meta), read with every page, and the menu the seed
+ * resolved from site.yaml (`menu`): in the same statement, so that the menu costs no statement of
+ * its own.
+ */
 export function versionStatement(db: Database) {
   return db
     .select({ key: siteMeta.key, value: siteMeta.value })
     .from(siteMeta)
-    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at', 'content_schedule']));
+    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at', 'content_schedule', 'menu']));
+}
+
+/** One entry of the menu ("Ga naar..."): a label and a path of this site, at most two levels. */
+export type MenuItem = { label: string; path: string; children?: { label: string; path: string }[] };
+
+const isLink = (value: unknown): value is { label: string; path: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { label?: unknown }).label === 'string' &&
+  typeof (value as { path?: unknown }).path === 'string' &&
+  // Only paths of this site: never a host (`//x`) or a scheme.
+  /^\/(?!\/)/.test((value as { path: string }).path);
+
+/**
+ * The menu the seed wrote (site_meta 'menu', JSON), or null when there is none (an older database)
+ * or it cannot be read: the layout then shows the static navigation (worker/site.ts).
+ */
+export function toMenu(rows: { key: string; value: string }[]): MenuItem[] | null {
+  const value = rows.find((row) => row.key === 'menu')?.value;
+  if (value === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    console.error('menu: site_meta holds no JSON:', error instanceof Error ? error.message : error);
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  return parsed.filter(isLink).map((item) => {
+    const children = (item as { children?: unknown }).children;
+    const links = Array.isArray(children) ? children.filter(isLink) : [];
+    return {
+      label: item.label,
+      path: item.path,
+      ...(links.length > 0 && { children: links.map(({ label, path }) => ({ label, path })) }),
+    };
+  });
 }
 
 /**
@@ -60,28 +103,65 @@ export function sidebarStatements(db: Database) {
 }
 
 type SiteBlocks = {
-  about: { text: string } | null;
-  featured: { title: string; text: string } | null;
+  /** `url`: where its "Lees verder" leads (site_blocks.url), else the stand-in page (paths.about). */
+  about: { text: string; url: string } | null;
+  featured: { title: string; text: string; url: string } | null;
 };
 export type Sidebar = SiteBlocks & { participants: { name: string; slug: string }[] };
 
 export function toSidebar(
-  blocks: { key: string; title: string | null; text: string }[],
+  blocks: { key: string; title: string | null; text: string; url?: string | null }[],
   people: { name: string; slug: string }[],
 ): Sidebar {
   const about = blocks.find((b) => b.key === 'about');
   const featured = blocks.find((b) => b.key === 'featured');
   return {
-    about: about ? { text: about.text } : null,
-    featured: featured ? { title: featured.title ?? '', text: featured.text } : null,
+    about: about ? { text: about.text, url: about.url || paths.about } : null,
+    featured: featured
+      ? { title: featured.title ?? '', text: featured.text, url: featured.url || paths.featured }
+      : null,
     participants: people,
   };
 }
 
 export type Versioned = { version: ContentVersion | null };
 
-/** Pages without their own data (participants, about, featured): just the sidebar. */
-export async function getSidebar(db: Database, today: string): Promise<{ sidebar: Sidebar } & Versioned> {
+/** What every page's frame shows: the sidebar, the menu (null: the static one) and the version. */
+export type Chrome = { sidebar: Sidebar; menu: MenuItem[] | null } & Versioned;
+
+/** The chrome from the rows of sidebarStatements. */
+export function toChrome(
+  blocks: Parameters<typeof toSidebar>[0],
+  people: Parameters<typeof toSidebar>[1],
+  meta: { key: string; value: string }[],
+  today: string,
+): Chrome {
+  return { sidebar: toSidebar(blocks, people), menu: toMenu(meta), version: toVersion(meta, today) };
+}
+
+/** Pages without their own data (participants, about, featured): just the chrome. */
+export async function getSidebar(db: Database, today: string): Promise<Chrome> {
   const [blocks, people, meta] = await db.batch(sidebarStatements(db));
-  return { sidebar: toSidebar(blocks, people), version: toVersion(meta, today) };
+  return toChrome(blocks, people, meta, today);
+}
+
+/**
+ * The news sections besides the default one (path, title), in their order (site.yaml `sections:`):
+ * the labels of the lists and feeds that show every section.
+ */
+export function sectionsStatement(db: Database) {
+  return db
+    .select({ path: sections.path, title: sections.title })
+    .from(sections)
+    .orderBy(asc(sections.position));
+}
+
+export type SectionRef = { path: string; title: string };
+
+/** Every news section's title by its path, the implicit default section first. */
+export function sectionTitles(rows: SectionRef[]): Map<string, string> {
+  return new Map([
+    [DEFAULT_SECTION, DEFAULT_SECTION_TITLE],
+    ...rows.map((row) => [row.path, row.title] as const),
+  ]);
 }

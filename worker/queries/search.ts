@@ -19,14 +19,7 @@ import {
   type VocabularyRow,
 } from '../lib/suggest.ts';
 import type { ArticleSummary } from './articles.ts';
-import {
-  getSidebar,
-  type Sidebar,
-  sidebarStatements,
-  toSidebar,
-  toVersion,
-  type Versioned,
-} from './chrome.ts';
+import { type Chrome, getSidebar, sidebarStatements, toChrome } from './chrome.ts';
 
 // Snippet markers: control characters that cannot occur in document text (the parser keeps only
 // printable text), so views can split on them and render <mark> without any raw HTML.
@@ -156,8 +149,7 @@ export async function searchArticles(
     /** False when no article holds every word and the results hold some of them. */
     allWords: boolean;
     suggestions: string[];
-    sidebar: Sidebar;
-  } & Versioned
+  } & Chrome
 > {
   const plan = queryPlan(query);
   if (plan === null) {
@@ -182,7 +174,6 @@ export async function searchArticles(
     total: all > 0 ? all : Number(count?.some ?? 0),
     allWords: all > 0 || results.length === 0,
     suggestions,
-    sidebar: toSidebar(blocks, people),
-    version: toVersion(meta, today),
+    ...toChrome(blocks, people, meta, today),
   };
 }

@@ -13,7 +13,7 @@ import { openApiJson } from '../openapi-document.ts';
 import { type ArticleSummary, getArticle, listArticles } from '../queries/articles.ts';
 import { getSidebar } from '../queries/chrome.ts';
 import { MARK_END, MARK_START, SEARCH_CANDIDATES, searchArticles } from '../queries/search.ts';
-import { articlePath, navigation, paths, searchPath } from '../site.ts';
+import { articlePath, navigation, searchPath } from '../site.ts';
 import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 
 type Issues = readonly v.BaseIssue<unknown>[];
@@ -101,12 +101,13 @@ export function apiRoutes(deps: AppDeps) {
   });
 
   api.get('/site', async (c) => {
-    const { sidebar, version } = await query(getSidebar(db, todayOf(deps)));
+    const { sidebar, menu, version } = await query(getSidebar(db, todayOf(deps)));
     describeContent(c, version, [tags.site]);
+    // The same "Lees verder" and menu as the pages: site_blocks.url and site_meta 'menu' when set.
     return c.json({
-      about: sidebar.about && { text: sidebar.about.text, url: url(paths.about) },
-      featured: sidebar.featured && { ...sidebar.featured, url: url(paths.featured) },
-      navigation: navigation.map((item) => ({ label: item.label, url: url(item.path) })),
+      about: sidebar.about && { text: sidebar.about.text, url: url(sidebar.about.url) },
+      featured: sidebar.featured && { ...sidebar.featured, url: url(sidebar.featured.url) },
+      navigation: (menu ?? navigation).map((item) => ({ label: item.label, url: url(item.path) })),
     });
   });
 

@@ -6,7 +6,9 @@ import type { AppDeps } from '../deps.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { listFeedArticles, listSitemapEntries } from '../queries/articles.ts';
+import { type ArticleDetail, listFeedArticles } from '../queries/articles.ts';
+import { sectionTitles } from '../queries/chrome.ts';
+import { listSitemapEntries } from '../queries/pages.ts';
 import { articlePath, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
 import { ArticleBody } from '../views/components.tsx';
 
@@ -52,60 +54,103 @@ function securityContact(configured: string | undefined, siteUrl: string): strin
   return /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `mailto:${value}`;
 }
 
+export const RSS_TYPE = 'application/rss+xml; charset=utf-8';
+/** How many of the newest articles a feed carries. */
+export const FEED_SIZE = 20;
+
+/**
+ * An RSS 2.0 feed of `articles` with their full content. With more than one section, each item
+ * names its section's title as `<category>`, so a reader can tell (and filter) them.
+ */
+export async function rssFeed(feed: {
+  siteUrl: string;
+  articles: ArticleDetail[];
+  /** Every section's title by path (queries/chrome.ts, sectionTitles). */
+  sections: Map<string, string>;
+  title: string;
+  /** The page the feed is of, and the feed's own path. */
+  link: string;
+  self: string;
+}): Promise<string> {
+  const { siteUrl, articles, sections } = feed;
+  const items = await Promise.all(
+    articles.map(async (a) => {
+      const link = `${siteUrl}${articlePath(a)}`;
+      const html = await (<ArticleBody body={a.body} />).toString();
+      const category = sections.get(a.section);
+      return xml`
+    <item>
+      <title>${asHtml(a.title)}</title>
+      <link>${link}</link>
+      <guid isPermaLink="true">${link}</guid>
+      <pubDate>${rfc822(a.publishedAt)}</pubDate>${
+        category
+          ? xml`
+      <category>${category}</category>`
+          : ''
+      }
+      <description>${asHtml(a.excerpt)}</description>
+      <content:encoded>${html}</content:encoded>
+    </item>`;
+    }),
+  );
+  return xml`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>${feed.title}</title>
+    <link>${siteUrl}${feed.link}</link>
+    <atom:link href="${siteUrl}${feed.self}" rel="self" type="application/rss+xml"/>
+    <description>Nieuws van ${SITE_NAME} (${SITE_TAGLINE})</description>
+    <language>nl-NL</language>
+    ${articles[0] ? xml`<lastBuildDate>${rfc822(articles[0].updatedAt)}</lastBuildDate>` : ''}${items}
+  </channel>
+</rss>
+`.value;
+}
+
 export function feedRoutes(deps: AppDeps) {
   const { db, siteUrl } = deps;
   const query = databaseCall(deps.dbTimeoutMs);
 
   return new Hono()
     .get(paths.feed, async (c) => {
-      const { articles, version } = await query(listFeedArticles(db, 20, todayOf(deps)));
+      const { articles, sections, version } = await query(listFeedArticles(db, FEED_SIZE, todayOf(deps)));
       describeContent(c, version, [tags.articles]);
-      const items = await Promise.all(
-        articles.map(async (a) => {
-          const link = `${siteUrl}${articlePath(a)}`;
-          const html = await (<ArticleBody body={a.body} />).toString();
-          return xml`
-    <item>
-      <title>${asHtml(a.title)}</title>
-      <link>${link}</link>
-      <guid isPermaLink="true">${link}</guid>
-      <pubDate>${rfc822(a.publishedAt)}</pubDate>
-      <description>${asHtml(a.excerpt)}</description>
-      <content:encoded>${html}</content:encoded>
-    </item>`;
-        }),
-      );
-      const body = xml`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">
-  <channel>
-    <title>${SITE_NAME} — Nieuws</title>
-    <link>${siteUrl}/</link>
-    <atom:link href="${siteUrl}${paths.feed}" rel="self" type="application/rss+xml"/>
-    <description>Nieuws van ${SITE_NAME} (${SITE_TAGLINE})</description>
-    <language>nl-NL</language>
-    ${articles[0] ? xml`<lastBuildDate>${rfc822(articles[0].updatedAt)}</lastBuildDate>` : ''}${items}
-  </channel>
-</rss>
-`;
-      return c.body(body.value, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
+      const body = await rssFeed({
+        siteUrl,
+        articles,
+        sections: sectionTitles(sections),
+        title: `${SITE_NAME} — Nieuws`,
+        link: '/',
+        self: paths.feed,
+      });
+      return c.body(body, 200, { 'Content-Type': RSS_TYPE });
     })
     .get(paths.sitemap, async (c) => {
-      const { articles, siteUpdatedAt, version } = await query(listSitemapEntries(db, todayOf(deps)));
-      describeContent(c, version, [tags.site, tags.articles]);
+      const { articles, pages, sections, siteUpdatedAt, version } = await query(
+        listSitemapEntries(db, todayOf(deps)),
+      );
+      describeContent(c, version, [tags.site, tags.pages, tags.articles]);
       const newest = articles.reduce<string | null>(
         (max, a) => (max && max > a.updatedAt ? max : a.updatedAt),
         null,
       );
+      const newestIn = (section: string) =>
+        articles.find((a) => a.section === section)?.updatedAt ?? siteUpdatedAt;
       const lastmod = (value: string | null) => (value ? xml`<lastmod>${value}</lastmod>` : '');
-      const pages = [
+      // Every address a crawl should find: the fixed pages, every section's list, every content
+      // page (virtual indexes too: the breadcrumbs lead there) and every article.
+      const entries = [
         { path: paths.home, updated: newest },
-        { path: paths.news, updated: newest },
+        { path: paths.news, updated: newestIn(paths.news) },
+        ...sections.map((s) => ({ path: s.path, updated: newestIn(s.path) })),
         { path: paths.participants, updated: siteUpdatedAt },
         { path: paths.about, updated: siteUpdatedAt },
         { path: paths.featured, updated: siteUpdatedAt },
+        ...pages.map((p) => ({ path: p.path, updated: p.updatedAt })),
       ];
       const urls = [
-        ...pages.map(
+        ...entries.map(
           (p) => xml`
   <url><loc>${siteUrl}${p.path}</loc>${lastmod(p.updated)}</url>`,
         ),

@@ -1,6 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
 import { formatLongDate } from '../../schema/dates.ts';
 import { isPreviewToken, PREVIEW_PATH } from '../../schema/preview.ts';
 import { Slug } from '../../schema/slug.ts';
@@ -8,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle } from '../queries/articles.ts';
-import { articlePath, paths } from '../site.ts';
+import { articlePath } from '../site.ts';
 import { ArticlePage } from '../views/page-views.tsx';
 
 const PreviewParams = v.object({ slug: Slug });
@@ -39,7 +40,7 @@ export function previewRoutes(deps: AppDeps) {
       const { slug } = c.req.valid('param');
       if (!(await isPreviewToken(secret, slug, c.req.valid('query').token))) return c.notFound();
       const today = todayOf(deps);
-      const { article, previous, next, sidebar } = await query(
+      const { article, previous, next, sidebar, menu } = await query(
         getArticle(deps.db, slug, { today, preview: true }),
       );
       if (!article || article.slug !== slug) return c.notFound();
@@ -58,15 +59,21 @@ export function previewRoutes(deps: AppDeps) {
             url={`${deps.siteUrl}${articlePath(article)}`}
             previous={previous}
             next={next}
+            // The preview reads no section titles: the default one's, or the generic word.
+            section={{
+              path: article.section,
+              title: article.section === DEFAULT_SECTION ? DEFAULT_SECTION_TITLE : 'Nieuws',
+            }}
           />
         </>,
         {
           title: `Voorbeeld: ${article.title}`,
           description: 'Voorbeeld van een artikel.',
           path: c.req.path,
-          section: paths.news,
+          section: article.section,
           noindex: true,
           sidebar,
+          menu,
         },
       );
     },

@@ -1,6 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { ARTICLE_PATH, addressKey, DEFAULT_SECTION } from '../../schema/addresses.ts';
 import { tags } from '../../schema/cache-tags.ts';
 import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
 import { SLUG_MAX_LENGTH, SLUG_SOURCE } from '../../schema/slug.ts';
@@ -18,7 +19,11 @@ const CardParams = v.object({
   file: v.pipe(v.string(), v.maxLength(SLUG_MAX_LENGTH + '.0123456789abcdef.png'.length), v.regex(CARD_FILE)),
 });
 
-const ARTICLE_PATH = new RegExp(`^${paths.news}/(\\d{4}-\\d{2}-\\d{2})/(${SLUG_SOURCE})/?$`);
+/** An article URL taken apart (its section, date and slug), a trailing slash allowed. */
+const articleUrl = (path: string) => {
+  const [, section = '', , slug = ''] = ARTICLE_PATH.exec(addressKey(path)) ?? [];
+  return slug ? { section, slug } : null;
+};
 const dimension = v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/), v.transform(Number)));
 // oEmbed 1.0 §2.2: url is required, format and the size limits optional.
 const OEmbedQuery = v.object({
@@ -68,13 +73,14 @@ export function socialRoutes(deps: AppDeps) {
           return apiError(c, 501, 'not_implemented', 'Alleen format=json.');
         }
         const target = URL.canParse(url) ? new URL(url) : null;
-        const match = target?.origin === origin ? ARTICLE_PATH.exec(target.pathname) : null;
-        const { article, version } = match
-          ? await query(getArticleRef(db, match[2] ?? '', todayOf(deps)))
+        const asked = target?.origin === origin ? articleUrl(target.pathname) : null;
+        const { article, version } = asked
+          ? await query(getArticleRef(db, asked.slug, todayOf(deps)))
           : { article: null, version: null };
-        // Any date: the article page answers a wrong date with a 301 to the right one, so the URL
-        // is the article's all the same.
-        if (!article) {
+        // Any date, and its own section or the default one: the article page answers those with a
+        // 301 to its URL, so the URL is the article's all the same. (Another section's 301 needs
+        // the site map, which this route does not read: those URLs are not the article's here.)
+        if (!article || (asked?.section !== article.section && asked?.section !== DEFAULT_SECTION)) {
           return apiError(c, 404, 'not_found', 'Geen artikel van deze site.');
         }
         describeContent(c, version, [tags.article(article.slug)]);

@@ -101,14 +101,22 @@ export function PublishedDate({ date, prefix = '' }: { date: string; prefix?: st
 export function ArticleList({
   articles,
   headingLevel = 2,
+  sections,
 }: {
   articles: ArticleSummary[];
   headingLevel?: 2 | 3;
+  /** With the sections' titles by path, each article is labelled with its section (the home page). */
+  sections?: Map<string, string>;
 }) {
   return (
     <ol class="article-list">
       {articles.map((article) => (
-        <ArticleItem article={article} headingLevel={headingLevel} date="short">
+        <ArticleItem
+          article={article}
+          headingLevel={headingLevel}
+          date="short"
+          label={sections && { path: article.section, title: sections.get(article.section) ?? 'Nieuws' }}
+        >
           {article.excerpt}
         </ArticleItem>
       ))}
@@ -124,11 +132,14 @@ export function ArticleItem({
   article,
   headingLevel,
   date,
+  label,
   children,
 }: {
   article: ArticleSummary;
   headingLevel: 2 | 3;
   date: 'short' | 'long';
+  /** The article's section, shown as a small label after the date. */
+  label?: { path: string; title: string } | undefined;
   children: Child;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -143,6 +154,14 @@ export function ArticleItem({
             <PublishedDate date={article.publishedAt} />
           ) : (
             <time datetime={article.publishedAt}>{formatDate(article.publishedAt)}</time>
+          )}
+          {label && (
+            <>
+              {' · '}
+              <a class="section-label" href={label.path}>
+                {label.title}
+              </a>
+            </>
           )}
         </p>
         <p>{children}</p>

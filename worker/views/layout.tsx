@@ -1,8 +1,9 @@
 import type { Child } from 'hono/jsx';
+import { addressKey } from '../../schema/addresses.ts';
 import { assets } from '../assets-manifest.ts';
-import type { Sidebar } from '../queries/chrome.ts';
+import type { MenuItem, Sidebar } from '../queries/chrome.ts';
 import { navigation, paths, SITE_NAME, SITE_TAGLINE } from '../site.ts';
-import { type ArticleMeta, SocialMeta } from './social-meta.tsx';
+import { type ArticleMeta, type ContentPageMeta, SocialMeta } from './social-meta.tsx';
 
 export interface PageMeta {
   /** Page title without the site name; null for the home page. */
@@ -15,6 +16,8 @@ export interface PageMeta {
   noindex?: boolean;
   /** Article pages: og:type article, their own social card, JSON-LD NewsArticle, oEmbed discovery. */
   article?: ArticleMeta;
+  /** Content pages: JSON-LD WebPage with their breadcrumbs (BreadcrumbList). */
+  page?: ContentPageMeta;
   /** Load assets/share.js, the enhancements of the share block and the Mastodon form. */
   shareScript?: boolean;
 }
@@ -22,17 +25,43 @@ export interface PageMeta {
 export interface LayoutProps extends PageMeta {
   siteUrl: string;
   sidebar: Sidebar | null;
+  /** The menu the seed wrote (site_meta 'menu'); without it the static navigation (worker/site.ts). */
+  menu?: MenuItem[] | null;
   children?: Child;
 }
 
-function Navigation({ section }: { section?: string }) {
+/**
+ * aria-current of a menu link: `page` for the current page (or the navigation item a page belongs
+ * to, `section`), `true` for an address above it (WAI-ARIA 1.2: "true" marks the current item in a
+ * set, here the branch the page is in). Addresses compare without their trailing slash.
+ */
+function currentness(path: string, current: string): 'page' | 'true' | undefined {
+  const key = addressKey(path);
+  const here = addressKey(current);
+  if (key === here) return 'page';
+  return key !== '/' && here.startsWith(`${key}/`) ? 'true' : undefined;
+}
+
+/** The menu, two levels as nested lists: no script, the same list in the wide and narrow menus. */
+function Navigation({ items, current }: { items: readonly MenuItem[]; current: string }) {
   return (
     <ul>
-      {navigation.map((item) => (
-        <li>
-          <a href={item.path} aria-current={item.path === section ? 'page' : undefined}>
+      {items.map((item) => (
+        <li class={item.children ? 'has-children' : undefined}>
+          <a href={item.path} aria-current={currentness(item.path, current)}>
             {item.label}
           </a>
+          {item.children && (
+            <ul>
+              {item.children.map((child) => (
+                <li>
+                  <a href={child.path} aria-current={currentness(child.path, current)}>
+                    {child.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
         </li>
       ))}
     </ul>
@@ -47,7 +76,7 @@ function SidebarView({ sidebar }: { sidebar: Sidebar }) {
           <h2 id="zijbalk-over">Over {SITE_NAME}</h2>
           <p>{sidebar.about.text}</p>
           <p>
-            <a href={paths.about}>
+            <a href={sidebar.about.url}>
               Lees verder<span class="visually-hidden"> over {SITE_NAME}</span>
             </a>
           </p>
@@ -73,7 +102,7 @@ function SidebarView({ sidebar }: { sidebar: Sidebar }) {
           <h3>{sidebar.featured.title}</h3>
           <p>{sidebar.featured.text}</p>
           <p>
-            <a href={paths.featured}>
+            <a href={sidebar.featured.url}>
               Lees verder<span class="visually-hidden"> over {sidebar.featured.title}</span> »
             </a>
           </p>
@@ -85,6 +114,8 @@ function SidebarView({ sidebar }: { sidebar: Sidebar }) {
 
 /** The frame of every page: head, header with navigation, main content, sidebar and footer. */
 export function Layout(props: LayoutProps) {
+  const items = props.menu ?? navigation;
+  const current = props.section ?? props.path;
   const fullTitle = props.title ? `${props.title} | ${SITE_NAME}` : `${SITE_NAME} — ${SITE_TAGLINE}`;
   return (
     <html lang="nl">
@@ -104,6 +135,7 @@ export function Layout(props: LayoutProps) {
           description={props.description}
           url={props.noindex ? null : `${props.siteUrl}${props.path}`}
           article={props.article}
+          page={props.page}
         />
         <link rel="stylesheet" href={assets.css} />
         <link rel="icon" href={assets.favicon} type="image/svg+xml" />
@@ -130,12 +162,12 @@ export function Layout(props: LayoutProps) {
               </span>
             </a>
             <nav class="nav-wide" aria-label="Hoofdmenu">
-              <Navigation section={props.section} />
+              <Navigation items={items} current={current} />
             </nav>
             <details class="nav-narrow">
               <summary>Ga naar...</summary>
               <nav aria-label="Hoofdmenu (mobiel)">
-                <Navigation section={props.section} />
+                <Navigation items={items} current={current} />
               </nav>
             </details>
           </div>

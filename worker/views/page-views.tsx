@@ -13,24 +13,61 @@ import {
   ShareBlock,
 } from './components.tsx';
 
-export function HomePage({ articles, total }: { articles: ArticleSummary[]; total: number }) {
+/** A news section: its path and title (the default one: /banenafspraak/nieuws, "Nieuws"). */
+export type SectionView = { path: string; title: string };
+
+/** The newest articles of every section, each labelled with its section's title. */
+export function HomePage(props: {
+  articles: ArticleSummary[];
+  total: number;
+  /** Every section's title by path (queries/chrome.ts, sectionTitles). */
+  sections: Map<string, string>;
+}) {
+  const { articles, total, sections } = props;
   return (
     <>
       <h1>Nieuws van {SITE_NAME}</h1>
-      {articles.length === 0 ? <p>Er zijn nog geen berichten.</p> : <ArticleList articles={articles} />}
-      {total > articles.length && (
-        <p class="more">
-          <a href={paths.news}>Alle nieuwsberichten ({total})</a>
-        </p>
+      {articles.length === 0 ? (
+        <p>Er zijn nog geen berichten.</p>
+      ) : (
+        <ArticleList articles={articles} sections={sections} />
       )}
+      {sections.size === 1
+        ? total > articles.length && (
+            <p class="more">
+              <a href={paths.news}>Alle nieuwsberichten ({total})</a>
+            </p>
+          )
+        : total > articles.length && (
+            <nav class="more" aria-label="Meer nieuws">
+              <ul>
+                {[...sections].map(([path, title]) => (
+                  <li>
+                    <a href={path}>{title}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
     </>
   );
 }
 
-export function NewsPage(props: { articles: ArticleSummary[]; page: number; pages: number; total: number }) {
+/** A news section's list, 10 a page (`?pagina=N`). */
+export function NewsPage(props: {
+  section: SectionView;
+  articles: ArticleSummary[];
+  page: number;
+  pages: number;
+  total: number;
+}) {
+  const { section } = props;
   return (
     <>
-      <h1>Nieuws{props.page > 1 && <span class="visually-hidden"> — pagina {props.page}</span>}</h1>
+      <h1>
+        {section.title}
+        {props.page > 1 && <span class="visually-hidden"> — pagina {props.page}</span>}
+      </h1>
       <p class="meta">
         {props.total} {props.total === 1 ? 'bericht' : 'berichten'}
         {props.pages > 1 && `, pagina ${props.page} van ${props.pages}`}
@@ -43,7 +80,7 @@ export function NewsPage(props: { articles: ArticleSummary[]; page: number; page
       <Pagination
         page={props.page}
         pages={props.pages}
-        href={(page) => (page === 1 ? paths.news : `${paths.news}?pagina=${page}`)}
+        href={(page) => (page === 1 ? section.path : `${section.path}?pagina=${page}`)}
       />
     </>
   );
@@ -55,13 +92,15 @@ export function ArticlePage(props: {
   url: string;
   previous: Neighbour | null;
   next: Neighbour | null;
+  /** The article's section, which the breadcrumb leads back to. */
+  section: SectionView;
 }) {
   const { article } = props;
   return (
     <article class="article" aria-labelledby="artikel-titel">
       <header>
         <p class="breadcrumb">
-          <a href={paths.news}>Nieuws</a>
+          <a href={props.section.path}>{props.section.title}</a>
         </p>
         <h1 id="artikel-titel">{article.title}</h1>
         <p class="meta">

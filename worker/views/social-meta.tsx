@@ -12,6 +12,13 @@ export interface ArticleMeta {
   cardPath: string | null;
 }
 
+/** What link previews and search engines need of a content page: JSON-LD WebPage + BreadcrumbList. */
+export interface ContentPageMeta {
+  /** The breadcrumbs, Home first, the page last (paths of this site). */
+  trail: { title: string; path: string }[];
+  updatedAt: string;
+}
+
 export interface SocialMetaProps {
   siteUrl: string;
   /** Title without the site name (og:title, JSON-LD headline). */
@@ -20,6 +27,7 @@ export interface SocialMetaProps {
   /** Absolute canonical URL; null for pages that have none (404, errors, search results). */
   url: string | null;
   article?: ArticleMeta;
+  page?: ContentPageMeta;
 }
 
 const CARD = { width: String(CARD_WIDTH), height: String(CARD_HEIGHT), type: 'image/png' } as const;
@@ -41,7 +49,7 @@ function scriptJson(value: unknown): string {
  * what: docs/link-previews.md). Every URL is absolute and built from SITE_URL.
  */
 export function SocialMeta(props: SocialMetaProps) {
-  const { siteUrl, article } = props;
+  const { siteUrl, article, page } = props;
   // Articles always have their canonical URL; the fallback only satisfies the type.
   const canonical = props.url ?? `${siteUrl}/`;
   const image = article?.cardPath
@@ -99,6 +107,36 @@ export function SocialMeta(props: SocialMetaProps) {
               mainEntityOfPage: { '@type': 'WebPage', '@id': canonical },
               author: { '@type': 'Organization', name: SITE_NAME, url: `${siteUrl}/` },
               publisher,
+            }),
+          }}
+        />
+      )}
+      {page && (
+        <script
+          type="application/ld+json"
+          // Escaped JSON, see scriptJson.
+          dangerouslySetInnerHTML={{
+            __html: scriptJson({
+              '@context': 'https://schema.org',
+              '@type': 'WebPage',
+              '@id': canonical,
+              url: canonical,
+              name: props.title,
+              description: props.description,
+              dateModified: page.updatedAt,
+              inLanguage: 'nl',
+              image: [image.url],
+              isPartOf: { '@type': 'WebSite', name: SITE_NAME, url: `${siteUrl}/` },
+              publisher,
+              breadcrumb: {
+                '@type': 'BreadcrumbList',
+                itemListElement: page.trail.map((crumb, i) => ({
+                  '@type': 'ListItem',
+                  position: i + 1,
+                  name: crumb.title,
+                  item: `${siteUrl}${crumb.path}`,
+                })),
+              },
             }),
           }}
         />

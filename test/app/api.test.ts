@@ -123,17 +123,20 @@ describe('other endpoints', () => {
 
   it('/api/site gives about, featured and navigation with absolute URLs', async () => {
     const { body } = await api('/api/site');
-    expect(body.about.url).toBe(`${SITE}/over-vso`);
+    // Where content-seed/site.yaml's about.url, featured.url and menu lead.
+    expect(body.about.url).toBe(`${SITE}/organisatie/waar-staan-wij-voor/`);
     expect(body.featured).toMatchObject({
       title: 'Zelfstandige Publieke Werkgevers',
-      url: `${SITE}/zelfstandige-publieke-werkgevers`,
+      url: `${SITE}/bestuur/zelfstandige-publieke-werkgevers/`,
     });
     expect(body.navigation.map((n: { label: string }) => n.label)).toEqual([
       'Home',
       'Nieuws',
-      'Participanten',
       'Over VSO Werkgevers',
       'Zelfstandige Publieke Werkgevers',
+      'Vertegenwoordiging',
+      'Banenafspraak',
+      'Participanten',
       'Zoeken',
     ]);
   });

@@ -56,7 +56,8 @@ describe('every page', () => {
       }
       // Sidebar: about + Lees verder, 13 participants alphabetically, Uitgelicht + Lees verder ».
       expect(text).toContain('Het VSO vertegenwoordigt de gezamenlijke belangen');
-      expect(html).toMatch(/<a href="\/over-vso">Lees verder/);
+      // "Lees verder" leads where content-seed/site.yaml says (about.url, featured.url).
+      expect(html).toMatch(/<a href="\/organisatie\/waar-staan-wij-voor\/">Lees verder/);
       const participants = [...html.matchAll(/<a href="\/participanten#[a-z0-9-]+">([^<]+)<\/a>/g)].map(
         (m) => m[1] ?? '',
       );
@@ -67,7 +68,7 @@ describe('every page', () => {
       expect(text).toMatch(
         /Uitgelicht Zelfstandige Publieke Werkgevers In 2008 namen de ‘niet-kabinetssectoren’/,
       );
-      expect(html).toMatch(/<a href="\/zelfstandige-publieke-werkgevers">Lees verder.*»<\/a>/);
+      expect(html).toMatch(/<a href="\/bestuur\/zelfstandige-publieke-werkgevers\/">Lees verder.*»<\/a>/);
       expect(html).toContain('<footer class="site-footer">');
       expect(html).toContain(
         `<link rel="alternate" type="application/rss+xml" title="VSO Werkgevers — Nieuws" href="${SITE}/feed.xml"/>`,
@@ -87,7 +88,9 @@ describe('home and news', () => {
     expect(text).toContain(
       'Bericht nummer 21 21 januari 2020 · Nieuws Samenvatting van bericht 21 over werkgevers.',
     );
-    expect(html).toContain('<a href="/banenafspraak/nieuws">Alle nieuwsberichten (23)</a>');
+    // content-seed/ has a second section: the home page leads to each section's list.
+    expect(html).toContain('<nav class="more" aria-label="Meer nieuws">');
+    expect(html).toContain('<a href="/nieuws/algemeen">Algemeen nieuws</a>');
   });
 
   it('pages the news by 10 with ?pagina and previous/next links; past the end is a 404', async () => {
@@ -277,7 +280,9 @@ describe('feed, sitemap, robots', () => {
   it('/sitemap.xml lists every page and every article with lastmod', async () => {
     const { html: xml } = await get('/sitemap.xml');
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc><lastmod>[^<]+<\/lastmod>/g)].map((m) => m[1]);
-    expect(locs).toHaveLength(5 + 23);
+    // The 5 fixed pages, the 23 articles, content-seed's 8 pages, the 5 indexes above them and the
+    // second section.
+    expect(locs).toHaveLength(5 + 23 + 8 + 5 + 1);
     expect(locs).toContain(`${SITE}${MET}`);
     expect(locs).toContain(`${SITE}/participanten`);
   });

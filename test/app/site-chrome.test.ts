@@ -1,5 +1,5 @@
 /**
- * The frame of every page over a database with the whole site's rows (test/support/site-rows.ts):
+ * The frame of every page over a database with the whole site's rows (test/support/site-documents.ts):
  * the menu from site_meta 'menu', two levels, with aria-current; the sidebar's "Lees verder" links
  * from site_blocks.url; and the static navigation when a database has no menu.
  */
@@ -7,14 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../../pipeline/generated-documents.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
-import { insertSiteRows, type SITE_ROWS } from '../support/site-rows.ts';
+import { SITE_ROWS, siteDocuments } from '../support/site-documents.ts';
 
 let app: TestApp;
 let rows: typeof SITE_ROWS;
 
 beforeAll(async () => {
-  app = await startApp(generatedDocuments(3));
-  rows = await insertSiteRows(app.client);
+  app = await startApp(siteDocuments(3), {}, { contentSeed: false });
+  rows = SITE_ROWS;
 });
 afterAll(async () => {
   await app?.close();
@@ -87,7 +87,9 @@ describe('the sidebar', () => {
 
 describe('a database without a menu', () => {
   it('shows the static navigation', async () => {
-    const other = await startApp(generatedDocuments(3));
+    // A database seeded before menus existed: no menu row.
+    const other = await startApp(siteDocuments(3), {}, { contentSeed: false });
+    await other.client.execute("delete from site_meta where key = 'menu'");
     try {
       const page = await other.fetch('/participanten').then((r) => r.text());
       expect(wideMenu(page)).toContain('<a href="/participanten" aria-current="page">Participanten</a>');

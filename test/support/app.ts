@@ -52,8 +52,12 @@ function counted(client: Client, count: () => void): Client {
  * off (it is the Cache API, which Node lacks); `deps` overrides the rest (a purge token, a security
  * contact, a share limiter or queue).
  */
-export async function startApp(extra: ExtraDocument[] = [], deps: Partial<Deps> = {}): Promise<TestApp> {
-  const { dir, file } = await seededDatabaseFile(extra);
+export async function startApp(
+  extra: ExtraDocument[] = [],
+  deps: Partial<Deps> = {},
+  options: { contentSeed?: boolean } = {},
+): Promise<TestApp> {
+  const { dir, file } = await seededDatabaseFile(extra, options);
   let roundTrips = 0;
   const client = counted(openClient(`file:${file}`), () => roundTrips++);
   const app = createApp({

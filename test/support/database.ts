@@ -83,11 +83,13 @@ function documentsFingerprint(documents: DocumentInput[]): string {
  */
 export async function seededDatabaseFile(
   extra: ExtraDocument[] = [],
+  options: { contentSeed?: boolean } = {},
 ): Promise<{ dir: string; file: string }> {
   const dir = tempDir();
   const file = join(dir, 'vso.db');
+  // `contentSeed: false`: only `extra`, for a test that describes a whole site of its own.
   const documents: DocumentInput[] = [
-    ...(await readDocuments(join(ROOT, 'content-seed'))),
+    ...(options.contentSeed === false ? [] : await readDocuments(join(ROOT, 'content-seed'))),
     ...extra.map((doc) => ({ file: doc.name, text: doc.text })),
   ];
   const cached = join(CACHE, `${shapingFingerprint()}-${documentsFingerprint(documents)}.db`);

@@ -44,7 +44,7 @@ const CONNECTION_HEAP_BYTES = 256 * 1024;
  * follows it, so the page caches give back memory under pressure instead of failing. Servers in one
  * process (tests) share it: the largest asked for wins.
  */
-export function heapLimitBytes(maxResultBytes: number): number {
+function heapLimitBytes(maxResultBytes: number): number {
   return Math.max(MIN_VALUE_HEAP_BYTES, 2 * maxResultBytes) + MAX_LIVE_STREAMS * CONNECTION_HEAP_BYTES;
 }
 

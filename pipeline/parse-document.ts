@@ -1,21 +1,9 @@
-import { basename } from 'node:path';
 import * as v from 'valibot';
-import { articlePath } from '../schema/addresses.ts';
 import { type Block, type RawDocumentInput, SourceDocument } from '../schema/document.ts';
-import { SITE_DOCUMENT } from '../schema/site-document.ts';
 import { readFrontMatter } from './front-matter-source.ts';
-import { parseMarkdown } from './parse-markdown.ts';
-import {
-  type DocumentInput,
-  type DocumentProblem,
-  decodeDocument,
-  type ParsedFile,
-  type ParseResult,
-} from './parse-result.ts';
-import { type ParsedSite, parseSiteDocument } from './site-document.ts';
+import { decodeDocument, type ParseResult } from './parse-result.ts';
 
-export type { DocumentInput, DocumentProblem, ParsedFile, ParseResult } from './parse-result.ts';
-export { formatProblem } from './parse-result.ts';
+export type { DocumentInput, DocumentProblem, ParseResult } from './parse-result.ts';
 
 interface Line {
   text: string;

@@ -14,7 +14,7 @@ import { parseRedirectsDocument, REDIRECTS_DOCUMENT, type Redirect } from './red
 import { type SiteStructure, siteStructure } from './site-addresses.ts';
 import { type ParsedSite, parseSiteDocument } from './site-document.ts';
 
-export type { DocumentInput, DocumentProblem, ParsedArticle, ParsedPage } from './parse-result.ts';
+export type { DocumentInput, DocumentProblem, ParsedArticle } from './parse-result.ts';
 export { formatProblem } from './parse-result.ts';
 
 /** Every document of a content folder, parsed and checked as a whole. */

@@ -13,8 +13,8 @@ export interface DocumentProblem {
   message: string;
 }
 
-export type ArticleDocument = Extract<SourceDocument, { kind: 'article' }>;
-export type PageDocument = Extract<SourceDocument, { kind: 'page' }>;
+type ArticleDocument = Extract<SourceDocument, { kind: 'article' }>;
+type PageDocument = Extract<SourceDocument, { kind: 'page' }>;
 
 export interface ParsedFile<D extends SourceDocument = SourceDocument> {
   file: string;

@@ -6,7 +6,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
 import { amsterdamDate, startOfAmsterdamDate } from '../schema/dates.ts';
-import type { ArticleDoc, Block } from '../schema/document.ts';
+import type { ArticleDoc } from '../schema/document.ts';
 import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { slugify } from '../schema/slug.ts';
 import {
@@ -23,7 +23,6 @@ import { addressStatements, type ExistingAddresses, refuseTakenAddresses } from 
 import { cardInputHash, cardInputOf } from './card-input.ts';
 import { renderCardsInParallel } from './card-pool.ts';
 import type { ParsedArticle as ParsedFile, ParsedPage } from './parse-result.ts';
-import { REDIRECTS_DOCUMENT } from './redirects-document.ts';
 import { glossaryStatements, readGlossaryRows, searchText, vocabularyStatements } from './search-seed.ts';
 import { bodyText, type PagesSummary, pageStatements, readExistingPages } from './seed-pages.ts';
 import { type ArticlePlan, SeedConflict } from './seed-plan.ts';

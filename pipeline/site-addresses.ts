@@ -27,18 +27,18 @@ const FIXED_PAGES: { path: string; label: string }[] = [
   { path: '/zoeken', label: 'Zoeken' },
 ];
 
-export interface SectionRow {
+interface SectionRow {
   path: string;
   title: string;
   position: number;
 }
-export interface IndexPage {
+interface IndexPage {
   path: string;
   key: string;
   parent: string | null;
   title: string;
 }
-export interface MenuItem {
+interface MenuItem {
   label: string;
   path: string;
   children?: { label: string; path: string }[];

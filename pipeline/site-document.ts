@@ -22,7 +22,7 @@ export interface ParsedSite {
   keyLines: Record<string, number>;
 }
 
-export interface MenuEntry {
+interface MenuEntry {
   label: string;
   path: string;
   line: number;

@@ -169,7 +169,7 @@ export function toPage(doc: {
     position: doc.values.order ?? null,
   };
 }
-export type PageDoc = ReturnType<typeof toPage>;
+type PageDoc = ReturnType<typeof toPage>;
 
 /**
  * What the parser hands over: the document's structure. Each chrome section ("Over VSO Werkgevers",

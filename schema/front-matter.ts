@@ -35,7 +35,7 @@ const MAX_ORDER = 10_000;
  * in it is a problem at its line). Which keys a document needs depends on its kind and format
  * (frontMatterProblems below).
  */
-export const FRONT_MATTER = {
+const FRONT_MATTER = {
   title: v.optional(v.pipe(frontText('title'), oneLine('title'))),
   date: v.optional(
     v.pipe(
@@ -92,7 +92,7 @@ export const FRONT_MATTER = {
     ),
   ),
 };
-export const FRONT_MATTER_KEYS = Object.keys(FRONT_MATTER);
+const FRONT_MATTER_KEYS = Object.keys(FRONT_MATTER);
 export type FrontMatterKey = keyof typeof FRONT_MATTER;
 export type FrontMatterValues = v.InferOutput<v.ObjectSchema<typeof FRONT_MATTER, undefined>>;
 

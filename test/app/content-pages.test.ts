@@ -6,7 +6,6 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../../pipeline/generated-documents.ts';
 import { MET } from '../support/addresses.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
 import { textOf } from '../support/html.ts';

@@ -5,7 +5,6 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedDocuments } from '../../pipeline/generated-documents.ts';
 import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
 import { SITE_ROWS, siteDocuments } from '../support/site-documents.ts';
 

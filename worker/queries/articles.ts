@@ -37,7 +37,7 @@ const named = (db: Database, slug: string): SQL =>
     ),
   ) as SQL;
 
-export const summaryColumns = {
+const summaryColumns = {
   slug: articles.slug,
   section: articles.section,
   title: articles.title,

@@ -401,9 +401,19 @@ describe('the two formats', () => {
     ]);
   });
 
-  it('readDocuments reads the .md documents of a folder with the .txt ones', async () => {
+  it('readDocuments reads the .md documents of a folder with the .txt ones, site.yaml and redirects.yaml', async () => {
     const names = (await readDocuments(join(ROOT, 'docs', 'examples'))).map((doc) => doc.file);
-    expect(names).toEqual([join(ROOT, 'docs/examples/article.md'), join(ROOT, 'docs/examples/article.txt')]);
+    expect(names).toEqual(
+      [
+        'article-in-section.md',
+        'article.md',
+        'article.txt',
+        'page.md',
+        'page.txt',
+        'redirects.yaml',
+        'site.yaml',
+      ].map((name) => join(ROOT, 'docs/examples', name)),
+    );
   });
 
   it('the seeds parse as before: through parseDocuments as through parseDocument, with plain blocks', async () => {
@@ -448,6 +458,26 @@ describe('the samples in docs/examples', () => {
       { text: 'meer ruimte', strong: true },
       { text: 'creëren', emphasis: true },
       { text: 'het postadres', href: 'mailto:info@vso-werkgevers.nl' },
+    ]);
+  });
+
+  it('the page, the article in a section, site.yaml and redirects.yaml make one valid site', () => {
+    const names = ['page.md', 'page.txt', 'article-in-section.md', 'site.yaml', 'redirects.yaml'];
+    const result = parseDocuments(
+      names.map((name) => ({ file: name, bytes: readFileSync(join(ROOT, 'docs', 'examples', name)) })),
+    );
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.pages.map((page) => page.document.page.path)).toEqual([
+      '/banenafspraak/sectorinformatie/onderwijs',
+      '/organisatie/waar-staan-wij-voor/',
+    ]);
+    expect(result.parsed[0]?.document.article).toMatchObject({
+      section: '/nieuws/algemeen',
+      slug: 'cao-rijk-akkoord',
+    });
+    expect(result.structure.redirects).toEqual([
+      { path: '/organisatie/missie', target: '/organisatie/waar-staan-wij-voor/' },
+      { path: '/oud/nieuws', target: '/nieuws/algemeen' },
     ]);
   });
 });

@@ -307,7 +307,9 @@ export function pageStatements(
 
   const structureChanged = structureStatements(db, structure, existing, statements);
   summary.structure = structureChanged;
-  if (structureChanged) purge.add(cacheTags.site);
+  // The menu is on every page (site); sections label and list articles and are listed as pages.
+  if (structureChanged)
+    for (const tag of [cacheTags.site, cacheTags.pages, cacheTags.articles]) purge.add(tag);
   if (summary.inserted.length + summary.updated.length + removed.length > 0) purge.add(cacheTags.pages);
   const hash = sha256(
     JSON.stringify([

@@ -113,7 +113,9 @@ export function siteStructure(
     own(key, `the page of ${item.file}:${line}`, item.file, line);
   }
 
-  // The indexes the tree needs: every address above a public page or a listed section.
+  // The indexes the tree needs: every address above a public page, so that no breadcrumb leads to a
+  // 404. (Not above a section alone: a section's list shows no breadcrumbs, and an index only a
+  // section hangs under would be a page no link leads to.)
   const served = new Map<string, string>(); // key → the path as served
   for (const fixed of FIXED_PAGES) served.set(fixed.path, fixed.path);
   for (const [path] of sections) served.set(path, path);
@@ -121,7 +123,7 @@ export function siteStructure(
   for (const item of publicPages) served.set(addressKey(item.document.page.path), item.document.page.path);
   const titles = menuTitles(site);
   const indexes: IndexPage[] = [];
-  const above = [...publicPages.map((item) => item.document.page.path), ...sectionRows.map((s) => s.path)];
+  const above = publicPages.map((item) => item.document.page.path);
   for (const key of new Set(above.flatMap(ancestorKeys))) {
     if (owners.has(key) || served.has(key)) continue;
     const path = `${key}/`;

@@ -65,7 +65,7 @@ describe('pages in the seed', () => {
       { key: 'about', url: '/organisatie/waar-staan-wij-voor/' },
       { key: 'featured', url: '/bestuur/zelfstandige-publieke-werkgevers/' },
     ]);
-    expect(summary.pages?.inserted).toHaveLength(13);
+    expect(summary.pages?.inserted).toHaveLength(12);
     // A second seed of the same documents writes nothing.
     const again = await seedDir(folder.client, folder.docs);
     expect(again.changed).toBe(false);

@@ -243,7 +243,6 @@ describe('site.yaml: sections, menu, links; redirects.yaml', () => {
       '/banenafspraak/nieuws',
       '/nieuws/algemeen',
       '/banenafspraak/',
-      '/nieuws/',
       '/organisatie/',
       '/participanten',
       '/zoeken',

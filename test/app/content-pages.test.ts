@@ -87,9 +87,9 @@ describe('content pages', () => {
     const children = [...html.matchAll(/<h3><a href="([^"]+)">/g)].map((m) => m[1]);
     expect(children).toEqual([rows.background.path, rows.mission.path]);
     expect((await get('/organisatie')).response.status).toBe(301);
-    // A virtual index above a section only lists the section.
-    const news = await get(rows.news.path);
-    expect(news.html).toContain(`<h3><a href="${rows.section.path}">${rows.section.title}</a></h3>`);
+    // No index is made above a section alone: no link would lead to it.
+    expect((await get('/nieuws/')).response.status).toBe(301);
+    expect((await get('/nieuws')).response.status).toBe(404);
   });
 
   it('a page without the sidebar shows none', async () => {

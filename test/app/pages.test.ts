@@ -280,9 +280,9 @@ describe('feed, sitemap, robots', () => {
   it('/sitemap.xml lists every page and every article with lastmod', async () => {
     const { html: xml } = await get('/sitemap.xml');
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc><lastmod>[^<]+<\/lastmod>/g)].map((m) => m[1]);
-    // The 5 fixed pages, the 23 articles, content-seed's 8 pages, the 5 indexes above them and the
+    // The 5 fixed pages, the 23 articles, content-seed's 8 pages, the 4 indexes above them and the
     // second section.
-    expect(locs).toHaveLength(5 + 23 + 8 + 5 + 1);
+    expect(locs).toHaveLength(5 + 23 + 8 + 4 + 1);
     expect(locs).toContain(`${SITE}${MET}`);
     expect(locs).toContain(`${SITE}/participanten`);
   });

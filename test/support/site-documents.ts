@@ -37,8 +37,6 @@ export const SITE_ROWS = {
     title: 'Sector Rijk',
     excerpt: 'De banenafspraak bij het Rijk.',
   },
-  /** An index above a section only. */
-  news: { path: '/nieuws/', title: 'Nieuws' },
   /** A section besides the default one, with one article, and an empty one. */
   section: { path: '/nieuws/algemeen', title: 'Algemeen nieuws' },
   emptySection: { path: '/nieuws/bestuur', title: 'Bestuursnieuws' },

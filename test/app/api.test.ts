@@ -29,6 +29,7 @@ describe('GET /api/articles', () => {
     expect(body.articles).toHaveLength(15);
     expect(body.articles[0]).toEqual({
       slug: 'bericht-nummer-21',
+      section: '/banenafspraak/nieuws',
       title: 'Bericht nummer 21',
       publishedAt: '2020-01-21',
       excerpt: 'Samenvatting van bericht 21 over werkgevers.',

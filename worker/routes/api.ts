@@ -44,6 +44,7 @@ export function apiRoutes(deps: AppDeps) {
   const url = (path: string) => `${siteUrl}${path}`;
   const summary = (a: ArticleSummary) => ({
     slug: a.slug,
+    section: a.section,
     title: a.title,
     publishedAt: a.publishedAt,
     excerpt: a.excerpt,
@@ -112,13 +113,20 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q, page, limit } = c.req.valid('query');
-    const { results, total, allWords, suggestions, version } = await query(
+    const { results, pages, total, allWords, suggestions, version } = await query(
       searchArticles(db, q, { page, limit, today: todayOf(deps) }),
     );
-    describeContent(c, version, [tags.articles]);
+    describeContent(c, version, [tags.articles, tags.pages]);
     return c.json({
       query: q,
       results: results.map((r) => ({ ...summary(r), snippet: highlightHtml(r.snippet) })),
+      pages: pages.map((p) => ({
+        url: url(p.path),
+        path: p.path,
+        title: p.title,
+        excerpt: p.excerpt,
+        snippet: highlightHtml(p.snippet),
+      })),
       suggestions: suggestions.map((text) => ({ query: text, url: url(searchPath(text)) })),
       // Relevance is ranked among the newest SEARCH_CANDIDATES matches: pages end there.
       meta: {

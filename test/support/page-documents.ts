@@ -29,6 +29,8 @@ De arbeidsvoorwaardenregeling geldt voor de pinguinkolonie van alle gemeenten.
 title: Contact met het secretariaat
 url: /organisatie/contact
 order: 1
+aliases:
+  - /over-ons/contact/
 ---
 
 Bel het secretariaat over de walrusvergadering.

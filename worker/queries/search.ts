@@ -44,7 +44,7 @@ export interface PageResult {
 }
 
 /** At most this many pages are shown above the articles: the site has few, and they are not paged. */
-export const PAGE_RESULTS = 5;
+const PAGE_RESULTS = 5;
 
 /**
  * Results are ranked among the newest SEARCH_CANDIDATES matches by publication date (the index's

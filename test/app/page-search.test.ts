@@ -51,6 +51,12 @@ describe('pages in search', () => {
     expect((await search('regeling')).pages[0]?.snippet).toContain('arbeidsvoorwaarden<mark>regeling</mark>');
   });
 
+  it('finds a page by the glossary form of a name it holds', async () => {
+    const body = await search('BZK');
+    expect(body.pages.map((p) => p.path)).toEqual(['/organisatie/achtergrond/']);
+    expect(body.pages[0]?.snippet).toContain('<mark>Binnenlandse</mark>');
+  });
+
   it('ranks a page whose title holds the words above one whose body does', async () => {
     // By title alone "Achtergrond …" would come first; the title match ranks "Contact …" above it.
     const body = await search('secretariaat');

@@ -41,7 +41,7 @@ describe('GET /api/pages', () => {
       },
       {
         type: 'paragraph',
-        text: 'De arbeidsvoorwaardenregeling geldt voor de pinguinkolonie van alle gemeenten.',
+        text: 'De arbeidsvoorwaardenregeling geldt voor de pinguinkolonie van alle gemeenten. Binnenlandse Zaken en Koninkrijksrelaties tekent mee.',
       },
     ],
     virtual: false,

@@ -20,7 +20,7 @@ Achtergrond van het verbond
 
 Het verbond werd opgericht als overleg van de werkgevers in de publieke sector. Het secretariaat zit in Den Haag.
 
-De arbeidsvoorwaardenregeling geldt voor de pinguinkolonie van alle gemeenten.
+De arbeidsvoorwaardenregeling geldt voor de pinguinkolonie van alle gemeenten. Binnenlandse Zaken en Koninkrijksrelaties tekent mee.
 `,
   },
   {

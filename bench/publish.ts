@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { changedArticleUrls } from '../pipeline/changed-urls.ts';
+import { changedUrls } from '../pipeline/changed-urls.ts';
 import { openClient, ROOT } from '../pipeline/libsql.ts';
 import type { DocumentInput } from '../pipeline/parse-document.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
@@ -21,7 +21,7 @@ interface PublishRow {
   change: string;
   /** seedSource: read, parse, migrate, seed. */
   seedS: number;
-  /** purgeTargetOf and changedArticleUrls. */
+  /** purgeTargetOf and changedUrls. */
   purgeListS: number;
   totalS: number;
   inserted: number;
@@ -89,7 +89,7 @@ export async function publishOneChange(
       const target_ = purgeTargetOf(outcome.summary);
       const client = openClient(url);
       try {
-        await changedArticleUrls(client, outcome.summary, 'https://bench.invalid');
+        await changedUrls(client, outcome.summary, 'https://bench.invalid');
       } finally {
         client.close();
       }

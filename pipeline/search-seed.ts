@@ -38,7 +38,7 @@ export function glossaryStatements(
 }
 
 /**
- * After the article writes, in the same transaction: merges the index into one b-tree (FTS5's
+ * After the article and page writes, in the same transaction: merges each index into one b-tree (FTS5's
  * 'optimize': the Worker only reads it, and a query then reads one doclist per term instead of one
  * per segment the seed's chunks left), then rebuilds the suggestion vocabulary from it: every word of
  * four to forty letters (no digits) of the titles and bodies, with the number of articles holding it.
@@ -48,6 +48,7 @@ export function glossaryStatements(
 export function vocabularyStatements(): Statement[] {
   return [
     { sql: "insert into articles_search (articles_search) values ('optimize')", params: [] },
+    { sql: "insert into pages_search (pages_search) values ('optimize')", params: [] },
     { sql: 'delete from search_vocabulary', params: [] },
     {
       sql: `insert into search_vocabulary (term, docs)

@@ -142,6 +142,7 @@ export async function seedDatabase(
     ? pageStatements(db, options.pages ?? [], options.structure, await readExistingPages(db), {
         now,
         prune: options.prune ?? false,
+        glossary: options.glossary ?? stored,
       })
     : null;
   const chosen = chooseSiteParts(parsed, options.site ?? null);

@@ -4,8 +4,10 @@ import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { addressKey, ancestorKeys, parentKey } from '../schema/addresses.ts';
 import type { Block } from '../schema/blocks.ts';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
+import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { pageAddresses, pages, redirects, sections, siteMeta } from '../schema/tables.ts';
 import type { ParsedPage } from './parse-result.ts';
+import { searchText } from './search-seed.ts';
 import { SeedConflict } from './seed-plan.ts';
 import type { SiteStructure } from './site-addresses.ts';
 
@@ -51,6 +53,7 @@ export async function readExistingPages(db: Db) {
         virtual: pages.virtual,
         sourceFile: pages.sourceFile,
         contentHash: pages.contentHash,
+        searchHash: pages.searchHash,
         draft: pages.draft,
         createdAt: pages.createdAt,
         updatedAt: pages.updatedAt,
@@ -147,9 +150,9 @@ export function pageStatements(
   parsed: ParsedPage[],
   structure: SiteStructure,
   existing: Existing,
-  options: { now: string; prune: boolean },
+  options: { now: string; prune: boolean; glossary: GlossaryEntry[] },
 ): { statements: Statement[]; summary: PagesSummary; tags: string[]; hash: string } {
-  const { now } = options;
+  const { now, glossary } = options;
   const wanted = wantedPages(parsed, structure);
   const byFile = new Map(existing.rows.filter((row) => !row.virtual).map((row) => [row.sourceFile, row]));
   const byKey = new Map(existing.rows.map((row) => [row.key, row]));
@@ -212,10 +215,18 @@ export function pageStatements(
     }
   }
 
+  let indexOnly = false;
+  const searchHashes = new Map<Wanted, string>();
   const formerTargets = new Map<string, string>(); // old key → the key of the page it now leads to
   for (const page of wanted) {
     const row = matched.get(page);
     const contentHash = contentHashOf(page);
+    // Search finds a public page with a document: never a draft (its words must not surface) nor an
+    // index (a list of links, no text of its own). Its own hash, as an article's: the glossary is
+    // not the page's content, and a change to it changes no date.
+    const search = page.draft || page.virtual ? '{}' : searchText(page.title, page.bodyText, glossary);
+    const searchHash = sha256(search).slice(0, 16);
+    searchHashes.set(page, searchHash);
     const changed =
       !row || row.contentHash !== contentHash || row.draft !== page.draft || row.path !== page.path;
     const values = {
@@ -226,6 +237,8 @@ export function pageStatements(
       excerpt: page.excerpt,
       body: page.body,
       bodyText: page.bodyText,
+      searchText: search,
+      searchHash,
       virtual: page.virtual,
       sidebar: page.sidebar,
       position: page.position,
@@ -240,10 +253,15 @@ export function pageStatements(
       touch(row.key);
       touch(parentKey(row.key));
     }
-    if (!changed) continue;
-    (row ? summary.updated : summary.inserted).push(page.path);
-    touch(page.key);
-    touch(page.parent);
+    // Only the index text changed (the glossary did): the row is written, nothing a visitor sees
+    // changed but search, whose answers change with the content version.
+    if (!changed && row?.searchHash === searchHash) continue;
+    if (!changed) indexOnly = true;
+    if (changed) {
+      (row ? summary.updated : summary.inserted).push(page.path);
+      touch(page.key);
+      touch(page.parent);
+    }
     if (row) {
       statements.push(
         db
@@ -308,12 +326,16 @@ export function pageStatements(
   const structureChanged = structureStatements(db, structure, existing, statements);
   summary.structure = structureChanged;
   // The menu is on every page (site); sections label and list articles and are listed as pages.
-  if (structureChanged)
+  if (structureChanged) {
     for (const tag of [cacheTags.site, cacheTags.pages, cacheTags.articles]) purge.add(tag);
-  if (summary.inserted.length + summary.updated.length + removed.length > 0) purge.add(cacheTags.pages);
+  }
+  // Search answers show pages too: a page whose index text alone changed purges the lists.
+  if (summary.inserted.length + summary.updated.length + removed.length > 0 || indexOnly) {
+    purge.add(cacheTags.pages);
+  }
   const hash = sha256(
     JSON.stringify([
-      wanted.map((page) => [page.key, contentHashOf(page), page.draft]),
+      wanted.map((page) => [page.key, contentHashOf(page), page.draft, searchHashes.get(page)]),
       [...addressLines].sort(),
       structure,
     ]),

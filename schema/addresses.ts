@@ -67,7 +67,7 @@ export const isReservedPath = (path: string) => {
 };
 
 /** The longest address a document, a section or a redirect may have. */
-const ADDRESS_MAX_LENGTH = 500;
+export const ADDRESS_MAX_LENGTH = 500;
 
 /** One segment of an address a document owns: lower-case letters, digits and hyphens, as slugs are. */
 const SEGMENT = new RegExp(`^${SLUG_SOURCE}$`);

@@ -57,7 +57,7 @@ export const SiteDocument = v.strictObject(
         [
           text('the about blurb ("about")'),
           v.strictObject(
-            { text: text('the about blurb ("about.text")'), url: SitePath('"about.url"') },
+            { text: text('the about blurb ("about.text")'), url: v.optional(SitePath('"about.url"')) },
             mapping('"about"', 'text and url'),
           ),
         ],

@@ -5,8 +5,8 @@ import type { Block } from './blocks.ts';
 import { storedBlocks } from './stored-blocks.ts';
 
 /**
- * The database, written by the seed (scripts/seed.ts) and read by the Worker. The search index
- * `articles_search` (FTS5, contentless, filled from `articles.search_text` by triggers) and the
+ * The database, written by the seed (scripts/seed.ts) and read by the Worker. The search indexes
+ * `articles_search` and `pages_search` (FTS5, contentless, filled from `search_text` by triggers) and the
  * suggestion vocabulary `search_vocabulary` (FTS5 trigram) live in a custom migration in drizzle/,
  * because drizzle-kit does not model virtual tables.
  */
@@ -88,6 +88,11 @@ export const pages = sqliteTable(
     excerpt: text('excerpt').notNull(),
     body: blocksJson('body').notNull(),
     bodyText: text('body_text').notNull(),
+    /** The columns of the search index as JSON (searchColumns, as articles have them); '{}' for a
+     * draft and an index, which are never found. Triggers copy it into `pages_search`. */
+    searchText: text('search_text').notNull().default('{}'),
+    /** Hash of search_text: a glossary change rewrites the index text of the pages it touches. */
+    searchHash: text('search_hash'),
     /**
      * An index the seed made for an address that has child pages but no document of its own
      * (`/organisatie/` when only its children exist): a title and the list of its children, so that

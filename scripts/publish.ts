@@ -1,13 +1,13 @@
 // `npm run publish [-- --source DIR] [--prune]`: migrate and seed the configured database
 // (LIBSQL_URL), then purge what changed from Workers Cache through the site's POST /admin/purge
 // (SITE_URL, default the [vars] SITE_URL of wrangler.toml; bearer PURGE_TOKEN), then check the link
-// previews of every inserted or updated article on SITE_URL as each crawler fetches them
+// previews of every inserted or updated public article and content page on SITE_URL as each crawler fetches them
 // (pipeline/unfurl-check.ts). Exit code 1 when the seed or the purge fails, when a preview would
 // break, and when SITE_URL cannot be reached for the check, unless PREVIEW_CHECK=if-reachable: then
 // an unreachable site (CI, no network) skips the check with a notice. The content is published
 // either way: the check looks at what the site now serves.
 import { SITE_URL } from '../dev/site-origin.ts';
-import { changedArticleUrls } from '../pipeline/changed-urls.ts';
+import { changedUrls } from '../pipeline/changed-urls.ts';
 import { openClient } from '../pipeline/libsql.ts';
 import { runSeed } from '../pipeline/seed-command.ts';
 import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
@@ -63,10 +63,10 @@ async function purge(summary: SeedSummary): Promise<boolean> {
   }
 }
 
-/** The link previews of the changed articles; false when one would break or nothing could be checked. */
+/** The link previews of the changed articles and pages; false when one would break or nothing could be checked. */
 async function checkChanged(urls: string[]): Promise<boolean> {
   if (urls.length === 0) return true;
-  console.log(`checking the link previews of ${urls.length} changed article(s) on ${siteUrl}`);
+  console.log(`checking the link previews of ${urls.length} changed article(s) and page(s) on ${siteUrl}`);
   let good = true;
   for (const url of urls) {
     const report = await checkPreviews(url);
@@ -96,5 +96,5 @@ async function checkChanged(urls: string[]): Promise<boolean> {
 const { summary, url } = await runSeed();
 if (!(await purge(summary))) process.exit(1);
 const client = openClient(url);
-const urls = await changedArticleUrls(client, summary, siteUrl).finally(() => client.close());
+const urls = await changedUrls(client, summary, siteUrl).finally(() => client.close());
 process.exit((await checkChanged(urls)) ? 0 : 1);

@@ -83,7 +83,7 @@ describe('npm run publish', () => {
     // Miniflare has no Workers Cache; the Worker said so and publish passes it on.
     expect(run.stdout).toContain('no Workers Cache there');
     // Then the changed article's link preview, as every crawler fetches it from the Worker.
-    expect(run.stdout).toContain('checking the link previews of 1 changed article(s)');
+    expect(run.stdout).toContain('checking the link previews of 1 changed article(s) and page(s)');
     expect(run.stdout).toContain(`${worker.url}${POSTBUS}\ncrawler `);
     expect(run.stdout).toMatch(/^X +ok +ok +ok +ok +ok +ok +ok +ok +ok$/m);
     expect(run.stdout).toContain('every link preview is fine');

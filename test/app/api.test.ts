@@ -29,6 +29,7 @@ describe('GET /api/articles', () => {
     expect(body.articles).toHaveLength(15);
     expect(body.articles[0]).toEqual({
       slug: 'bericht-nummer-21',
+      section: '/banenafspraak/nieuws',
       title: 'Bericht nummer 21',
       publishedAt: '2020-01-21',
       excerpt: 'Samenvatting van bericht 21 over werkgevers.',
@@ -76,7 +77,18 @@ describe('GET /api/articles/{slug}', () => {
       '/api/articles/centrale-postbus-voor-vragen-over-de-banenafspraak',
     );
     expect(Object.keys(body.article).sort()).toEqual(
-      ['body', 'excerpt', 'publishedAt', 'shares', 'slug', 'source', 'title', 'updatedAt', 'url'].sort(),
+      [
+        'body',
+        'excerpt',
+        'publishedAt',
+        'section',
+        'shares',
+        'slug',
+        'source',
+        'title',
+        'updatedAt',
+        'url',
+      ].sort(),
     );
     expect(body.article).toMatchObject({
       slug: 'centrale-postbus-voor-vragen-over-de-banenafspraak',
@@ -183,10 +195,25 @@ describe('other endpoints', () => {
     expect(Object.keys(body.paths).sort()).toEqual([
       '/articles',
       '/articles/{slug}',
+      '/pages',
       '/participants',
       '/search',
+      '/sections',
       '/site',
     ]);
+    const section = body.paths['/articles'].get.parameters.find(
+      (p: { name: string }) => p.name === 'section',
+    );
+    expect(section).toMatchObject({ in: 'query', required: false });
+    const path = body.paths['/pages'].get.parameters.find((p: { name: string }) => p.name === 'path');
+    expect(path).toMatchObject({
+      in: 'query',
+      required: true,
+      schema: { pattern: '^(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+/?$' },
+    });
+    const search = body.paths['/search'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(search.properties)).toEqual(expect.arrayContaining(['results', 'pages']));
+    expect(search.properties.results.items.required).toEqual(expect.arrayContaining(['section', 'url']));
     const limit = body.paths['/articles'].get.parameters.find((p: { name: string }) => p.name === 'limit');
     expect(limit.in).toBe('query');
     const slug = body.paths['/articles/{slug}'].get.parameters[0];

@@ -36,7 +36,8 @@ export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   '/banenafspraak/nieuws': ['pagina'],
   '/zoeken': ['q', 'pagina'],
   '/oembed': ['url', 'format', 'maxwidth', 'maxheight'],
-  '/api/articles': ['page', 'limit'],
+  '/api/articles': ['page', 'limit', 'section'],
+  '/api/pages': ['path'],
   '/api/search': ['q', 'page', 'limit'],
 };
 

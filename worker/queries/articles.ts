@@ -37,7 +37,7 @@ const named = (db: Database, slug: string): SQL =>
     ),
   ) as SQL;
 
-const summaryColumns = {
+export const summaryColumns = {
   slug: articles.slug,
   section: articles.section,
   title: articles.title,

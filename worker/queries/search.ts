@@ -28,6 +28,17 @@ export const MARK_END = '\u0003';
 
 export type SearchResult = ArticleSummary & { snippet: string };
 
+/** A content page that matches, above the articles: its exact path, title, excerpt and snippet. */
+export interface PageResult {
+  path: string;
+  title: string;
+  excerpt: string;
+  snippet: string;
+}
+
+/** At most this many pages are shown above the articles: the site has few, and they are not paged. */
+const PAGE_RESULTS = 5;
+
 /**
  * Results are ranked among the newest SEARCH_CANDIDATES matches by publication date (the index's
  * rowid order, schema/search-terms.ts): ranking every match of a word in every article would grow
@@ -99,6 +110,31 @@ function rankedStatement(db: Database, plan: QueryPlan, limit: number, offset: n
     limit ${limit} offset ${offset}`);
 }
 
+/**
+ * The pages holding every word (pages_search, the same columns and expressions as the articles'),
+ * best first: the title holds every word, then every word as written, then as stem, then parts;
+ * then by title. Every match is scored: the site has tens of pages, not thousands. Drafts and the
+ * seed's indexes have no index text; the filter says so again.
+ */
+function pagesStatement(db: Database, plan: QueryPlan) {
+  const tier = (expression: string, points: number) =>
+    sql`select rowid as hit, ${sql.raw(String(points))} as points from pages_search
+      where pages_search match ${expression}`;
+  return db.all<{ path: string; title: string; excerpt: string; bodyText: string }>(sql`with
+    hits as (select rowid as hit from pages_search where pages_search match ${plan.any}),
+    tiers as (${tier(plan.title, POINTS.title)} union all ${tier(plan.exact, POINTS.exact)}
+      union all ${tier(plan.stemmed, POINTS.stemmed)}),
+    scored as (
+      select hits.hit, coalesce(sum(tiers.points), 0) as score
+      from hits left join tiers on tiers.hit = hits.hit group by hits.hit
+    )
+    select p.path, p.title, p.excerpt, p.body_text as bodyText
+    from scored join pages p on p.id = scored.hit
+    where p.draft = 0 and p.virtual = 0
+    order by scored.score desc, p.title, p.path
+    limit ${PAGE_RESULTS}`);
+}
+
 /** Articles holding every word, and (only when none does) those holding any of them. */
 function countStatement(db: Database, plan: QueryPlan, today: string) {
   const isPublicHit = sql`rowid >= ${publicRowidFrom(today)}`;
@@ -135,8 +171,8 @@ function vocabularyStatement(db: Database, plan: QueryPlan) {
 
 /**
  * Search (schema/search-terms.ts): a page of results with highlighted snippets, how many articles
- * match in all (those with every word; when there are none, those with some), suggestions when it
- * found nothing or little, and the sidebar: one batch.
+ * match in all (those with every word; when there are none, those with some), the best content
+ * pages holding every word, suggestions when it found nothing or little, and the sidebar: one batch.
  */
 export async function searchArticles(
   db: Database,
@@ -145,6 +181,8 @@ export async function searchArticles(
 ): Promise<
   {
     results: SearchResult[];
+    /** Content pages holding every word, best first (at most PAGE_RESULTS; the same on every page). */
+    pages: PageResult[];
     total: number;
     /** False when no article holds every word and the results hold some of them. */
     allWords: boolean;
@@ -153,11 +191,19 @@ export async function searchArticles(
 > {
   const plan = queryPlan(query);
   if (plan === null) {
-    return { results: [], total: 0, allWords: true, suggestions: [], ...(await getSidebar(db, today)) };
+    return {
+      results: [],
+      pages: [],
+      total: 0,
+      allWords: true,
+      suggestions: [],
+      ...(await getSidebar(db, today)),
+    };
   }
-  const [rows, [count], entries, vocabulary, blocks, people, meta] = await db.batch([
+  const [rows, [count], pageRows, entries, vocabulary, blocks, people, meta] = await db.batch([
     rankedStatement(db, plan, limit, (page - 1) * limit, today),
     countStatement(db, plan, today),
+    pagesStatement(db, plan),
     db.select().from(glossary),
     vocabularyStatement(db, plan),
     ...sidebarStatements(db),
@@ -167,10 +213,15 @@ export async function searchArticles(
     ...summary,
     snippet: makeSnippet(bodyText, match, { start: MARK_START, end: MARK_END }),
   }));
+  const pages = pageRows.map(({ bodyText, ...summary }) => ({
+    ...summary,
+    snippet: makeSnippet(bodyText, match, { start: MARK_START, end: MARK_END }),
+  }));
   const all = Number(count?.all ?? 0);
   const suggestions = suggestQuery(plan, queryWords(query), vocabulary, all);
   return {
     results,
+    pages,
     total: all > 0 ? all : Number(count?.some ?? 0),
     allWords: all > 0 || results.length === 0,
     suggestions,

@@ -2,7 +2,8 @@
 // routes (worker/routes/api.ts) and the document (worker/routes/openapi.ts) import, so that neither
 // imports the other.
 import * as v from 'valibot';
-import { Slug } from '../../schema/slug.ts';
+import { ADDRESS_MAX_LENGTH } from '../../schema/addresses.ts';
+import { SLUG_SOURCE, Slug } from '../../schema/slug.ts';
 import { MAX_QUERY_LENGTH, queryLength } from '../site.ts';
 
 /** The methods the API answers; any other gets 405 with `Allow` listing these. */
@@ -67,11 +68,44 @@ const searchWords = v.pipe(
   }),
 );
 
+/**
+ * A path of the site as pages and sections have them: segments of a–z, 0–9 and single hyphens, with
+ * or without a trailing slash (both forms name one address). The home page is no content page.
+ */
+const ADDRESS_SOURCE = `^(?:/${SLUG_SOURCE})+/?$`;
+const ADDRESS = new RegExp(ADDRESS_SOURCE);
+const address = (name: string, what: string) =>
+  v.pipe(
+    v.string(`${name} is required`),
+    v.maxLength(ADDRESS_MAX_LENGTH, `${name} must be at most ${ADDRESS_MAX_LENGTH} characters`),
+    v.regex(ADDRESS, `${name} must be a path such as /organisatie/achtergrond/ (a–z, 0–9 and hyphens)`),
+    v.description(what),
+    documented<string>({
+      type: 'string',
+      minLength: 2,
+      maxLength: ADDRESS_MAX_LENGTH,
+      // The source as written: RegExp#source would escape each `/`.
+      pattern: ADDRESS_SOURCE,
+    }),
+  );
+
 // Request schemas, declared above the routes that validate with them; the OpenAPI document is
 // generated from these same schemas.
 export const ListQuery = v.object({
   page: wholeNumber('page', 1, 1_000_000, 1, 'Page number'),
   limit: wholeNumber('limit', 1, 100, 15, 'Articles per page'),
+  section: v.optional(
+    address(
+      'section',
+      'Only the articles of this news section (a path of GET /sections, with or without a trailing slash); all sections when absent. A section the site does not have is a 400 that lists those it has.',
+    ),
+  ),
+});
+export const PageQuery = v.object({
+  path: address(
+    'path',
+    'The address of the page, e.g. /organisatie/achtergrond/; with or without its trailing slash, and an address the page had before (answered with a 301 to its current one).',
+  ),
 });
 export const SlugParam = v.object({
   slug: v.pipe(Slug, v.description('The article slug.')),

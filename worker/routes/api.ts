@@ -2,6 +2,7 @@ import { vValidator } from '@hono/valibot-validator';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type * as v from 'valibot';
+import { addressKey } from '../../schema/addresses.ts';
 import { tags } from '../../schema/cache-tags.ts';
 import { apiError, apiFailure, apiNotFound, toIssues } from '../api-error.ts';
 import { describeContent } from '../cache/edge-cache.ts';
@@ -10,11 +11,12 @@ import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { openApiJson } from '../openapi-document.ts';
-import { type ArticleSummary, getArticle, listArticles } from '../queries/articles.ts';
+import { type ArticleSummary, getArticle } from '../queries/articles.ts';
 import { getSidebar } from '../queries/chrome.ts';
+import { getPageByKey, listArticlesOf, listSections } from '../queries/content-api.ts';
 import { MARK_END, MARK_START, SEARCH_CANDIDATES, searchArticles } from '../queries/search.ts';
-import { articlePath, navigation, searchPath } from '../site.ts';
-import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
+import { articlePath, navigation, paths, searchPath } from '../site.ts';
+import { ALLOWED_METHODS, ListQuery, PageQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 
 type Issues = readonly v.BaseIssue<unknown>[];
 
@@ -44,6 +46,7 @@ export function apiRoutes(deps: AppDeps) {
   const url = (path: string) => `${siteUrl}${path}`;
   const summary = (a: ArticleSummary) => ({
     slug: a.slug,
+    section: a.section,
     title: a.title,
     publishedAt: a.publishedAt,
     excerpt: a.excerpt,
@@ -63,7 +66,16 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/articles', vValidator('query', ListQuery, invalid), async (c) => {
     const { page, limit } = c.req.valid('query');
-    const { articles, total, version } = await query(listArticles(db, page, limit, todayOf(deps)));
+    const section = c.req.valid('query').section;
+    const key = section === undefined ? null : addressKey(section);
+    const { articles, total, sections, version } = await query(
+      listArticlesOf(db, key, page, limit, todayOf(deps)),
+    );
+    // An unknown section is a mistake (a typo, a section that was renamed), not an empty section.
+    if (key !== null && !sections.some((known) => known.path === key)) {
+      const message = `De sectie ${key} bestaat niet; wel: ${sections.map((known) => known.path).join(', ')}.`;
+      return apiError(c, 400, 'invalid_request', message, [{ path: 'section', message }]);
+    }
     describeContent(c, version, [tags.articles]);
     return c.json({ articles: articles.map(summary), meta: { pagination: pagination(page, limit, total) } });
   });
@@ -84,12 +96,50 @@ export function apiRoutes(deps: AppDeps) {
         slug: article.slug,
         title: article.title,
         publishedAt: article.publishedAt,
+        section: article.section,
         source: article.source,
         excerpt: article.excerpt,
         body: article.body,
         url: url(articlePath(article)),
         updatedAt: article.updatedAt,
         shares,
+      },
+    });
+  });
+
+  api.get('/sections', async (c) => {
+    const { sections, version } = await query(listSections(db, todayOf(deps)));
+    // Sections come from site.yaml, which a seed purges as the site's structure.
+    describeContent(c, version, [tags.site]);
+    return c.json({
+      sections: sections.map((section) => ({ ...section, url: url(section.path) })),
+    });
+  });
+
+  api.get('/pages', vValidator('query', PageQuery, invalid), async (c) => {
+    const { path } = c.req.valid('query');
+    const key = addressKey(path);
+    const { page, children, version } = await query(getPageByKey(db, key, todayOf(deps)));
+    if (!page) return apiError(c, 404, 'not_found', 'Deze pagina bestaat niet.');
+    // An address the page had before, or an alias: the page's API address now (RFC 9110 §15.4.2).
+    if (page.key !== key) return c.redirect(`/api/pages?path=${encodeURIComponent(page.path)}`, 301);
+    describeContent(c, version, [tags.page(page.key)]);
+    return c.json({
+      page: {
+        path: page.path,
+        url: url(page.path),
+        title: page.title,
+        excerpt: page.excerpt,
+        body: page.body,
+        virtual: page.virtual,
+        parent: page.parentPath,
+        children: children.map((child) => ({
+          path: child.path,
+          url: url(child.path),
+          title: child.title,
+          excerpt: child.excerpt,
+        })),
+        updatedAt: page.updatedAt,
       },
     });
   });
@@ -113,13 +163,20 @@ export function apiRoutes(deps: AppDeps) {
 
   api.get('/search', vValidator('query', SearchQuery, invalid), async (c) => {
     const { q, page, limit } = c.req.valid('query');
-    const { results, total, allWords, suggestions, version } = await query(
+    const { results, pages, total, allWords, suggestions, version } = await query(
       searchArticles(db, q, { page, limit, today: todayOf(deps) }),
     );
-    describeContent(c, version, [tags.articles]);
+    describeContent(c, version, [tags.articles, tags.pages]);
     return c.json({
       query: q,
       results: results.map((r) => ({ ...summary(r), snippet: highlightHtml(r.snippet) })),
+      pages: pages.map((p) => ({
+        url: url(p.path),
+        path: p.path,
+        title: p.title,
+        excerpt: p.excerpt,
+        snippet: highlightHtml(p.snippet),
+      })),
       suggestions: suggestions.map((text) => ({ query: text, url: url(searchPath(text)) })),
       // Relevance is ranked among the newest SEARCH_CANDIDATES matches: pages end there.
       meta: {

@@ -5,26 +5,35 @@ import { ERROR_CODES, type ErrorStatus } from '../api-error.ts';
 import { CACHE_CONTROL } from '../cache/cache-policy.ts';
 import { NETWORKS } from '../lib/share-networks.ts';
 import { RETRY_AFTER } from '../lib/timeout.ts';
-import { ALLOWED_METHODS, ListQuery, SearchQuery, SlugParam } from './api-schemas.ts';
+import { ALLOWED_METHODS, ListQuery, PageQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 
 // Response shapes, as valibot schemas so that the OpenAPI document describes them from one source.
 const ArticleSummary = v.object({
   slug: v.string(),
+  section: v.pipe(
+    v.string(),
+    v.description('The path of the news section the article belongs to (GET /sections).'),
+  ),
   title: v.string(),
   publishedAt: v.pipe(v.string(), v.isoDate()),
   excerpt: v.string(),
-  url: v.pipe(v.string(), v.url()),
+  url: v.pipe(
+    v.string(),
+    v.url(),
+    v.description('The article page: {section}/{publishedAt}/{slug} on the site.'),
+  ),
   updatedAt: v.pipe(v.string(), v.isoTimestamp()),
 });
+const Body = v.pipe(
+  v.array(Block),
+  v.description(
+    'The body as blocks. Every block has its plain text (`text`, or `items` for a list), which is all a client needs; `inline`, where present, gives that same text as runs with links, bold and italics. In text outside a run with `href`, the site itself links http(s) URLs, bare www. hosts and e-mail addresses when it renders; only http(s) and mailto: links are ever made.',
+  ),
+);
 const Article = v.object({
   ...ArticleSummary.entries,
   source: v.nullable(v.string()),
-  body: v.pipe(
-    v.array(Block),
-    v.description(
-      'The body as blocks. Every block has its plain text (`text`, or `items` for a list), which is all a client needs; `inline`, where present, gives that same text as runs with links, bold and italics. In text outside a run with `href`, the site itself links http(s) URLs, bare www. hosts and e-mail addresses when it renders; only http(s) and mailto: links are ever made.',
-    ),
-  ),
+  body: Body,
   /** Shares through "Deel dit artikel", per network and in total. */
   shares: v.object(
     Object.fromEntries(
@@ -41,6 +50,40 @@ const Pagination = v.object({
   prev: v.nullable(v.number()),
 });
 const Link = v.object({ label: v.string(), url: v.string() });
+const pagePath = v.pipe(
+  v.string(),
+  v.description('The address exactly as the site serves it (with its trailing slash, if it has one).'),
+);
+const PageSummary = v.object({
+  path: pagePath,
+  url: v.pipe(v.string(), v.url()),
+  title: v.string(),
+  excerpt: v.pipe(v.string(), v.description('The first paragraph; empty for an index.')),
+});
+const Page = v.object({
+  ...PageSummary.entries,
+  body: v.pipe(Body, v.description('The body as blocks, as an article has them; empty for an index.')),
+  virtual: v.pipe(
+    v.boolean(),
+    v.description(
+      'True for an index the site made for an address that has pages below it and no document of its own: a title and its children, no body.',
+    ),
+  ),
+  parent: v.pipe(
+    v.nullable(v.string()),
+    v.description('The path of the page one level up, as served; null at the top.'),
+  ),
+  children: v.pipe(
+    v.array(PageSummary),
+    v.description('The pages one level down, in the order of the site (their `order`, then title).'),
+  ),
+  updatedAt: v.pipe(v.string(), v.isoTimestamp()),
+});
+const Section = v.object({
+  path: v.string(),
+  title: v.string(),
+  url: v.pipe(v.string(), v.url(), v.description("The section's list of articles.")),
+});
 
 const schema = (s: v.GenericSchema) => toJsonSchema(s, { errorMode: 'ignore', target: 'draft-2020-12' });
 
@@ -140,7 +183,11 @@ const components = {
       },
     },
     BadRequest: error(400, 'Invalid parameters; `issues` says which and why'),
-    NotFound: error(404, 'No such article'),
+    NotFound: error(404, 'No such article or page (drafts and scheduled articles are not public)'),
+    MovedPermanently: {
+      description: 'An address the resource had before: Location is where it is now',
+      headers: { Location: { schema: { type: 'string' } } },
+    },
     MethodNotAllowed: error(405, 'The API is read-only', {
       Allow: { $ref: '#/components/headers/Allow' },
     }),
@@ -226,13 +273,13 @@ export function buildOpenApi(siteUrl: string) {
       title: 'VSO Werkgevers content API',
       version: '1.0.0',
       description:
-        'Articles, participants and site texts of VSO Werkgevers. Read-only; CORS open for GET. Every error is the JSON envelope `{"error": {"code", "message", "issues"?}}`.',
+        'Articles, news sections, content pages, participants and site texts of VSO Werkgevers. Read-only; CORS open for GET. Every error is the JSON envelope `{"error": {"code", "message", "issues"?}}`.',
     },
     servers: [{ url: `${siteUrl}/api` }],
     components,
     paths: {
       '/articles': readOnly({
-        summary: 'Articles, newest first',
+        summary: 'Articles, newest first; of one news section with `section`',
         parameters: parameters('query', ListQuery),
         responses: {
           200: json(
@@ -247,6 +294,20 @@ export function buildOpenApi(siteUrl: string) {
         parameters: parameters('path', SlugParam),
         responses: {
           200: json(v.object({ article: Article }), 'The article'),
+          400: ref('BadRequest'),
+          404: ref('NotFound'),
+        },
+      }),
+      '/sections': readOnly({
+        summary: 'The news sections: the default one first, then the others in their order',
+        responses: { 200: json(v.object({ sections: v.array(Section) }), 'The sections') },
+      }),
+      '/pages': readOnly({
+        summary: 'One content page with its body blocks and the pages below it',
+        parameters: parameters('query', PageQuery),
+        responses: {
+          200: json(v.object({ page: Page }), 'The page'),
+          301: ref('MovedPermanently'),
           400: ref('BadRequest'),
           404: ref('NotFound'),
         },
@@ -282,6 +343,12 @@ export function buildOpenApi(siteUrl: string) {
             v.object({
               query: v.pipe(v.string(), v.description('`q`, trimmed.')),
               results: v.array(v.object({ ...ArticleSummary.entries, snippet: v.string() })),
+              pages: v.pipe(
+                v.array(v.object({ ...PageSummary.entries, snippet: v.string() })),
+                v.description(
+                  'The content pages holding every word (matched as the articles are), best first: the title holds every word, then as written, as stem, as compound part; at most 5, the same on every page of results. Drafts and indexes are never found.',
+                ),
+              ),
               suggestions: v.pipe(
                 v.array(
                   v.object({

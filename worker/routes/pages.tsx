@@ -88,14 +88,24 @@ export function pageRoutes(deps: AppDeps) {
         const q = c.req.valid('query').q.trim();
         const page = Number(c.req.valid('query').pagina ?? 1);
         const tooLong = queryLength(c.req.valid('query').q) > MAX_QUERY_LENGTH;
-        const { results, total, allWords, suggestions, sidebar, menu, version } = await query(
+        const {
+          results,
+          pages: pageResults,
+          total,
+          allWords,
+          suggestions,
+          sidebar,
+          menu,
+          version,
+        } = await query(
           searchArticles(db, tooLong ? '' : q, { page, limit: SEARCH_PAGE_SIZE, today: todayOf(deps) }),
         );
         const pages = Math.max(1, Math.ceil(Math.min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE));
         if (page > pages) return c.notFound();
-        describeContent(c, version, [tags.site, tags.articles]);
+        describeContent(c, version, [tags.site, tags.articles, tags.pages]);
         return c.render(
           <SearchPage
+            pageResults={pageResults}
             query={q}
             results={q && !tooLong ? results : null}
             total={total}

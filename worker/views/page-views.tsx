@@ -1,6 +1,6 @@
 import type { ArticleDetail, ArticleSummary, Neighbour } from '../queries/articles.ts';
 import type { Sidebar } from '../queries/chrome.ts';
-import type { SearchResult } from '../queries/search.ts';
+import type { PageResult, SearchResult } from '../queries/search.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths, SITE_NAME, searchPath } from '../site.ts';
 import {
   ArticleBody,
@@ -12,6 +12,7 @@ import {
   SearchForm,
   ShareBlock,
 } from './components.tsx';
+import { SearchPages } from './search-pages.tsx';
 
 /** A news section: its path and title (the default one: /banenafspraak/nieuws, "Nieuws"). */
 export type SectionView = { path: string; title: string };
@@ -182,6 +183,8 @@ export function SearchPage(props: {
   page: number;
   pages: number;
   tooLong: boolean;
+  /** Content pages holding every word, shown above the articles. */
+  pageResults?: PageResult[];
 }) {
   const count = `${props.total} ${props.total === 1 ? 'resultaat' : 'resultaten'}`;
   return (
@@ -193,6 +196,7 @@ export function SearchPage(props: {
           Uw zoekopdracht is te lang. Gebruik maximaal {MAX_QUERY_LENGTH} tekens.
         </p>
       )}
+      {props.results && props.pageResults && <SearchPages pages={props.pageResults} />}
       {props.results && (
         <section aria-labelledby="resultaten">
           <h2 id="resultaten">

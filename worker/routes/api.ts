@@ -15,7 +15,7 @@ import { type ArticleSummary, getArticle } from '../queries/articles.ts';
 import { getSidebar } from '../queries/chrome.ts';
 import { getPageByKey, listArticlesOf, listSections } from '../queries/content-api.ts';
 import { MARK_END, MARK_START, SEARCH_CANDIDATES, searchArticles } from '../queries/search.ts';
-import { articlePath, navigation, paths, searchPath } from '../site.ts';
+import { articlePath, navigation, searchPath } from '../site.ts';
 import { ALLOWED_METHODS, ListQuery, PageQuery, SearchQuery, SlugParam } from './api-schemas.ts';
 
 type Issues = readonly v.BaseIssue<unknown>[];

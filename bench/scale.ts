@@ -1,11 +1,20 @@
 /**
- * 3. Scale: home, a deep news page and two searches (a common word, a compound part) at 10 vs 10,000 articles (cache off); the seed time
+ * 3. Scale: home, a deep news page, two searches (a common word, a compound part), a second section's
+ * list and a content page deep in the tree at 10 vs 10,000 articles (cache off); the seed time
  * and database size come with the large database (bench/databases.ts).
  */
 import { httpGet, percentile, type Tally, tally } from '../dev/load.ts';
 import type { BenchDatabase } from './databases.ts';
 import { database, worker } from './owned.ts';
-import { type BenchSettings, COMPOUND_SEARCH_PATH, log, SEARCH_PATH, SMALL_ARTICLES } from './settings.ts';
+import {
+  BENCH_SECTION,
+  type BenchSettings,
+  COMPOUND_SEARCH_PATH,
+  DEEP_PAGE_PATH,
+  log,
+  SEARCH_PATH,
+  SMALL_ARTICLES,
+} from './settings.ts';
 
 interface PageLatency {
   path: string;
@@ -94,8 +103,24 @@ export async function scale(
   large: BenchDatabase,
 ): Promise<ScaleResult> {
   const deepPage = Math.min(500, Math.ceil(large.articles.length / 10));
-  const smallPages = ['/', '/banenafspraak/nieuws?pagina=1', SEARCH_PATH, COMPOUND_SEARCH_PATH];
-  const largePages = ['/', `/banenafspraak/nieuws?pagina=${deepPage}`, SEARCH_PATH, COMPOUND_SEARCH_PATH];
+  // A tenth of the articles are in the second section: its list, as deep as it goes at the small size.
+  const sectionPage = Math.min(50, Math.ceil(large.articles.length / 100));
+  const smallPages = [
+    '/',
+    '/banenafspraak/nieuws?pagina=1',
+    SEARCH_PATH,
+    COMPOUND_SEARCH_PATH,
+    `${BENCH_SECTION}?pagina=1`,
+    DEEP_PAGE_PATH,
+  ];
+  const largePages = [
+    '/',
+    `/banenafspraak/nieuws?pagina=${deepPage}`,
+    SEARCH_PATH,
+    COMPOUND_SEARCH_PATH,
+    `${BENCH_SECTION}?pagina=${sectionPage}`,
+    DEEP_PAGE_PATH,
+  ];
   log(`scale: ${smallPages.length} pages × ${settings.scaleSamples} sequential requests at each size`);
   const [atSmall, atLarge] = await pageLatencies(settings, [
     { file: small.file, pages: smallPages },
@@ -107,6 +132,8 @@ export async function scale(
     `news ?pagina=${deepPage} (at ${SMALL_ARTICLES}: ?pagina=1, the last page)`,
     `search \`${SEARCH_PATH.split('=')[1]}\` (every article matches)`,
     `search \`${COMPOUND_SEARCH_PATH.split('=')[1]}\` (a compound part and stem of every article's \`werkgevers\`)`,
+    `section ${BENCH_SECTION} ?pagina=${sectionPage} (at ${SMALL_ARTICLES}: ?pagina=1)`,
+    `content page ${DEEP_PAGE_PATH} (three levels deep)`,
   ];
   const pages = labels.map((label, i) => {
     const a = atSmall.pages[i] as PageLatency;

@@ -51,3 +51,8 @@ export function log(line: string) {
     `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
   );
 }
+
+/** The second news section of content-seed/site.yaml: every tenth generated article is in it. */
+export const BENCH_SECTION = '/nieuws/algemeen';
+/** A content page three levels deep in content-seed/ (a sector page under the sector index). */
+export const DEEP_PAGE_PATH = '/banenafspraak/sectorinformatie/gemeenten';

@@ -50,7 +50,7 @@ function report(summary: SeedSummary, documents: number): string {
   const pages = summary.pages;
   if (pages && pages.inserted.length + pages.updated.length + pages.pruned.length > 0) {
     lines.push(
-      `pages: ${pages.inserted.length} inserted, ${pages.updated.length} updated` +
+      `pages (with the indexes above them): ${pages.inserted.length} inserted, ${pages.updated.length} updated` +
         (pages.pruned.length ? `, ${pages.pruned.length} pruned` : ''),
     );
   }
@@ -125,8 +125,8 @@ export async function seedSource(
       pages: parsed.pages,
       structure: parsed.structure,
     });
-    const documents = parsed.parsed.length + parsed.pages.length;
-    const lines = [`seeded ${describeUrl(url)}`, report(summary, documents)];
+    // The first line counts the articles' documents, as it always has; pages have a line of their own.
+    const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };
   } catch (error) {

@@ -45,7 +45,6 @@ describe('pages in the seed', () => {
     expect(indexes.sort()).toEqual([
       '/banenafspraak/',
       '/bestuur/',
-      '/nieuws/',
       '/organisatie/',
       '/vertegenwoordiging/',
     ]);

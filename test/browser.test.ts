@@ -54,6 +54,10 @@ describe('axe-core', () => {
     ['home', '/', 200],
     ['article', MET, 200],
     ['search with results', '/zoeken?q=banen', 200],
+    ['content page', '/organisatie/waar-staan-wij-voor/', 200],
+    ['content page without sidebar', '/organisatie/achtergrond/', 200],
+    ['index of pages', '/banenafspraak/', 200],
+    ['second news section', '/nieuws/algemeen', 200],
     ['404', '/deze-pagina-bestaat-niet', 404],
   ])('reports 0 violations on the %s page (%s)', async (_, path, status) => {
     await withPage({}, async (page) => {

@@ -24,6 +24,14 @@ const PAGES: [string, number, RequestInit?][] = [
   ['/over-vso', 200],
   ['/zelfstandige-publieke-werkgevers', 200],
   ['/zoeken', 200],
+  // The whole site: a page with the sidebar, one without, an index, a sector page, a second section
+  // and its feed's neighbour, search results that hold pages.
+  ['/organisatie/waar-staan-wij-voor/', 200],
+  ['/organisatie/achtergrond/', 200],
+  ['/organisatie/', 200],
+  ['/banenafspraak/sectorinformatie/gemeenten', 200],
+  ['/nieuws/algemeen', 200],
+  ['/zoeken?q=sectorraad', 200],
   ['/zoeken?q=banen', 200],
   ['/zoeken?q=xylofoonkwartet', 200],
   // "Bedoelde u: …?", and results that hold only some of the words.

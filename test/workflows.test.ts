@@ -72,7 +72,7 @@ describe('the workflows', () => {
     expect(check?.run).toContain('--base');
   });
 
-  it('deploy.yml: main and staging, one publish at a time per environment, in order: check, migrate, publish, deploy', () => {
+  it('deploy.yml: main and staging, one publish at a time per environment, in order: settings, check, migrate, publish, deploy', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on).toMatchObject({ push: { branches: ['main', 'staging'] } });
     expect(Object.keys(deploy.on)).toContain('workflow_dispatch');
@@ -82,6 +82,7 @@ describe('the workflows', () => {
     const steps = job?.steps ?? [];
     const at = (find: (step: Step) => boolean) => steps.findIndex(find);
     const order = [
+      at((s) => s.run?.includes('for name in CLOUDFLARE_API_TOKEN LIBSQL_URL') === true),
       at((s) => s.run?.startsWith('npm ci') === true),
       at((s) => s.run?.startsWith('npm run check:content') === true),
       at((s) => s.run === 'npm run db:migrate'),
@@ -90,7 +91,7 @@ describe('the workflows', () => {
     ];
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const wrangler = steps[order[4] as number];
+    const wrangler = steps[order[5] as number];
     expect(wrangler?.with?.environment).toContain("'staging'");
     for (const secret of ['CLOUDFLARE_API_TOKEN', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN', 'PURGE_TOKEN']) {
       expect(text('deploy.yml')).toContain(`secrets.${secret}`);

@@ -28,7 +28,7 @@ function closing(check: ContentCheck): string[] {
   if (check.comparison) {
     const { moved, redirected, gone } = check.comparison;
     lines.push(
-      `compared with the base: ${plural(moved, 'address')} moved, ${redirected} redirected, ${gone} would answer 404`,
+      `compared with the base: ${plural(moved, 'address', 'addresses')} moved, ${redirected} redirected, ${gone} would answer 404`,
     );
   }
   const problems = check.messages.filter((m) => m.level === 'error').length;

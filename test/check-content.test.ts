@@ -2,6 +2,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkContent } from '../pipeline/check-content.ts';
+import { formatPlain } from '../pipeline/check-report.ts';
 import { ROOT, runScript } from './support/cli.ts';
 import { lineOf, tempDir } from './support/documents.ts';
 
@@ -84,6 +85,9 @@ describe('the comparison with the base', () => {
   it('finds nothing when the base and the head are the same', async () => {
     const check = await checkContent(head, base);
     expect(check).toMatchObject({ ok: true, messages: [], comparison: { moved: 0, redirected: 0, gone: 0 } });
+    expect(formatPlain(check)).toContain(
+      'compared with the base: 0 addresses moved, 0 redirected, 0 would answer 404',
+    );
   });
 
   it('a page whose file names a new url: a notice at that line, the old address answers 301', async () => {

@@ -256,6 +256,20 @@ describe('npm run check:content', () => {
     );
   });
 
+  it('as a process: plain, each problem once at its file:line, exit 1, nothing but the report', () => {
+    edit(head, 'organisatie-achtergrond.md', (text) => text.replace('order: 2', 'order: 2\ncolour: blue'));
+    edit(head, 'glossary.yaml', (text) => `${text}- term: BZK\n  names: [Binnenlandse Zaken]\n`);
+    const run = runScript('check-content.ts', ['--source', head]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^${join(head, 'organisatie-achtergrond.md')}:\\d+: .*colour`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${join(head, 'glossary.yaml')}:\\d+: term "BZK" is already an entry`),
+    );
+    expect(lines[2]).toBe('2 problems; the seed would refuse this content');
+  });
+
   it('refuses an unknown format', () => {
     const run = runScript('check-content.ts', ['--format', 'json']);
     expect(run.code).toBe(1);

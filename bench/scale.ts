@@ -3,7 +3,9 @@
  * list and a content page deep in the tree at 10 vs 10,000 articles (cache off); the seed time
  * and database size come with the large database (bench/databases.ts).
  */
+
 import { httpGet, percentile, type Tally, tally } from '../dev/load.ts';
+import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import type { BenchDatabase } from './databases.ts';
 import { database, worker } from './owned.ts';
 import {
@@ -102,9 +104,10 @@ export async function scale(
   small: BenchDatabase,
   large: BenchDatabase,
 ): Promise<ScaleResult> {
-  const deepPage = Math.min(500, Math.ceil(large.articles.length / 10));
-  // A tenth of the articles are in the second section: its list, as deep as it goes at the small size.
-  const sectionPage = Math.min(50, Math.ceil(large.articles.length / 100));
+  // Each section's list pages through its own articles (a tenth are in the second section).
+  const inSection = (path: string) => large.articles.filter((article) => article.section === path).length;
+  const deepPage = Math.min(500, Math.ceil(inSection(DEFAULT_SECTION) / 10));
+  const sectionPage = Math.min(50, Math.ceil(inSection(BENCH_SECTION) / 10));
   const smallPages = [
     '/',
     '/banenafspraak/nieuws?pagina=1',

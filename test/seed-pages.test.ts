@@ -42,12 +42,7 @@ describe('pages in the seed', () => {
       sidebar: 1,
     });
     const indexes = pages.filter((page) => page.virtual === 1).map((page) => page.path);
-    expect(indexes.sort()).toEqual([
-      '/banenafspraak/',
-      '/bestuur/',
-      '/organisatie/',
-      '/vertegenwoordiging/',
-    ]);
+    expect(indexes.sort()).toEqual(['/banenafspraak/', '/bestuur/', '/organisatie/', '/vertegenwoordiging/']);
     expect(await rows('select path, title from sections')).toEqual([
       { path: '/nieuws/algemeen', title: 'Algemeen nieuws' },
     ]);

@@ -42,7 +42,12 @@ export interface BenchDatabase {
 }
 
 const SHAPING_SOURCES = [
+  // This file too: how it calls the seed (with the site document, pages and structure) shapes it.
+  'bench/databases.ts',
   'pipeline/seed-database.ts',
+  'pipeline/seed-pages.ts',
+  'pipeline/site-addresses.ts',
+  'pipeline/parse-documents.ts',
   'pipeline/parse-document.ts',
   'pipeline/search-seed.ts',
   'schema/tables.ts',

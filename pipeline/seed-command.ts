@@ -2,8 +2,9 @@
 // seed, report. Problems end the process with exit code 1 and the database as it was.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addressKey } from '../schema/addresses.ts';
 import { formatLongDate } from '../schema/dates.ts';
-import { previewPath } from '../schema/preview.ts';
+import { pagePreviewPath, previewPath } from '../schema/preview.ts';
 import { readDocuments } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
@@ -34,6 +35,12 @@ async function unpublished(summary: SeedSummary): Promise<string[]> {
   for (const draft of summary.drafts) {
     lines.push(`draft (not public): ${draft.slug} (${printable(draft.file)})${await link(draft.slug)}`);
   }
+  for (const draft of summary.pages?.drafts ?? []) {
+    const preview = secret
+      ? ` — voorbeeld: ${origin}${await pagePreviewPath(secret, addressKey(draft.path))}`
+      : '';
+    lines.push(`draft page (not public): ${draft.path} (${printable(draft.file)})${preview}`);
+  }
   for (const item of summary.scheduled) {
     lines.push(
       `scheduled: ${item.slug} goes live on ${formatLongDate(item.publishedAt)} at 00:00 Europe/Amsterdam${await link(item.slug)}`,
@@ -60,8 +67,6 @@ function report(summary: SeedSummary, documents: number): string {
       `kept ${pages.kept.length} page(s) whose document is gone (use --prune): ${pages.kept.join(', ')}`,
     );
   }
-  for (const draft of pages?.drafts ?? [])
-    lines.push(`draft page (not public): ${draft.path} (${draft.file})`);
   if (pages?.structure) lines.push('site: sections, menu or redirects updated');
   if (summary.cards) lines.push(`${summary.cards} social card(s) rendered`);
   if (summary.site.length) lines.push(`site: ${summary.site.join(', ')} updated`);

@@ -28,3 +28,12 @@ export async function isPreviewToken(secret: string, slug: string, token: string
 /** The path of a slug's preview link. */
 export const previewPath = async (secret: string, slug: string) =>
   `${PREVIEW_PATH}/${slug}?token=${await previewToken(secret, slug)}`;
+
+/**
+ * A draft page's preview link: the same signature over `page:` and its address key (a page has no
+ * slug), so that no article's token opens a page and no page's token an article.
+ */
+export const PAGE_PREVIEW_PATH = `${PREVIEW_PATH}/pagina`;
+export const pagePreviewSubject = (key: string) => `page:${key}`;
+export const pagePreviewPath = async (secret: string, key: string) =>
+  `${PAGE_PREVIEW_PATH}?adres=${encodeURIComponent(key)}&token=${await previewToken(secret, pagePreviewSubject(key))}`;

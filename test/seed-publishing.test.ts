@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readDocuments } from '../pipeline/content-files.ts';
 import { formatProblem, parseDocuments } from '../pipeline/parse-documents.ts';
 import { SeedConflict } from '../pipeline/seed-database.ts';
-import { previewPath } from '../schema/preview.ts';
+import { pagePreviewPath, previewPath } from '../schema/preview.ts';
 import { runScript } from './support/cli.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
 import { openSeedFolder, type SeedFolder, seedDir } from './support/seed-folder.ts';
@@ -189,6 +189,7 @@ describe('npm run seed', () => {
     write('a.md', md('title: Concept\ndate: 2019-02-12\ndraft: true'));
     write('b.md', md('title: Straks\ndate: 2030-06-01'));
     write('c.md', md('title: Nu\ndate: 2019-02-13'));
+    write('d.md', md('title: Conceptpagina\nurl: /over/concept/\ndraft: true'));
     const result = runScript('seed.ts', ['--source', docs], {
       LIBSQL_URL: url,
       PREVIEW_TOKEN: 'geheim',
@@ -200,6 +201,9 @@ describe('npm run seed', () => {
     );
     expect(result.stdout).toContain(
       `scheduled: straks goes live on zaterdag 1 juni 2030 at 00:00 Europe/Amsterdam — voorbeeld: https://www.vso-werkgevers.nl${await previewPath('geheim', 'straks')}`,
+    );
+    expect(result.stdout).toContain(
+      `draft page (not public): /over/concept/ (${join(docs, 'd.md')}) — voorbeeld: https://www.vso-werkgevers.nl${await pagePreviewPath('geheim', '/over/concept')}`,
     );
     expect(result.stdout).not.toMatch(/: nu\b/);
   });

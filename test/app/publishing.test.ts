@@ -6,14 +6,14 @@ import { ROOT } from '../../pipeline/libsql.ts';
 import { parseDocuments } from '../../pipeline/parse-documents.ts';
 import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { aliasPath } from '../../schema/aliases.ts';
-import { previewPath } from '../../schema/preview.ts';
+import { pagePreviewPath, previewPath } from '../../schema/preview.ts';
 import * as schema from '../../schema/tables.ts';
 import { createApp } from '../../worker/app.tsx';
 import { purgeGoingLive } from '../../worker/lib/go-live.ts';
 import { SITE_URL, startApp, type TestApp } from '../support/app.ts';
-import { ALIASED, DRAFT, NOW, SCHEDULED } from '../support/publishing-documents.ts';
+import { ALIASED, DRAFT, DRAFT_PAGE, NOW, SCHEDULED } from '../support/publishing-documents.ts';
 
-const DOCS = [DRAFT, SCHEDULED, ALIASED];
+const DOCS = [DRAFT, SCHEDULED, ALIASED, DRAFT_PAGE];
 const SECRET = 'een-lang-geheim-voor-de-tests';
 
 let app: TestApp;
@@ -129,6 +129,30 @@ describe('drafts and scheduled articles', () => {
       await previewPath('een ander geheim', DRAFT.slug),
     ]) {
       expect((await app.fetch(bad)).status, bad).toBe(404);
+    }
+  });
+
+  it('a draft page is on no public page; its preview link shows it, and only its own token opens it', async () => {
+    expect((await app.fetch(DRAFT_PAGE.path)).status).not.toBe(200);
+    expect(await text('/organisatie/')).not.toContain('Een nieuwe koers');
+    const key = DRAFT_PAGE.path.replace(/\/$/, '');
+    const response = await app.fetch(await pagePreviewPath(SECRET, key));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('Een nieuwe koers');
+    expect(html).toContain('Dit is een concept: deze pagina staat nog niet op de site.');
+    expect(html).toMatch(/<meta name="robots" content="noindex/);
+    // An article's token, another page's token, another secret's: the 404 page.
+    const articleToken = (await previewPath(SECRET, DRAFT.slug)).split('token=')[1];
+    for (const bad of [
+      `/voorbeeld/pagina?adres=${encodeURIComponent(key)}&token=${articleToken}`,
+      await pagePreviewPath(SECRET, '/organisatie/achtergrond'),
+      await pagePreviewPath('een ander geheim', key),
+    ]) {
+      const answer = await app.fetch(bad);
+      const shown = await answer.text();
+      expect(answer.status === 404 || !shown.includes('Een nieuwe koers'), bad).toBe(true);
     }
   });
 

@@ -10,6 +10,16 @@ export const DRAFT = {
   text: md('title: Een concept over banen\ndate: 2019-03-01\ndraft: true', 'Tekst van het concept.'),
 };
 
+/** A draft content page under content-seed/'s /organisatie/ (no date: a page is never scheduled). */
+export const DRAFT_PAGE = {
+  name: 'concept-pagina.md',
+  path: '/organisatie/nieuwe-koers/',
+  text: md(
+    'title: Een nieuwe koers\nurl: /organisatie/nieuwe-koers/\ndraft: true',
+    'Tekst van de conceptpagina.',
+  ),
+};
+
 /** Scheduled for 1 June 2030: public from 00:00 that day in the Netherlands (22:00 UTC the day before). */
 export const SCHEDULED = {
   name: 'later.md',

@@ -67,6 +67,7 @@ export type PageDetail = PageLink & {
   body: Block[];
   virtual: boolean;
   sidebar: boolean;
+  draft: boolean;
   updatedAt: string;
 };
 
@@ -78,6 +79,7 @@ export async function getPage(
   db: Database,
   key: string,
   today: string,
+  options: { preview?: boolean } = {},
 ): Promise<{ page: PageDetail | null; children: PageLink[]; ancestors: PageLink[] } & Chrome> {
   const link = { key: pages.key, path: pages.path, title: pages.title, excerpt: pages.excerpt };
   const above = ancestorKeys(key);
@@ -88,10 +90,12 @@ export async function getPage(
         body: pages.body,
         virtual: pages.virtual,
         sidebar: pages.sidebar,
+        draft: pages.draft,
         updatedAt: pages.updatedAt,
       })
       .from(pages)
-      .where(and(eq(pages.key, key), eq(pages.draft, false)))
+      // A preview shows a draft page; its children and ancestors are always public ones.
+      .where(options.preview ? eq(pages.key, key) : and(eq(pages.key, key), eq(pages.draft, false)))
       .limit(1),
     db
       .select(link)

@@ -1,19 +1,30 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
+import {
+  ADDRESS_MAX_LENGTH,
+  addressKey,
+  DEFAULT_SECTION,
+  DEFAULT_SECTION_TITLE,
+} from '../../schema/addresses.ts';
 import { formatLongDate } from '../../schema/dates.ts';
-import { isPreviewToken, PREVIEW_PATH } from '../../schema/preview.ts';
+import { isPreviewToken, PAGE_PREVIEW_PATH, PREVIEW_PATH, pagePreviewSubject } from '../../schema/preview.ts';
 import { Slug } from '../../schema/slug.ts';
 import type { AppDeps } from '../deps.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
 import { getArticle } from '../queries/articles.ts';
+import { getPage } from '../queries/pages.ts';
 import { articlePath } from '../site.ts';
+import { breadcrumbTrail, ContentPage } from '../views/content-page-views.tsx';
 import { ArticlePage } from '../views/page-views.tsx';
 
 const PreviewParams = v.object({ slug: Slug });
 const PreviewQuery = v.object({ token: v.optional(v.string(), '') });
+const PagePreviewQuery = v.object({
+  adres: v.pipe(v.string(), v.maxLength(ADDRESS_MAX_LENGTH), v.regex(/^\/[a-z0-9/-]*$/)),
+  token: v.optional(v.string(), ''),
+});
 
 /**
  * `GET /voorbeeld/{slug}?token=…`: a draft or scheduled article (or a public one) as its page will
@@ -32,6 +43,43 @@ export function previewRoutes(deps: AppDeps) {
     c.res.headers.set('Cache-Control', 'no-store');
     c.res.headers.set('X-Robots-Tag', 'noindex');
   });
+  // A draft page: before the article route, whose `:slug` would take "pagina".
+  app.get(
+    PAGE_PREVIEW_PATH,
+    vValidator('query', PagePreviewQuery, (result, c) => (result.success ? undefined : c.notFound())),
+    async (c) => {
+      const { adres, token } = c.req.valid('query');
+      const key = addressKey(adres);
+      if (!(await isPreviewToken(secret, pagePreviewSubject(key), token))) return c.notFound();
+      const { page, children, ancestors, sidebar, menu } = await query(
+        getPage(deps.db, key, todayOf(deps), { preview: true }),
+      );
+      if (!page) return c.notFound();
+      const trail = breadcrumbTrail(
+        ancestors.map((a) => ({ title: a.title, path: a.path })),
+        { title: page.title, path: page.path },
+      );
+      return c.render(
+        <>
+          <p class="preview-notice" role="status">
+            <strong>Voorbeeld.</strong>{' '}
+            {page.draft
+              ? 'Dit is een concept: deze pagina staat nog niet op de site.'
+              : 'Deze pagina staat op de site.'}
+          </p>
+          <ContentPage page={page} trail={trail} below={children} />
+        </>,
+        {
+          title: `Voorbeeld: ${page.title}`,
+          description: 'Voorbeeld van een pagina.',
+          path: c.req.path,
+          noindex: true,
+          sidebar: page.sidebar ? sidebar : null,
+          menu,
+        },
+      );
+    },
+  );
   app.get(
     `${PREVIEW_PATH}/:slug`,
     vValidator('param', PreviewParams, (result, c) => (result.success ? undefined : c.notFound())),

@@ -36,6 +36,7 @@ const tools = files(
   'social-card',
   'unfurl-check',
   'content-watcher',
+  'media',
 );
 
 /**

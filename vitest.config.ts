@@ -24,6 +24,7 @@ const unit = files(
   'hrana-hardening',
   'hrana-server',
   'site-structure',
+  'media-authoring',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLongDate } from '../schema/dates.ts';
 import { previewPath } from '../schema/preview.ts';
-import { readDocuments } from './content-files.ts';
+import { readDocuments, readMediaNames } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
 import { formatProblem, parseDocuments } from './parse-documents.ts';
@@ -95,15 +95,17 @@ export async function seedSource(
   options: { prune?: boolean; progress?: Progress } = {},
 ): Promise<SeedOutcome> {
   let files: Awaited<ReturnType<typeof readDocuments>>;
+  let mediaNames: Set<string>;
   try {
     files = await readDocuments(source, options.progress);
+    mediaNames = await readMediaNames(source);
   } catch (error) {
     return {
       ok: false,
       problems: [printable(`cannot read ${source}: ${error instanceof Error ? error.message : error}`)],
     };
   }
-  const parsed = parseDocuments(files);
+  const parsed = parseDocuments(files, mediaNames);
   const glossary = await readGlossary(source);
   if (!parsed.ok || !glossary.ok) {
     const problems = [...(parsed.ok ? [] : parsed.problems), ...(glossary.ok ? [] : glossary.problems)];
@@ -127,6 +129,7 @@ export async function seedSource(
     });
     // The first line counts the articles' documents, as it always has; pages have a line of their own.
     const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
+    for (const notice of parsed.mediaNotices) lines.push(`notice: ${formatProblem(notice)}`);
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };
   } catch (error) {

@@ -20,6 +20,7 @@ import { apiRoutes } from './routes/api.ts';
 import { contentPageRoutes } from './routes/content-pages.tsx';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { pageRoutes } from './routes/pages.tsx';
 import { previewRoutes } from './routes/preview.tsx';
 import { shareRoutes } from './routes/share.tsx';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedRoutes(deps));
   app.route('/', shareRoutes(deps, versions));
   app.route('/', socialRoutes(deps));
+  app.route('/', mediaRoutes(deps));
   app.route('/', previewRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.route('/', contentPageRoutes(deps, addresses));

@@ -38,6 +38,7 @@ const tools = files(
   'unfurl-check',
   'content-watcher',
   'media',
+  'media-store',
 );
 
 /**

@@ -41,7 +41,7 @@ type VariantFormat = keyof typeof ENCODERS;
  * What decides the bytes made from a source: a change here makes every image again on the next seed
  * (the seed keys its work by the source's hash and this).
  */
-const MEDIA_PROCESSOR = `sharp ${sharp.versions.sharp}; libvips ${sharp.versions.vips}; max ${IMAGE_MAX_WIDTH}; widths ${IMAGE_WIDTHS.join(',')}; avif q50 e${AVIF_EFFORT}; webp q80; jpeg q80 mozjpeg; png 9`;
+export const MEDIA_PROCESSOR = `sharp ${sharp.versions.sharp}; libvips ${sharp.versions.vips}; max ${IMAGE_MAX_WIDTH}; widths ${IMAGE_WIDTHS.join(',')}; avif q50 e${AVIF_EFFORT}; webp q80; jpeg q80 mozjpeg; png 9`;
 
 const CONTENT_TYPES: Record<VariantFormat, string> = {
   avif: 'image/avif',
@@ -83,7 +83,7 @@ interface ProcessedDownload {
   size: string;
   object: MediaObject;
 }
-type ProcessedMedia = ProcessedImage | ProcessedDownload;
+export type ProcessedMedia = ProcessedImage | ProcessedDownload;
 export type MediaResult = { ok: true; media: ProcessedMedia } | { ok: false; problem: string };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

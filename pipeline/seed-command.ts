@@ -11,12 +11,13 @@ import { formatProblem, parseDocuments } from './parse-documents.ts';
 import { printable } from './printable.ts';
 import { type Progress, SeedConflict, type SeedSummary, seedDatabase } from './seed-database.ts';
 
-// Progress on large sets only; one line per thousand documents so logs stay readable.
+// Progress on large sets only; one line per thousand documents so logs stay readable. Media take
+// seconds each: from five files on, about twenty lines for the run.
 const progress: Progress = (phase, done, total) => {
-  if (total < 1000) return;
-  const step = phase === 'write' ? 2000 : 1000;
+  if (total < (phase === 'media' ? 5 : 1000)) return;
+  const step = phase === 'write' ? 2000 : phase === 'media' ? Math.max(1, Math.floor(total / 20)) : 1000;
   if (done % step === 0 || done === total) {
-    const label = { read: 'read', cards: 'rendered cards', write: 'wrote' }[phase];
+    const label = { read: 'read', media: 'processed media', cards: 'rendered cards', write: 'wrote' }[phase];
     console.error(`${label} ${done}/${total}`);
   }
 };

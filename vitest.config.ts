@@ -25,6 +25,7 @@ const unit = files(
   'hrana-server',
   'site-structure',
   'media-authoring',
+  'media-blocks',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */

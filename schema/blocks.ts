@@ -128,6 +128,24 @@ const Image = v.pipe(
     decorative: v.optional(
       v.pipe(v.literal(true), v.description('Decorative: the alt text is empty on purpose.')),
     ),
+    media: v.optional(
+      v.pipe(
+        v.object({
+          width: v.number(),
+          height: v.number(),
+          variants: v.array(
+            v.object({
+              url: v.pipe(v.string(), v.description('The variant, content-hashed: /media/{hash}.{ext}.')),
+              format: v.picklist(['avif', 'webp', 'jpeg', 'png']),
+              width: v.number(),
+            }),
+          ),
+        }),
+        v.description(
+          'What the seed made of the file: its served size (upright, at most 2400 px) and its variants, widths never above it, as AVIF, WebP and a JPEG or PNG fallback.',
+        ),
+      ),
+    ),
   }),
   v.check((image) => !(image.decorative && image.alt !== ''), 'a decorative image has no alt text'),
 );

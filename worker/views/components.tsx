@@ -6,6 +6,7 @@ import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
 import type { ArticleSummary } from '../queries/articles.ts';
 import { MARK_END, MARK_START } from '../queries/search.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
+import { Picture } from './picture.tsx';
 
 /** Text with its line breaks kept; with `links`, URLs and e-mail addresses in it become links. */
 function RichText({ text, links = true }: { text: string; links?: boolean }) {
@@ -58,6 +59,7 @@ function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; 
 }
 
 export function ArticleBody({ body }: { body: Block[] }) {
+  const firstImage = body.find((block) => block.type === 'image');
   return (
     <>
       {body.map((block) => {
@@ -78,8 +80,7 @@ export function ArticleBody({ body }: { body: Block[] }) {
             return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
           }
           case 'image':
-            // Not shown until the seed stores media and its variants (docs/media.md).
-            return null;
+            return <Picture image={block} first={block === firstImage} />;
           default:
             return (
               <p>

@@ -40,6 +40,7 @@ const tools = files(
   'content-watcher',
   'media',
   'media-store',
+  'seed-media',
 );
 
 /**

@@ -7,9 +7,11 @@ import { previewPath } from '../schema/preview.ts';
 import { readDocuments, readMediaNames } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
+import type { MediaBucketWriter } from './media-store.ts';
 import { formatProblem, parseDocuments } from './parse-documents.ts';
 import { printable } from './printable.ts';
 import { type Progress, SeedConflict, type SeedSummary, seedDatabase } from './seed-database.ts';
+import { seedMedia } from './seed-media.ts';
 
 // Progress on large sets only; one line per thousand documents so logs stay readable. Media take
 // seconds each: from five files on, about twenty lines for the run.
@@ -93,7 +95,7 @@ export type SeedOutcome =
 export async function seedSource(
   source: string,
   url: string,
-  options: { prune?: boolean; progress?: Progress } = {},
+  options: { prune?: boolean; progress?: Progress; media?: MediaBucketWriter } = {},
 ): Promise<SeedOutcome> {
   let files: Awaited<ReturnType<typeof readDocuments>>;
   let mediaNames: Set<string>;
@@ -121,15 +123,29 @@ export async function seedSource(
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, {
-      ...options,
+    const media = await seedMedia(client, source, parsed, options.media, options.progress);
+    if (!media.ok) {
+      return {
+        ok: false,
+        problems: [
+          ...media.problems.map(formatProblem),
+          `${media.problems.length} problem(s); nothing was written`,
+        ],
+      };
+    }
+    const summary = await seedDatabase(client, media.parsed, {
+      prune: options.prune,
+      progress: options.progress,
       site: parsed.site,
       glossary: glossary.entries,
-      pages: parsed.pages,
+      pages: media.pages,
       structure: parsed.structure,
     });
     // The first line counts the articles' documents, as it always has; pages have a line of their own.
     const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
+    if (media.processed > 0) {
+      lines.push(`${media.processed} media file(s) processed, ${media.written} object(s) stored`);
+    }
     for (const notice of parsed.mediaNotices) lines.push(`notice: ${formatProblem(notice)}`);
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };

@@ -161,13 +161,15 @@ export async function seedSource(
 }
 
 /** `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL. */
-export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> {
+export async function runSeed(
+  options: { media?: MediaBucketWriter } = {},
+): Promise<{ summary: SeedSummary; url: string }> {
   const { values } = parseArgs({
     options: { source: { type: 'string' }, prune: { type: 'boolean', default: false } },
   });
   const source = values.source ?? join(ROOT, 'content-seed');
   const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
-  const outcome = await seedSource(source, url, { prune: values.prune, progress });
+  const outcome = await seedSource(source, url, { prune: values.prune, progress, media: options.media });
   if (!outcome.ok) return fail(outcome.problems.join('\n'));
   console.log(outcome.report);
   return { summary: outcome.summary, url };

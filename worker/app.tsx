@@ -16,6 +16,7 @@ import { securityHeaders } from './lib/security.ts';
 import { movedTarget, siteMap } from './lib/site-map.ts';
 import { getContentVersion, type MenuItem, type Sidebar } from './queries/chrome.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminMediaRoutes } from './routes/admin-media.ts';
 import { apiRoutes } from './routes/api.ts';
 import { contentPageRoutes } from './routes/content-pages.tsx';
 import { feedRoutes } from './routes/feeds.tsx';
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', adminRoutes(deps, versions));
+  app.route('/', adminMediaRoutes(deps));
   app.route('/api', apiRoutes(deps));
   app.route('/', feedRoutes(deps));
   app.route('/', shareRoutes(deps, versions));

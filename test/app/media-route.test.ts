@@ -91,3 +91,39 @@ describe('media', () => {
     );
   });
 });
+
+describe('uploading media', () => {
+  let upload: TestApp;
+  beforeAll(async () => {
+    upload = await startApp([], {
+      media: (await mf.getR2Bucket('MEDIA')) as unknown as R2Bucket,
+      purgeToken: 'geheim',
+    });
+  });
+  afterAll(async () => {
+    await upload?.close();
+  });
+  const auth = { Authorization: 'Bearer geheim' };
+  const hashOf = async (bytes: Uint8Array) =>
+    [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)).subarray(0, 16)]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
+
+  it('stores content under its own hash only, with the token', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 nieuw');
+    const key = `${await hashOf(bytes)}.pdf`;
+    expect((await upload.fetch(`/admin/media/${key}`, { method: 'HEAD', headers: auth })).status).toBe(404);
+    const put = (path: string, headers: Record<string, string>) =>
+      upload.fetch(path, {
+        method: 'PUT',
+        headers: { ...headers, 'Content-Length': String(bytes.length) },
+        body: bytes,
+      });
+    expect((await put(`/admin/media/${key}`, {})).status).toBe(401);
+    expect((await put(`/admin/media/${'d'.repeat(32)}.pdf`, auth)).status).toBe(400);
+    expect((await put(`/admin/media/${key}`, auth)).status).toBe(201);
+    expect((await upload.fetch(`/admin/media/${key}`, { method: 'HEAD', headers: auth })).status).toBe(200);
+    const served = await upload.fetch(`/media/${key}/nieuw.pdf`);
+    expect([served.status, await served.text()]).toEqual([200, '%PDF-1.7 nieuw']);
+  });
+});

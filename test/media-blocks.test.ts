@@ -77,4 +77,16 @@ describe('stored media', () => {
     expect(pictures[1]).toMatch(/<img src="\/media\/0{32}\.png" [^>]*alt="" loading="lazy" decoding="async"/);
     expect(html).toContain(`<a href="/media/${key('c', 'pdf')}/Jaar%20verslag.pdf">het verslag</a>`);
   });
+
+  it('makes the images and links absolute for the feed', async () => {
+    const html = String(
+      await ArticleBody({ body: stored(), origin: 'https://www.vso-werkgevers.nl' })?.toString(),
+    );
+    expect(html).toContain(`srcset="https://www.vso-werkgevers.nl/media/${key('0', 'avif')} 480w,`);
+    expect(html).toMatch(/<img src="https:\/\/www\.vso-werkgevers\.nl\/media\//);
+    expect(html).toContain(
+      `<a href="https://www.vso-werkgevers.nl/media/${key('c', 'pdf')}/Jaar%20verslag.pdf">`,
+    );
+    expect(html).not.toMatch(/(src|href)="\//);
+  });
 });

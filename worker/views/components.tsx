@@ -39,7 +39,17 @@ function Marked({ segment, links }: { segment: Segment; links: boolean }) {
  * the plain text. Adjacent runs with one link target are one <a>. Text outside links is linkified
  * where the block's plain text would be (`links`), text inside a link never is: no link in a link.
  */
-function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; links: boolean }) {
+function BlockText({
+  text,
+  inline,
+  links,
+  origin = '',
+}: {
+  text: string;
+  inline?: Segment[];
+  links: boolean;
+  origin?: string;
+}) {
   if (!inline) return links ? <RichText text={text} /> : text;
   const groups: Segment[][] = [];
   for (const segment of inline) {
@@ -52,13 +62,17 @@ function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; 
       {groups.map((group) => {
         const href = group[0]?.href;
         const content = group.map((segment) => <Marked segment={segment} links={links && !href} />);
-        return href ? <a href={href}>{content}</a> : content;
+        return href ? <a href={href.startsWith('/') ? `${origin}${href}` : href}>{content}</a> : content;
       })}
     </>
   );
 }
 
-export function ArticleBody({ body }: { body: Block[] }) {
+/**
+ * The blocks of an article or page. `origin` (the feed's SITE_URL) makes the links to this site's paths
+ * and the images absolute, for readers that show the content away from the site.
+ */
+export function ArticleBody({ body, origin = '' }: { body: Block[]; origin?: string }) {
   const firstImage = body.find((block) => block.type === 'image');
   return (
     <>
@@ -68,23 +82,23 @@ export function ArticleBody({ body }: { body: Block[] }) {
             // Headings are not linkified, as they never were; a Markdown link in one is kept.
             return (
               <h2>
-                <BlockText text={block.text} inline={block.inline} links={false} />
+                <BlockText text={block.text} inline={block.inline} links={false} origin={origin} />
               </h2>
             );
           case 'list': {
             const items = block.items.map((item, i) => (
               <li>
-                <BlockText text={item} inline={block.inline?.[i]} links={true} />
+                <BlockText text={item} inline={block.inline?.[i]} links={true} origin={origin} />
               </li>
             ));
             return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
           }
           case 'image':
-            return <Picture image={block} first={block === firstImage} />;
+            return <Picture image={block} first={block === firstImage} origin={origin} />;
           default:
             return (
               <p>
-                <BlockText text={block.text} inline={block.inline} links={true} />
+                <BlockText text={block.text} inline={block.inline} links={true} origin={origin} />
               </p>
             );
         }

@@ -9,8 +9,8 @@ type Variant = NonNullable<ImageBlock['media']>['variants'][number];
  */
 const IMAGE_SIZES = '(min-width: 44rem) 42rem, calc(100vw - 2rem)';
 
-const srcset = (variants: Variant[]) =>
-  variants.map((variant) => `${variant.url} ${variant.width}w`).join(', ');
+const srcset = (variants: Variant[], origin: string) =>
+  variants.map((variant) => `${origin}${variant.url} ${variant.width}w`).join(', ');
 
 /**
  * An image of the body: AVIF and WebP sources and an `<img>` fallback (JPEG, or PNG with transparency)
@@ -18,7 +18,7 @@ const srcset = (variants: Variant[]) =>
  * sees first: it is fetched at once (`fetchpriority="high"`); every other one lazily. An image the seed
  * has not stored (no `media`) shows nothing rather than a broken picture.
  */
-export function Picture({ image, first }: { image: ImageBlock; first: boolean }) {
+export function Picture({ image, first, origin }: { image: ImageBlock; first: boolean; origin: string }) {
   const media = image.media;
   if (!media) return null;
   const of = (format: Variant['format']) => media.variants.filter((variant) => variant.format === format);
@@ -27,11 +27,11 @@ export function Picture({ image, first }: { image: ImageBlock; first: boolean })
   if (!largest) return null;
   return (
     <picture>
-      <source type="image/avif" srcset={srcset(of('avif'))} sizes={IMAGE_SIZES} />
-      <source type="image/webp" srcset={srcset(of('webp'))} sizes={IMAGE_SIZES} />
+      <source type="image/avif" srcset={srcset(of('avif'), origin)} sizes={IMAGE_SIZES} />
+      <source type="image/webp" srcset={srcset(of('webp'), origin)} sizes={IMAGE_SIZES} />
       <img
-        src={largest.url}
-        srcset={srcset(fallback)}
+        src={`${origin}${largest.url}`}
+        srcset={srcset(fallback, origin)}
         sizes={IMAGE_SIZES}
         width={media.width}
         height={media.height}

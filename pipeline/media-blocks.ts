@@ -30,9 +30,11 @@ export function withStoredMedia<T extends ParsedFile>(
     return source === undefined ? undefined : rows.get(source);
   };
   const link = (run: Segment): Segment => {
-    const key = run.file === undefined ? undefined : rowOf(run.file)?.variants[0]?.key;
+    const object = run.file === undefined ? undefined : rowOf(run.file)?.variants[0];
+    if (!object || !run.file) return run;
     // The name in the path is what the download is saved as (Content-Disposition).
-    return key && run.file ? { ...run, href: `${mediaUrl(key)}/${encodeURIComponent(run.file)}` } : run;
+    const href = `${mediaUrl(object.key)}/${encodeURIComponent(run.file)}`;
+    return { ...run, href, download: { format: object.format, bytes: object.bytes } };
   };
   const store = (block: Block): Block => {
     switch (block.type) {

@@ -7,11 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { dutchSize } from '../schema/media-files.ts';
 import type { MediaVariant, media } from '../schema/tables.ts';
 import { readContentFile } from './content-files.ts';
 import { MEDIA_PROCESSOR, type ProcessedMedia, processMedia } from './media.ts';
 import type { MediaReference } from './media-references.ts';
-import { dutchSize, MEDIA_MAX_BYTES } from './media-types.ts';
+import { MEDIA_MAX_BYTES } from './media-types.ts';
 import type { DocumentProblem } from './parse-result.ts';
 import type { Progress } from './seed-database.ts';
 

@@ -167,12 +167,3 @@ export function downloadBytesProblem(bytes: Uint8Array, name: string, type: Down
     }
   }
 }
-
-/** Dutch size for the file card: "1,2 MB", "340 kB", "12 bytes". */
-export function dutchSize(bytes: number): string {
-  const format = (value: number) =>
-    new Intl.NumberFormat('nl-NL', { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
-  if (bytes < 1000) return `${bytes} bytes`;
-  if (bytes < 1000 * 1000) return `${format(bytes / 1000)} kB`;
-  return `${format(bytes / 1000 / 1000)} MB`;
-}

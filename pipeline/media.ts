@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import { dutchSize } from '../schema/media-files.ts';
 import {
   downloadBytesProblem,
-  dutchSize,
   type ImageFormat,
   imageBytesProblem,
   MEDIA_MAX_BYTES,

@@ -69,6 +69,14 @@ const Segment = v.pipe(
         ),
       ),
     ),
+    download: v.optional(
+      v.pipe(
+        v.object({ format: v.string(), bytes: v.number() }),
+        v.description(
+          'The stored download the run links to: its extension and size in bytes (the file card).',
+        ),
+      ),
+    ),
     strong: v.optional(v.pipe(v.literal(true), v.description('Bold (Markdown `**…**`).'))),
     emphasis: v.optional(v.pipe(v.literal(true), v.description('Italics (Markdown `*…*`).'))),
   }),

@@ -32,3 +32,26 @@ export const IMAGE_EXTENSIONS: readonly MediaExtension[] = ['avif', 'webp', 'jpg
 
 /** A media key: `{32 hex}.{extension}`. */
 export const MEDIA_KEY = new RegExp(`^[0-9a-f]{32}\\.(${Object.keys(MEDIA_CONTENT_TYPES).join('|')})$`);
+
+/** The file card's name of each download's type (what a visitor knows it as). */
+export const DOWNLOAD_LABELS: Partial<Record<MediaExtension, string>> = {
+  pdf: 'PDF',
+  docx: 'Word',
+  doc: 'Word',
+  xlsx: 'Excel',
+  xls: 'Excel',
+  pptx: 'PowerPoint',
+  odt: 'OpenDocument-tekst',
+  ods: 'OpenDocument-rekenblad',
+  odp: 'OpenDocument-presentatie',
+  csv: 'CSV',
+};
+
+/** Dutch size for the file card: "1,2 MB", "340 kB", "12 bytes". */
+export function dutchSize(bytes: number): string {
+  const format = (value: number) =>
+    new Intl.NumberFormat('nl-NL', { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1000 * 1000) return `${format(bytes / 1000)} kB`;
+  return `${format(bytes / 1000 / 1000)} MB`;
+}

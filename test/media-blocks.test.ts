@@ -75,7 +75,9 @@ describe('stored media', () => {
       /<img src="\/media\/2{32}\.jpg" srcset="[^"]*480w[^"]*" sizes="[^"]+" width="1000" height="500" alt="De zaal" fetchpriority="high"/,
     );
     expect(pictures[1]).toMatch(/<img src="\/media\/0{32}\.png" [^>]*alt="" loading="lazy" decoding="async"/);
-    expect(html).toContain(`<a href="/media/${key('c', 'pdf')}/Jaar%20verslag.pdf">het verslag</a>`);
+    expect(html).toContain(
+      `<a href="/media/${key('c', 'pdf')}/Jaar%20verslag.pdf">het verslag</a> <span class="file-card">(PDF, 1,2 kB)</span>.`,
+    );
   });
 
   it('makes the images and links absolute for the feed', async () => {

@@ -7,7 +7,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { IMAGE_MAX_WIDTH, MEDIA_MAX_PIXELS, type MediaResult, processMedia } from '../pipeline/media.ts';
-import { dutchSize, MEDIA_MAX_BYTES } from '../pipeline/media-types.ts';
+import { MEDIA_MAX_BYTES } from '../pipeline/media-types.ts';
+import { dutchSize } from '../schema/media-files.ts';
 
 const solid = (width: number, height: number, alpha = 1) =>
   sharp({ create: { width, height, channels: 4, background: { r: 200, g: 40, b: 40, alpha } } });

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Block, Segment } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../../schema/dates.ts';
+import { DOWNLOAD_LABELS, dutchSize, type MediaExtension } from '../../schema/media-files.ts';
 import { linkify } from '../lib/linkify.ts';
 import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
 import type { ArticleSummary } from '../queries/articles.ts';
@@ -62,7 +63,21 @@ function BlockText({
       {groups.map((group) => {
         const href = group[0]?.href;
         const content = group.map((segment) => <Marked segment={segment} links={links && !href} />);
-        return href ? <a href={href.startsWith('/') ? `${origin}${href}` : href}>{content}</a> : content;
+        if (!href) return content;
+        const link = <a href={href.startsWith('/') ? `${origin}${href}` : href}>{content}</a>;
+        const file = group[0]?.download;
+        // The file card: what a visitor is about to download, "(PDF, 1,2 MB)".
+        return file ? (
+          <>
+            {link}{' '}
+            <span class="file-card">
+              ({DOWNLOAD_LABELS[file.format as MediaExtension] ?? file.format.toUpperCase()},{' '}
+              {dutchSize(file.bytes)})
+            </span>
+          </>
+        ) : (
+          link
+        );
       })}
     </>
   );

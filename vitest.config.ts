@@ -25,6 +25,8 @@ const unit = files(
   'hrana-server',
   'site-structure',
   'check-report',
+  'media-authoring',
+  'media-blocks',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */
@@ -39,6 +41,9 @@ const tools = files(
   'content-watcher',
   'check-content',
   'workflows',
+  'media',
+  'media-store',
+  'seed-media',
 );
 
 /**

@@ -34,6 +34,7 @@ const runs = (text: string, inline: Segment[] | undefined) =>
     .join('');
 
 function blockHtml(block: Block): string {
+  if (block.type === 'image') return '';
   if (block.type === 'paragraph') return `<p>${runs(block.text, block.inline as Segment[] | undefined)}</p>`;
   if (block.type === 'heading') return `<h2>${runs(block.text, block.inline as Segment[] | undefined)}</h2>`;
   const tag = block.ordered ? 'ol' : 'ul';
@@ -42,7 +43,8 @@ function blockHtml(block: Block): string {
   return `<${tag}>${items}</${tag}>`;
 }
 
-const blockText = (block: Block) => (block.type === 'list' ? block.items.join('\n') : block.text);
+const blockText = (block: Block) =>
+  block.type === 'list' ? block.items.join('\n') : block.type === 'image' ? '' : block.text;
 
 /** The articles of content-seed/, newest first (the first is the one measured). */
 export async function peerArticles(): Promise<PeerArticle[]> {

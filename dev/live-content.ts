@@ -6,6 +6,7 @@
  * are printed as `file:line: …` and nothing is written: the site keeps the last good content.
  */
 import { isAbsolute, relative } from 'node:path';
+import { workerMediaBucket } from '../pipeline/media-upload.ts';
 import { printable } from '../pipeline/printable.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
 import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
@@ -44,7 +45,9 @@ async function purge(site: LiveSite, summary: SeedSummary): Promise<void> {
 
 /** One seed of `dir` into `libsqlUrl`, reported; true when it wrote or had nothing to write. */
 export async function seedAndReport(dir: string, libsqlUrl: string, site?: LiveSite): Promise<boolean> {
-  const outcome = await seedSource(displayDir(dir), libsqlUrl);
+  // The local Worker owns its simulated R2: media go to it as publish sends them to production.
+  const media = site ? workerMediaBucket(site.origin, site.purgeToken) : undefined;
+  const outcome = await seedSource(displayDir(dir), libsqlUrl, { media });
   if (!outcome.ok) {
     for (const line of outcome.problems) console.error(line);
     return false;

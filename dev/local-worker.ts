@@ -47,6 +47,7 @@ async function configuredBindings() {
     ratelimits: workerOptions.ratelimits,
     queueProducers: workerOptions.queueProducers,
     queueConsumers: workerOptions.queueConsumers,
+    r2Buckets: workerOptions.r2Buckets,
   };
 }
 
@@ -108,6 +109,7 @@ export async function startWorker(options: {
     ratelimits: configured.ratelimits,
     queueProducers: configured.queueProducers,
     queueConsumers,
+    r2Buckets: configured.r2Buckets,
     bindings: {
       ...configured.vars,
       SITE_URL: siteUrl,

@@ -90,6 +90,18 @@ export async function readContentFile(
   }
 }
 
+/** Whether a name in the folder is one of its documents (readDocuments reads those). */
+const isDocumentName = (name: string) =>
+  name.endsWith('.txt') || name.endsWith('.md') || name === SITE_DOCUMENT || name === REDIRECTS_DOCUMENT;
+
+/**
+ * The names of the folder's other files, which documents may name as images and downloads: names
+ * only (each is read with readContentFile, and refused there if it is no regular file inside).
+ */
+export async function readMediaNames(dir: string): Promise<Set<string>> {
+  return new Set((await readdir(dir)).filter((name) => !isDocumentName(name) && !name.startsWith('.')));
+}
+
 /** Source files read at the same time (readDocuments). */
 const READ_CONCURRENCY = 32;
 
@@ -101,15 +113,7 @@ const READ_CONCURRENCY = 32;
  * and the document contract must see them to refuse the file (schema/document.ts, DocumentText).
  */
 export async function readDocuments(dir: string, progress?: Progress): Promise<DocumentInput[]> {
-  const names = (await readdir(dir))
-    .filter(
-      (name) =>
-        name.endsWith('.txt') ||
-        name.endsWith('.md') ||
-        name === SITE_DOCUMENT ||
-        name === REDIRECTS_DOCUMENT,
-    )
-    .sort();
+  const names = (await readdir(dir)).filter(isDocumentName).sort();
   const out: (DocumentInput | null)[] = new Array(names.length);
   // Several files in flight: one at a time, each file's open, stat, read and close wait on libuv's
   // thread pool in turn (2.6 s for 10,000 documents, most of a one-change publish); a bounded

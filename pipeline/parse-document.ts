@@ -100,6 +100,38 @@ function toBlocks(lines: Line[]): { block: Block; line: number }[] {
 }
 
 /**
+ * A line that is only the file name of an image beside the document, with its alt text after a "|":
+ * `naam met spaties.jpg | Wat de foto laat zien`, or `| -` for an image that is only decoration. The
+ * old pages had such lines without alt text: still an image (the seed prints a notice).
+ */
+const IMAGE_LINE = /^([^|/\\]*[^|/\\\s]\.(?:jpe?g|png|webp|avif|gif))(?:\s*\|\s*(.*))?$/i;
+
+/** A block's lines as blocks, each image line an image block of its own and the text around it split. */
+function withImages(lines: Line[]): { block: Block; line: number }[] {
+  const out: { block: Block; line: number }[] = [];
+  let run: Line[] = [];
+  const flush = () => {
+    if (run.length > 0) out.push(...toBlocks(run));
+    run = [];
+  };
+  for (const line of lines) {
+    const match = IMAGE_LINE.exec(line.text);
+    if (!match) {
+      run.push(line);
+      continue;
+    }
+    flush();
+    const src = (match[1] ?? '').trim();
+    const alt = (match[2] ?? '').trim();
+    const block: Block =
+      alt === '-' ? { type: 'image', src, alt: '', decorative: true } : { type: 'image', src, alt };
+    out.push({ block, line: line.no });
+  }
+  flush();
+  return out;
+}
+
+/**
  * Parses one source document: page chrome, "Over VSO Werkgevers", "Participanten", "Uitgelicht",
  * then the article up to "Geplaatst op …", then "Deel dit artikel" / "Ga naar...". The parser only
  * finds structure; the valibot contract in schema/document.ts judges it, and every issue it raises
@@ -233,7 +265,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   }
   otherSources.sort((a, b) => a.line - b.line);
 
-  const body = bodyLines.flatMap(toBlocks);
+  const body = bodyLines.flatMap(withImages);
   const raw = {
     frontMatter: front.value,
     about: aboutText as string | null,
@@ -274,7 +306,15 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
     const frontLines = Object.fromEntries(front.lines);
     return {
       ok: true,
-      parsed: { file, document: result.output, titleLine: lines.title, siteLines, aliasLines, frontLines },
+      parsed: {
+        file,
+        document: result.output,
+        titleLine: lines.title,
+        siteLines,
+        aliasLines,
+        frontLines,
+        blockLines: body.map((b) => b.line),
+      },
     };
   }
   const problems = result.issues.map((issue) => {

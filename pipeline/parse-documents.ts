@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { addressKey } from '../schema/addresses.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
+import { type MediaReference, resolveMedia } from './media-references.ts';
 import { parseDocument } from './parse-document.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import type {
@@ -26,17 +27,23 @@ export interface ParsedContent {
   site: ParsedSite | null;
   /** Sections, indexes, the menu, the sidebar links and the redirects, resolved (site-addresses.ts). */
   structure: SiteStructure;
+  /** The media files the documents name, each at the line that names it (media-references.ts). */
+  media: MediaReference[];
+  /** What the seed says about the media without refusing (page-text images without alt text). */
+  mediaNotices: DocumentProblem[];
 }
 
 /**
  * Parses a set of documents, each by its format (`.md` Markdown, `site.yaml` the site document,
  * `redirects.yaml` the redirects, otherwise page text), and checks what only the set can show (two
  * articles with one slug, whatever their formats; an address taken twice; an earlier URL listed twice;
- * a section, menu item or redirect that leads nowhere). Either every document is good, or the result
- * lists every problem found.
+ * a section, menu item or redirect that leads nowhere), and that every image and download a document
+ * names is one of `mediaNames` (the other files of the folder). Either every document is good, or the
+ * result lists every problem found.
  */
 export function parseDocuments(
   files: DocumentInput[],
+  mediaNames: ReadonlySet<string> = new Set(),
 ): ({ ok: true } & ParsedContent) | { ok: false; problems: DocumentProblem[] } {
   const parsed: ParsedArticle[] = [];
   const pages: ParsedPage[] = [];
@@ -69,6 +76,11 @@ export function parseDocuments(
     else if (isArticle(result.parsed)) parsed.push(result.parsed);
     else pages.push(result.parsed as ParsedPage);
   }
+  const articleMedia = resolveMedia(parsed, mediaNames);
+  const pageMedia = resolveMedia(pages, mediaNames);
+  parsed.splice(0, parsed.length, ...articleMedia.items);
+  pages.splice(0, pages.length, ...pageMedia.items);
+  problems.push(...articleMedia.problems, ...pageMedia.problems);
   const bySlug = new Map<string, ParsedArticle>();
   for (const item of parsed) {
     const other = bySlug.get(item.document.article.slug);
@@ -90,7 +102,15 @@ export function parseDocuments(
   problems.push(...aliasProblems([...parsed, ...pages], structure.structure));
   return problems.length > 0
     ? { ok: false, problems }
-    : { ok: true, parsed, pages, site, structure: structure.structure };
+    : {
+        ok: true,
+        parsed,
+        pages,
+        site,
+        structure: structure.structure,
+        media: [...articleMedia.references, ...pageMedia.references],
+        mediaNotices: [...articleMedia.notices, ...pageMedia.notices],
+      };
 }
 
 const isArticle = (item: ParsedFile): item is ParsedArticle => item.document.kind === 'article';

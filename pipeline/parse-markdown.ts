@@ -1,4 +1,14 @@
-import type { Definition, List, Nodes, PhrasingContent, Root, RootContent, Yaml } from 'mdast';
+import type {
+  Definition,
+  Image,
+  ImageReference,
+  List,
+  Nodes,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Yaml,
+} from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
@@ -64,7 +74,25 @@ type Run = Segment & { line: number };
 
 const lineOf = (node: Nodes) => node.position?.start.line ?? 1;
 const sameMarks = (a: Marks, b: Marks) =>
-  a.href === b.href && a.strong === b.strong && a.emphasis === b.emphasis;
+  a.href === b.href && a.file === b.file && a.strong === b.strong && a.emphasis === b.emphasis;
+const isMarked = (run: Run) => run.href !== undefined || run.file !== undefined || run.strong || run.emphasis;
+
+/** An address with a scheme, a path of this site or a fragment: anything but a file beside the document. */
+const ADDRESS = /^(?:[a-z][a-z0-9+.-]*:|\/|#)/i;
+/**
+ * A target that names a file beside the document, as its name: percent-escapes decoded (CommonMark
+ * escapes a space written as <naam met spaties.pdf>), a leading "./" dropped; null for an address.
+ */
+function fileName(url: string): string | null {
+  if (ADDRESS.test(url)) return null;
+  let name = url.replace(/^\.\//, '');
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // Not valid percent-encoding: the name as written.
+  }
+  return name;
+}
 
 /** Adjacent runs with the same marks as one run. */
 function merge(runs: Run[]): Run[] {
@@ -157,7 +185,13 @@ class Reader {
           }
           if (target.title) this.refuse('linkTitle', node);
           const before = out.length;
-          this.phrasing(node.children, { ...marks, href: target.url }, out);
+          // A link to a file beside the document is a download: the seed links it to the stored file.
+          const file = fileName(target.url);
+          this.phrasing(
+            node.children,
+            file === null ? { ...marks, href: target.url } : { ...marks, file },
+            out,
+          );
           if (out.slice(before).every((run) => run.text.trim() === '')) this.refuse('emptyLink', node);
           break;
         }
@@ -175,7 +209,7 @@ class Reader {
     return {
       text: trimmed.map((run) => run.text).join(''),
       runs: trimmed,
-      marked: trimmed.some((run) => run.href !== undefined || run.strong || run.emphasis),
+      marked: trimmed.some(isMarked),
     };
   }
 
@@ -199,6 +233,13 @@ class Reader {
       case 'heading': {
         if (node.type === 'heading' && node.depth === 1) return this.refuse('heading1', node);
         if (node.type === 'heading' && node.depth > 3) return this.refuse('deepHeading', node);
+        const content = node.children.filter(
+          (child) => !(child.type === 'text' && child.value.trim() === ''),
+        );
+        const [only] = content;
+        if (node.type === 'paragraph' && content.length === 1 && only && /^image/.test(only.type)) {
+          return this.image(only as Image | ImageReference);
+        }
         const { text, runs, marked } = this.inline(node.children);
         // Nothing left but what was refused: no second problem about an empty block.
         if (text === '' && this.unsupported.length > count) return;
@@ -214,6 +255,24 @@ class Reader {
       default:
         this.refuse(BLOCK_CONSTRUCTS[node.type] ?? 'other', node);
     }
+  }
+
+  /**
+   * An image in a paragraph of its own: `![alt text](naam.jpg)`, or `![-](naam.jpg)` for one that is
+   * only decoration. Alt text is required; the file must be beside the document.
+   */
+  private image(node: Image | ImageReference) {
+    const target = node.type === 'image' ? node : this.definitions.get(node.identifier);
+    if (!target) return this.refuse('other', node);
+    const src = fileName(target.url);
+    if (src === null) return this.refuse('remoteImage', node);
+    if (target.title) this.refuse('imageTitle', node);
+    const alt = (node.alt ?? '').trim();
+    if (alt === '') return this.refuse('imageAlt', node);
+    this.push(
+      alt === '-' ? { type: 'image', src, alt: '', decorative: true } : { type: 'image', src, alt },
+      lineOf(node),
+    );
   }
 
   /** A list of one level whose items are one paragraph each. */
@@ -237,7 +296,7 @@ class Reader {
       this.runLines(`body.${index}.inline.${k}`, runs);
       items.push(text);
       inline.push(this.segments(runs));
-      marked ||= runs.some((run) => run.href !== undefined || run.strong || run.emphasis);
+      marked ||= runs.some(isMarked);
     }
     if (items.length === 0 && node.children.length > 0) return;
     const ordered = node.ordered === true;
@@ -319,7 +378,11 @@ export function parseMarkdown(input: string | Uint8Array, file: string): ParseRe
         .filter(([key]) => key.startsWith('frontMatter.'))
         .map(([key, line]) => [key.slice('frontMatter.'.length), line]),
     );
-    return { ok: true, parsed: { file, document: result.output, titleLine, aliasLines, frontLines } };
+    const blockLines = reader.body.map((_, index) => lines.get(`body.${index}`) ?? 1);
+    return {
+      ok: true,
+      parsed: { file, document: result.output, titleLine, aliasLines, frontLines, blockLines },
+    };
   }
   const issues = result.success ? [] : result.issues;
   const problems = [

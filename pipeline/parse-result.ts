@@ -25,6 +25,8 @@ export interface ParsedFile<D extends SourceDocument = SourceDocument> {
   siteLines?: Partial<Record<SitePart, number>>;
   /** Line of each alias (document.publishing.aliases[i]), for problems about it. */
   aliasLines?: number[];
+  /** Line of each body block (document.article.body or document.page.body), for media it names. */
+  blockLines?: number[];
   /** Line of each front-matter key, for problems about what it says (a url, a section). */
   frontLines?: Record<string, number>;
 }

@@ -5,19 +5,22 @@ import { parseArgs } from 'node:util';
 import { addressKey } from '../schema/addresses.ts';
 import { formatLongDate } from '../schema/dates.ts';
 import { pagePreviewPath, previewPath } from '../schema/preview.ts';
-import { readDocuments } from './content-files.ts';
+import { readDocuments, readMediaNames } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
+import type { MediaBucketWriter } from './media-store.ts';
 import { formatProblem, parseDocuments } from './parse-documents.ts';
 import { printable } from './printable.ts';
 import { type Progress, SeedConflict, type SeedSummary, seedDatabase } from './seed-database.ts';
+import { seedMedia } from './seed-media.ts';
 
-// Progress on large sets only; one line per thousand documents so logs stay readable.
+// Progress on large sets only; one line per thousand documents so logs stay readable. Media take
+// seconds each: from five files on, about twenty lines for the run.
 const progress: Progress = (phase, done, total) => {
-  if (total < 1000) return;
-  const step = phase === 'write' ? 2000 : 1000;
+  if (total < (phase === 'media' ? 5 : 1000)) return;
+  const step = phase === 'write' ? 2000 : phase === 'media' ? Math.max(1, Math.floor(total / 20)) : 1000;
   if (done % step === 0 || done === total) {
-    const label = { read: 'read', cards: 'rendered cards', write: 'wrote' }[phase];
+    const label = { read: 'read', media: 'processed media', cards: 'rendered cards', write: 'wrote' }[phase];
     console.error(`${label} ${done}/${total}`);
   }
 };
@@ -97,18 +100,20 @@ export type SeedOutcome =
 export async function seedSource(
   source: string,
   url: string,
-  options: { prune?: boolean; progress?: Progress } = {},
+  options: { prune?: boolean; progress?: Progress; media?: MediaBucketWriter } = {},
 ): Promise<SeedOutcome> {
   let files: Awaited<ReturnType<typeof readDocuments>>;
+  let mediaNames: Set<string>;
   try {
     files = await readDocuments(source, options.progress);
+    mediaNames = await readMediaNames(source);
   } catch (error) {
     return {
       ok: false,
       problems: [printable(`cannot read ${source}: ${error instanceof Error ? error.message : error}`)],
     };
   }
-  const parsed = parseDocuments(files);
+  const parsed = parseDocuments(files, mediaNames);
   const glossary = await readGlossary(source);
   if (!parsed.ok || !glossary.ok) {
     const problems = [...(parsed.ok ? [] : parsed.problems), ...(glossary.ok ? [] : glossary.problems)];
@@ -123,15 +128,30 @@ export async function seedSource(
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const summary = await seedDatabase(client, parsed.parsed, {
-      ...options,
+    const media = await seedMedia(client, source, parsed, options.media, options.progress);
+    if (!media.ok) {
+      return {
+        ok: false,
+        problems: [
+          ...media.problems.map(formatProblem),
+          `${media.problems.length} problem(s); nothing was written`,
+        ],
+      };
+    }
+    const summary = await seedDatabase(client, media.parsed, {
+      prune: options.prune,
+      progress: options.progress,
       site: parsed.site,
       glossary: glossary.entries,
-      pages: parsed.pages,
+      pages: media.pages,
       structure: parsed.structure,
     });
     // The first line counts the articles' documents, as it always has; pages have a line of their own.
     const lines = [`seeded ${describeUrl(url)}`, report(summary, parsed.parsed.length)];
+    if (media.processed > 0) {
+      lines.push(`${media.processed} media file(s) processed, ${media.written} object(s) stored`);
+    }
+    for (const notice of parsed.mediaNotices) lines.push(`notice: ${formatProblem(notice)}`);
     lines.push(...(await unpublished(summary)));
     return { ok: true, summary, report: lines.join('\n') };
   } catch (error) {
@@ -146,13 +166,15 @@ export async function seedSource(
 }
 
 /** `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL. */
-export async function runSeed(): Promise<{ summary: SeedSummary; url: string }> {
+export async function runSeed(
+  options: { media?: MediaBucketWriter } = {},
+): Promise<{ summary: SeedSummary; url: string }> {
   const { values } = parseArgs({
     options: { source: { type: 'string' }, prune: { type: 'boolean', default: false } },
   });
   const source = values.source ?? join(ROOT, 'content-seed');
   const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
-  const outcome = await seedSource(source, url, { prune: values.prune, progress });
+  const outcome = await seedSource(source, url, { prune: values.prune, progress, media: options.media });
   if (!outcome.ok) return fail(outcome.problems.join('\n'));
   console.log(outcome.report);
   return { summary: outcome.summary, url };

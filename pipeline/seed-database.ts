@@ -57,7 +57,7 @@ export interface SeedSummary {
   pageTags: string[];
 }
 
-export type Progress = (phase: 'read' | 'cards' | 'write', done: number, total: number) => void;
+export type Progress = (phase: 'read' | 'media' | 'cards' | 'write', done: number, total: number) => void;
 
 const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 

@@ -26,7 +26,12 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 /** Plain text of the body blocks, for the full-text index. */
 export function bodyText(body: Block[]): string {
-  return body.map((block) => (block.type === 'list' ? block.items.join('\n') : block.text)).join('\n\n');
+  // An image is no text: neither its file name nor its alt text is searched or shown in a snippet.
+  return body
+    .flatMap((block) =>
+      block.type === 'list' ? [block.items.join('\n')] : block.type === 'image' ? [] : [block.text],
+    )
+    .join('\n\n');
 }
 
 export interface PagesSummary {

@@ -29,6 +29,20 @@ function isLinkTarget(href: string): boolean {
 }
 
 /**
+ * The name of a media file beside the document, as the document writes it: one name, no folder (the
+ * content folder is flat), no URL. The seed finds the file (docs/media.md).
+ */
+const mediaName = (what: string) =>
+  v.pipe(
+    text(`the file name of ${what}`),
+    v.check(
+      (name) => !/[/\\]/.test(name) && !/^[a-z][a-z0-9+.-]*:/i.test(name) && name !== '.' && name !== '..',
+      (issue) =>
+        `${what} names "${issue.input}": give the name of a file beside the document, without a folder`,
+    ),
+  );
+
+/**
  * One run of a block's text with its inline markup: a link (`href`), bold (`strong`), italics
  * (`emphasis`). The runs of a block, joined, are exactly its `text`, so that a client that knows
  * nothing of them reads the same words; a mark is either there (`true`) or absent.
@@ -45,6 +59,22 @@ const Segment = v.pipe(
             `a link to "${issue.input}": only http(s), mailto: and paths of this site (/…) can be links`,
         ),
         v.description('The link target: an http(s) URL or a mailto: address.'),
+      ),
+    ),
+    file: v.optional(
+      v.pipe(
+        mediaName('a download'),
+        v.description(
+          'A download: the name of a file beside the document (a PDF, an Office or OpenDocument file, CSV). The run links to it.',
+        ),
+      ),
+    ),
+    download: v.optional(
+      v.pipe(
+        v.object({ format: v.string(), bytes: v.number() }),
+        v.description(
+          'The stored download the run links to: its extension and size in bytes (the file card).',
+        ),
       ),
     ),
     strong: v.optional(v.pipe(v.literal(true), v.description('Bold (Markdown `**…**`).'))),
@@ -89,6 +119,45 @@ const List = v.object({
   ),
 });
 
+/**
+ * An image on a line of its own: the file beside the document (`src`) and its alt text. A decorative
+ * image (alt "-" in both formats) has an empty alt and `decorative`; page text may leave the alt out
+ * (the seed prints a notice), Markdown may not.
+ */
+const Image = v.pipe(
+  v.object({
+    type: v.literal('image'),
+    src: v.pipe(mediaName('an image'), v.description('The name of the image file beside the document.')),
+    alt: v.pipe(
+      v.string(),
+      v.regex(/^[^\n]*$/, 'alt text is one line'),
+      v.description('What the image shows, for those who cannot see it; empty for a decorative image.'),
+    ),
+    decorative: v.optional(
+      v.pipe(v.literal(true), v.description('Decorative: the alt text is empty on purpose.')),
+    ),
+    media: v.optional(
+      v.pipe(
+        v.object({
+          width: v.number(),
+          height: v.number(),
+          variants: v.array(
+            v.object({
+              url: v.pipe(v.string(), v.description('The variant, content-hashed: /media/{hash}.{ext}.')),
+              format: v.picklist(['avif', 'webp', 'jpeg', 'png']),
+              width: v.number(),
+            }),
+          ),
+        }),
+        v.description(
+          'What the seed made of the file: its served size (upright, at most 2400 px) and its variants, widths never above it, as AVIF, WebP and a JPEG or PNG fallback.',
+        ),
+      ),
+    ),
+  }),
+  v.check((image) => !(image.decorative && image.alt !== ''), 'a decorative image has no alt text'),
+);
+
 const joined = (segments: Segment[]) => segments.map((segment) => segment.text).join('');
 
 /** Runs that say something other than the plain text would show different words to different clients. */
@@ -102,7 +171,10 @@ function inlineMatches(block: v.InferOutput<typeof Paragraph | typeof Heading | 
 }
 
 export const Block = v.pipe(
-  v.variant('type', [Paragraph, Heading, List]),
-  v.check(inlineMatches, "the inline runs do not spell the block's text"),
+  v.variant('type', [Paragraph, Heading, List, Image]),
+  v.check(
+    (block) => block.type === 'image' || inlineMatches(block),
+    "the inline runs do not spell the block's text",
+  ),
 );
 export type Block = v.InferOutput<typeof Block>;

@@ -67,7 +67,12 @@ const UNSUPPORTED = {
   heading1:
     'a "#" heading: the title is the front matter\'s title:, and headings in the body start with "##" or "###"',
   deepHeading: 'a heading deeper than "###": the body has "##" and "###" headings only',
-  image: 'an image: articles show no images; link to it instead, as [tekst](https://…)',
+  image: 'an image inside text: put ![alt text](naam.jpg) in a paragraph of its own',
+  imageAlt:
+    'an image without alt text: say what it shows between [ and ], or write ![-](naam.jpg) for an image that is only decoration',
+  imageTitle: 'an image title ("…" after the file name): the site does not show it; leave it out',
+  remoteImage:
+    'an image from another address: put the file beside the document and write ![alt text](naam.jpg)',
   html: 'HTML (or an HTML comment): the site shows only paragraphs, headings, lists, links, bold and italics',
   code: 'a code block: the site cannot show code; write it as a paragraph',
   inlineCode: 'code in the text (`…`): the site cannot show code; write it as plain text',

@@ -230,3 +230,32 @@ export const glossary = sqliteTable('glossary', {
   term: text('term').primaryKey(),
   names: text('names', { mode: 'json' }).$type<string[]>().notNull(),
 });
+
+/** One object in the MEDIA bucket made from a media file: its key, size and shape. */
+export interface MediaVariant {
+  key: string;
+  /** avif, webp, jpeg, png for an image's variants; the file's extension for a download. */
+  format: string;
+  width?: number;
+  height?: number;
+  bytes: number;
+}
+
+/**
+ * Every media file the documents name, once per content (the SHA-256 of the file, `source`): what the
+ * seed made of it (pipeline/media.ts) with which settings (`processor`: a row made with others is made
+ * again), and the objects in the MEDIA bucket, written before the row (docs/media.md).
+ */
+export const media = sqliteTable('media', {
+  source: text('source').primaryKey(),
+  processor: text('processor').notNull(),
+  kind: text('kind', { enum: ['image', 'download'] }).notNull(),
+  /** The served size of an image (upright, capped); null for a download. */
+  width: integer('width'),
+  height: integer('height'),
+  /** The source file's size in bytes. */
+  bytes: integer('bytes').notNull(),
+  /** A download's Content-Type; an image's fallback (image/jpeg or image/png). */
+  contentType: text('content_type').notNull(),
+  variants: text('variants', { mode: 'json' }).$type<MediaVariant[]>().notNull(),
+});

@@ -9,6 +9,7 @@
 import { SITE_URL } from '../dev/site-origin.ts';
 import { changedUrls } from '../pipeline/changed-urls.ts';
 import { openClient } from '../pipeline/libsql.ts';
+import { workerMediaBucket } from '../pipeline/media-upload.ts';
 import { runSeed } from '../pipeline/seed-command.ts';
 import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
 import { checkPreviews, formatReport } from '../pipeline/unfurl-check.ts';
@@ -93,7 +94,11 @@ async function checkChanged(urls: string[]): Promise<boolean> {
   return good;
 }
 
-const { summary, url } = await runSeed();
+// Images and downloads go to the site's MEDIA bucket through PUT /admin/media/{key} (docs/media.md).
+const mediaToken = process.env.PURGE_TOKEN;
+const { summary, url } = await runSeed({
+  media: mediaToken ? workerMediaBucket(siteUrl, mediaToken) : undefined,
+});
 if (!(await purge(summary))) process.exit(1);
 const client = openClient(url);
 const urls = await changedUrls(client, summary, siteUrl).finally(() => client.close());

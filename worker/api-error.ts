@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   401: 'unauthorized',
   404: 'not_found',
   405: 'method_not_allowed',
+  413: 'content_too_large',
   415: 'unsupported_media_type',
   500: 'internal_error',
   501: 'not_implemented',

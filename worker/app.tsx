@@ -16,10 +16,12 @@ import { securityHeaders } from './lib/security.ts';
 import { movedTarget, siteMap } from './lib/site-map.ts';
 import { getContentVersion, type MenuItem, type Sidebar } from './queries/chrome.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminMediaRoutes } from './routes/admin-media.ts';
 import { apiRoutes } from './routes/api.ts';
 import { contentPageRoutes } from './routes/content-pages.tsx';
 import { feedRoutes } from './routes/feeds.tsx';
 import { healthRoutes } from './routes/health.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { pageRoutes } from './routes/pages.tsx';
 import { previewRoutes } from './routes/preview.tsx';
 import { shareRoutes } from './routes/share.tsx';
@@ -127,10 +129,12 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', adminRoutes(deps, versions));
+  app.route('/', adminMediaRoutes(deps));
   app.route('/api', apiRoutes(deps));
   app.route('/', feedRoutes(deps));
   app.route('/', shareRoutes(deps, versions));
   app.route('/', socialRoutes(deps));
+  app.route('/', mediaRoutes(deps));
   app.route('/', previewRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.route('/', contentPageRoutes(deps, addresses));

@@ -26,6 +26,8 @@ export interface AppDeps {
   now?: () => number;
   /** Secret of the preview links (/voorbeeld/…); without it the route does not exist. */
   previewToken?: string;
+  /** R2 bucket (MEDIA) the images and downloads are served from (`/media/…`); without it they are 404. */
+  media?: R2Bucket;
   /** Cloudflare Queue (SHARE_QUEUE) the share counts go through; without it they are written at once. */
   shareQueue?: { send(message: ShareMessage): Promise<unknown> };
 }

@@ -49,6 +49,7 @@ function appFor(env: Env): App {
     securityContact: env.SECURITY_CONTACT || undefined,
     shareLimiter: env.SHARE_LIMITER,
     shareQueue: env.SHARE_QUEUE,
+    media: env.MEDIA,
   });
   return app;
 }

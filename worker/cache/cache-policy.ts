@@ -20,7 +20,8 @@ export const CACHE_CONTROL: Record<CacheClass, string> = {
 /** Share redirects, previews, health checks and admin calls are never stored; cards never change under their URL. */
 export function cacheClassOf(path: string): CacheClass {
   if (/^\/(deel|admin|voorbeeld)(\/|$)/.test(path) || path === '/healthz') return 'private';
-  if (path.startsWith('/og/') || path.startsWith('/assets/')) return 'immutable';
+  if (path.startsWith('/og/') || path.startsWith('/assets/') || path.startsWith('/media/'))
+    return 'immutable';
   return 'page';
 }
 

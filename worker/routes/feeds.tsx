@@ -76,7 +76,7 @@ export async function rssFeed(feed: {
   const items = await Promise.all(
     articles.map(async (a) => {
       const link = `${siteUrl}${articlePath(a)}`;
-      const html = await (<ArticleBody body={a.body} />).toString();
+      const html = await (<ArticleBody body={a.body} origin={siteUrl} />).toString();
       const category = sections.get(a.section);
       return xml`
     <item>

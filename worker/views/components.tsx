@@ -1,11 +1,13 @@
 import type { Child } from 'hono/jsx';
 import type { Block, Segment } from '../../schema/blocks.ts';
 import { formatDate, formatLongDate } from '../../schema/dates.ts';
+import { DOWNLOAD_LABELS, dutchSize, type MediaExtension } from '../../schema/media-files.ts';
 import { linkify } from '../lib/linkify.ts';
 import { NETWORK_LABELS, NETWORKS } from '../lib/share-networks.ts';
 import type { ArticleSummary } from '../queries/articles.ts';
 import { MARK_END, MARK_START } from '../queries/search.ts';
 import { articlePath, MAX_QUERY_LENGTH, paths } from '../site.ts';
+import { Picture } from './picture.tsx';
 
 /** Text with its line breaks kept; with `links`, URLs and e-mail addresses in it become links. */
 function RichText({ text, links = true }: { text: string; links?: boolean }) {
@@ -38,7 +40,17 @@ function Marked({ segment, links }: { segment: Segment; links: boolean }) {
  * the plain text. Adjacent runs with one link target are one <a>. Text outside links is linkified
  * where the block's plain text would be (`links`), text inside a link never is: no link in a link.
  */
-function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; links: boolean }) {
+function BlockText({
+  text,
+  inline,
+  links,
+  origin = '',
+}: {
+  text: string;
+  inline?: Segment[];
+  links: boolean;
+  origin?: string;
+}) {
   if (!inline) return links ? <RichText text={text} /> : text;
   const groups: Segment[][] = [];
   for (const segment of inline) {
@@ -51,13 +63,32 @@ function BlockText({ text, inline, links }: { text: string; inline?: Segment[]; 
       {groups.map((group) => {
         const href = group[0]?.href;
         const content = group.map((segment) => <Marked segment={segment} links={links && !href} />);
-        return href ? <a href={href}>{content}</a> : content;
+        if (!href) return content;
+        const link = <a href={href.startsWith('/') ? `${origin}${href}` : href}>{content}</a>;
+        const file = group[0]?.download;
+        // The file card: what a visitor is about to download, "(PDF, 1,2 MB)".
+        return file ? (
+          <>
+            {link}{' '}
+            <span class="file-card">
+              ({DOWNLOAD_LABELS[file.format as MediaExtension] ?? file.format.toUpperCase()},{' '}
+              {dutchSize(file.bytes)})
+            </span>
+          </>
+        ) : (
+          link
+        );
       })}
     </>
   );
 }
 
-export function ArticleBody({ body }: { body: Block[] }) {
+/**
+ * The blocks of an article or page. `origin` (the feed's SITE_URL) makes the links to this site's paths
+ * and the images absolute, for readers that show the content away from the site.
+ */
+export function ArticleBody({ body, origin = '' }: { body: Block[]; origin?: string }) {
+  const firstImage = body.find((block) => block.type === 'image');
   return (
     <>
       {body.map((block) => {
@@ -66,21 +97,23 @@ export function ArticleBody({ body }: { body: Block[] }) {
             // Headings are not linkified, as they never were; a Markdown link in one is kept.
             return (
               <h2>
-                <BlockText text={block.text} inline={block.inline} links={false} />
+                <BlockText text={block.text} inline={block.inline} links={false} origin={origin} />
               </h2>
             );
           case 'list': {
             const items = block.items.map((item, i) => (
               <li>
-                <BlockText text={item} inline={block.inline?.[i]} links={true} />
+                <BlockText text={item} inline={block.inline?.[i]} links={true} origin={origin} />
               </li>
             ));
             return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
           }
+          case 'image':
+            return <Picture image={block} first={block === firstImage} origin={origin} />;
           default:
             return (
               <p>
-                <BlockText text={block.text} inline={block.inline} links={true} />
+                <BlockText text={block.text} inline={block.inline} links={true} origin={origin} />
               </p>
             );
         }

@@ -1,0 +1,99 @@
+/**
+ * The seed with media (pipeline/seed-media.ts): an article naming an image and a PDF is stored with
+ * its picture's variants and its download's link, the objects in the bucket (Miniflare's R2) before
+ * the rows; a second seed processes nothing; without a bucket nothing is written.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MediaBucketWriter } from '../pipeline/media-store.ts';
+import { seedSource } from '../pipeline/seed-command.ts';
+import { openSeedFolder, type SeedFolder } from './support/seed-folder.ts';
+
+let mf: Miniflare;
+let bucket: MediaBucketWriter;
+let folder: SeedFolder;
+beforeAll(async () => {
+  mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response(null); } }',
+    r2Buckets: ['MEDIA'],
+  });
+  bucket = (await mf.getR2Bucket('MEDIA')) as unknown as MediaBucketWriter;
+});
+afterAll(async () => {
+  await mf?.dispose();
+});
+beforeEach(async () => {
+  folder = await openSeedFolder();
+  writeFileSync(
+    join(folder.docs, 'beelden.md'),
+    '---\ntitle: Beelden van het congres\ndate: 2019-02-12\n---\n\nDe eerste alinea.\n\n![De zaal](zaal.jpg)\n\nLees [het verslag](verslag.pdf).\n',
+  );
+  writeFileSync(
+    join(folder.docs, 'zaal.jpg'),
+    await sharp({ create: { width: 900, height: 600, channels: 3, background: 'teal' } })
+      .jpeg()
+      .toBuffer(),
+  );
+  writeFileSync(join(folder.docs, 'verslag.pdf'), '%PDF-1.7 verslag');
+});
+afterEach(() => folder.close());
+
+const body = async () =>
+  JSON.parse(
+    String(
+      (await folder.client.execute("select body from articles where slug = 'beelden-van-het-congres'"))
+        .rows[0]?.body,
+    ),
+  );
+
+describe('seeding media', () => {
+  it('stores the objects, the rows and the blocks, and processes nothing the second time', async () => {
+    const first = await seedSource(folder.docs, folder.url, { media: bucket });
+    if (!first.ok) throw new Error(first.problems.join('\n'));
+    expect(first.report).toContain('2 media file(s) processed, 10 object(s) stored');
+    const [, image, paragraph] = await body();
+    expect(image).toMatchObject({
+      type: 'image',
+      src: 'zaal.jpg',
+      alt: 'De zaal',
+      media: { width: 900, height: 600 },
+    });
+    expect(
+      image.media.variants.map((v: { format: string; width: number }) => `${v.format}@${v.width}`),
+    ).toEqual([
+      'avif@480',
+      'webp@480',
+      'jpeg@480',
+      'avif@800',
+      'webp@800',
+      'jpeg@800',
+      'avif@900',
+      'webp@900',
+      'jpeg@900',
+    ]);
+    expect(paragraph.inline[1]).toMatchObject({
+      file: 'verslag.pdf',
+      href: expect.stringMatching(/^\/media\/[0-9a-f]{32}\.pdf\/verslag\.pdf$/),
+    });
+    const rows = await folder.client.execute('select kind from media order by kind');
+    expect(rows.rows.map((row) => row.kind)).toEqual(['download', 'image']);
+
+    const second = await seedSource(folder.docs, folder.url, { media: bucket });
+    expect(second.ok && second.report).not.toContain('media file(s) processed');
+    expect(second.ok && second.report).toContain('nothing changed');
+  });
+
+  it('writes nothing without a bucket', async () => {
+    const outcome = await seedSource(folder.docs, folder.url);
+    expect(outcome.ok ? [] : outcome.problems).toEqual([
+      `${join(folder.docs, 'beelden.md')}:8: zaal.jpg cannot be published: this seed has no media bucket (docs/media.md)`,
+      `${join(folder.docs, 'beelden.md')}:10: verslag.pdf cannot be published: this seed has no media bucket (docs/media.md)`,
+      '2 problem(s); nothing was written',
+    ]);
+    expect((await folder.client.execute('select count(*) as n from articles')).rows[0]?.n).toBe(0);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { basename, join } from 'node:path';
 import { addressKey, articlePath, DEFAULT_SECTION, parentKey } from '../schema/addresses.ts';
-import { readDocuments } from './content-files.ts';
+import { readDocuments, readMediaNames } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { type ParsedContent, parseDocuments } from './parse-documents.ts';
 import type { ParsedArticle, ParsedPage } from './parse-result.ts';
@@ -57,8 +57,11 @@ type Read = { ok: true; content: Content; glossary: number } | { ok: false; prob
 /** A folder as the seed reads it (seed-command.ts, seedSource), up to where the seed would write. */
 async function readContent(dir: string): Promise<Read> {
   let files: Awaited<ReturnType<typeof readDocuments>>;
+  let mediaNames: Set<string>;
   try {
     files = await readDocuments(dir);
+    // The images and files documents may name, as the seed sees them (seed-command.ts, seedSource).
+    mediaNames = await readMediaNames(dir);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
@@ -66,7 +69,7 @@ async function readContent(dir: string): Promise<Read> {
       problems: [{ level: 'error', title: PROBLEM, message: `cannot read ${dir}: ${reason}` }],
     };
   }
-  const parsed = parseDocuments(files);
+  const parsed = parseDocuments(files, mediaNames);
   const glossary = await readGlossary(dir);
   if (!parsed.ok || !glossary.ok) {
     const problems = [...(parsed.ok ? [] : parsed.problems), ...(glossary.ok ? [] : glossary.problems)];

@@ -53,6 +53,20 @@ describe('the content check', () => {
     expect(errors[1]?.message).toMatch(/term "BZK" is already an entry/);
   });
 
+  it('finds a download a document names beside it, and reports one that is not there at its line', async () => {
+    writeFileSync(join(head, 'jaarverslag.pdf'), '%PDF-1.4\n%%EOF\n');
+    const named = (file: string) =>
+      edit(head, 'organisatie-achtergrond.md', (text) => `${text}\nLees [het jaarverslag](${file}).\n`);
+    named('jaarverslag.pdf');
+    expect((await checkContent(head)).ok).toBe(true);
+    named('verdwenen.pdf');
+    const check = await checkContent(head);
+    const file = join(head, 'organisatie-achtergrond.md');
+    expect(check.messages.filter((m) => m.level === 'error').map((m) => `${m.file}:${m.line}`)).toEqual([
+      `${file}:${lineOf(readFileSync(file, 'utf8'), 'verdwenen.pdf')}`,
+    ]);
+  });
+
   it('reports a menu item that leads nowhere (a check of the whole set) at its line of site.yaml', async () => {
     edit(head, 'site.yaml', (text) =>
       text.replace('path: /vertegenwoordiging/rop/', 'path: /vertegenwoordiging/nergens/'),

@@ -1,6 +1,6 @@
 import { aliasPath } from '../schema/aliases.ts';
-import { type DocumentProblem, decodeDocument } from './parse-result.ts';
-import { readYaml } from './yaml-source.ts';
+import type { DocumentProblem } from './parse-result.ts';
+import { readYamlMapping } from './yaml-source.ts';
 
 /**
  * redirects.yaml: addresses that no document owns any more (a merged or removed page, an old menu
@@ -32,20 +32,17 @@ export type RedirectsResult =
   | { ok: false; problems: DocumentProblem[] };
 
 export function parseRedirectsDocument(input: string | Uint8Array, file: string): RedirectsResult {
-  const decoded = decodeDocument(input, file);
-  if (!decoded.ok) return decoded;
-  const yaml = readYaml(decoded.text);
-  const [error] = yaml.errors;
-  if (error) return { ok: false, problems: [{ file, ...error }] };
-  const value = yaml.value ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    const message = 'redirects.yaml must be "old address: new address" lines, e.g. /oud/: /nieuw/';
-    return { ok: false, problems: [{ file, line: yaml.lineOf([]), message }] };
-  }
+  const read = readYamlMapping(
+    input,
+    file,
+    'redirects.yaml must be "old address: new address" lines, e.g. /oud/: /nieuw/',
+  );
+  if (!read.ok) return read;
+  const { value, yaml } = read;
   const problems: DocumentProblem[] = [];
   const redirects: Redirect[] = [];
   const seen = new Map<string, number>();
-  const entries = Object.entries(value as Record<string, unknown>);
+  const entries = Object.entries(value);
   if (entries.length > MAX_REDIRECTS) {
     problems.push({
       file,

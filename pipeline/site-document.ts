@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { SiteDocument, type SitePart } from '../schema/site-document.ts';
-import { type DocumentProblem, decodeDocument } from './parse-result.ts';
-import { readYaml } from './yaml-source.ts';
+import type { DocumentProblem } from './parse-result.ts';
+import { readYamlMapping } from './yaml-source.ts';
 
 /** A valid site document: its parts (null where it leaves one out) and the line of each. */
 export interface ParsedSite {
@@ -36,27 +36,15 @@ export type SiteParseResult = { ok: true; site: ParsedSite } | { ok: false; prob
  * characters), then YAML, then the valibot contract; each problem at its line.
  */
 export function parseSiteDocument(input: string | Uint8Array, file: string): SiteParseResult {
-  const decoded = decodeDocument(input, file);
-  if (!decoded.ok) return decoded;
-  const yaml = readYaml(decoded.text);
-  // Only the first syntax error: the parser's later ones are mostly that one mistake seen again.
-  const [error] = yaml.errors;
-  if (error) return { ok: false, problems: [{ file, ...error }] };
-  // An empty file is an empty mapping: a site document that leaves every part to the documents.
-  const value = yaml.value ?? {};
-  // A list is an object to valibot, whose strict object would call each index an unknown key.
-  if (Array.isArray(value)) {
-    return {
-      ok: false,
-      problems: [
-        {
-          file,
-          line: yaml.lineOf([]),
-          message: 'the site document must be a mapping of about, featured, participants, sections and menu',
-        },
-      ],
-    };
-  }
+  // An empty file is a site document that leaves every part to the documents. (A list would be an
+  // object to valibot, whose strict object would call each index an unknown key.)
+  const read = readYamlMapping(
+    input,
+    file,
+    'the site document must be a mapping of about, featured, participants, sections and menu',
+  );
+  if (!read.ok) return read;
+  const { value, yaml } = read;
   const result = v.safeParse(SiteDocument, value);
   if (!result.success) {
     return {

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type DocumentProblem, decodeDocument } from './parse-result.ts';
 
 /**
  * YAML read with the `yaml` package, keeping where everything is: a problem about a value is reported
@@ -56,4 +57,29 @@ export function readYaml(text: string, firstLine = 1): YamlSource {
     }
   }
   return { value, errors, lineOf };
+}
+
+/**
+ * A YAML file of the content folder that must be a mapping (site.yaml, redirects.yaml): the byte-level
+ * rules of every document (UTF-8, size, control characters), then YAML, of which only the first
+ * syntax error is reported (the parser's later ones are mostly that one mistake seen again). An empty
+ * file is an empty mapping; anything else that is not a mapping is `notMapping`, at its line.
+ */
+export function readYamlMapping(
+  input: string | Uint8Array,
+  file: string,
+  notMapping: string,
+):
+  | { ok: true; value: Record<string, unknown>; yaml: YamlSource }
+  | { ok: false; problems: DocumentProblem[] } {
+  const decoded = decodeDocument(input, file);
+  if (!decoded.ok) return decoded;
+  const yaml = readYaml(decoded.text);
+  const [error] = yaml.errors;
+  if (error) return { ok: false, problems: [{ file, ...error }] };
+  const value = yaml.value ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, problems: [{ file, line: yaml.lineOf([]), message: notMapping }] };
+  }
+  return { ok: true, value: value as Record<string, unknown>, yaml };
 }

@@ -83,15 +83,7 @@ function rankedStatement(db: Database, plan: QueryPlan, limit: number, offset: n
         and not exists (select 1 from candidates)
         order by rowid limit ${SEARCH_CANDIDATES})`
     : sql``;
-  return db.all<{
-    slug: string;
-    section: string;
-    title: string;
-    excerpt: string;
-    publishedAt: string;
-    updatedAt: string;
-    bodyText: string;
-  }>(sql`with candidates as (
+  return db.all<ArticleSummary & { bodyText: string }>(sql`with candidates as (
       select rowid as hit from articles_search where articles_search match ${plan.any} and ${isPublicHit}
       order by rowid limit ${SEARCH_CANDIDATES}
     ),

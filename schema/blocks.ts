@@ -58,7 +58,9 @@ const Segment = v.pipe(
           (issue) =>
             `a link to "${issue.input}": only http(s), mailto: and paths of this site (/…) can be links`,
         ),
-        v.description('The link target: an http(s) URL or a mailto: address.'),
+        v.description(
+          'The link target: an http(s) URL, a mailto: address, or a path of this site (another page, a download under /media/).',
+        ),
       ),
     ),
     file: v.optional(

@@ -57,6 +57,27 @@ describe('numbered lists, question headings and www. links', () => {
     }
   });
 
+  it('the OpenAPI document describes the image block and the runs that link to a download', async () => {
+    const doc: unknown = await (await app.fetch('/api/openapi.json')).json();
+    const images: { properties?: Record<string, unknown>; required?: string[] }[] = [];
+    const runs: { properties?: Record<string, unknown> }[] = [];
+    JSON.parse(JSON.stringify(doc), (_key, value) => {
+      if (value?.properties?.type?.const === 'image') images.push(value);
+      if (value?.properties?.file && value?.properties?.text) runs.push(value);
+      return value;
+    });
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      expect(image.required).toEqual(expect.arrayContaining(['type', 'src', 'alt']));
+      expect(Object.keys(image.properties ?? {})).toEqual(
+        expect.arrayContaining(['src', 'alt', 'decorative', 'media']),
+      );
+    }
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs)
+      expect(Object.keys(run.properties ?? {})).toEqual(expect.arrayContaining(['file', 'download']));
+  });
+
   it('a row written before lists knew `ordered` reads as a bullet list', async () => {
     const old = [{ type: 'list', items: ['oud', 'ouder'] }];
     await app.client.execute({

@@ -27,7 +27,7 @@ const ArticleSummary = v.object({
 const Body = v.pipe(
   v.array(Block),
   v.description(
-    'The body as blocks. Every block has its plain text (`text`, or `items` for a list), which is all a client needs; `inline`, where present, gives that same text as runs with links, bold and italics. In text outside a run with `href`, the site itself links http(s) URLs, bare www. hosts and e-mail addresses when it renders; only http(s) and mailto: links are ever made.',
+    'The body as blocks. Every block has its plain text (`text`, or `items` for a list), which is all a client needs; `inline`, where present, gives that same text as runs with links, bold and italics. In text outside a run with `href`, the site itself links http(s) URLs, bare www. hosts and e-mail addresses when it renders; only http(s), mailto: and links to paths of this site are ever made. An `image` block is a picture on a line of its own, with its alt text and, once stored, its variants; a run with `file` links to a download.',
   ),
 );
 const Article = v.object({

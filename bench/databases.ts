@@ -45,6 +45,9 @@ const SHAPING_SOURCES = [
   // This file too: how it calls the seed (with the site document, pages and structure) shapes it.
   'bench/databases.ts',
   'pipeline/seed-database.ts',
+  'pipeline/seed-articles.ts',
+  'pipeline/seed-rows.ts',
+  'pipeline/seed-site.ts',
   'pipeline/seed-pages.ts',
   'pipeline/site-addresses.ts',
   'pipeline/parse-documents.ts',

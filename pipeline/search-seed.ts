@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { Block } from '../schema/blocks.ts';
 import { type GlossaryEntry, searchColumns } from '../schema/search-terms.ts';
 import { glossary as glossaryTable } from '../schema/tables.ts';
 
@@ -58,4 +59,14 @@ export function vocabularyStatements(): Statement[] {
       params: [],
     },
   ];
+}
+
+/** Plain text of the body blocks, for the full-text index. */
+export function bodyText(body: Block[]): string {
+  // An image is no text: neither its file name nor its alt text is searched or shown in a snippet.
+  return body
+    .flatMap((block) =>
+      block.type === 'list' ? [block.items.join('\n')] : block.type === 'image' ? [] : [block.text],
+    )
+    .join('\n\n');
 }

@@ -7,8 +7,9 @@ import { tags as cacheTags } from '../schema/cache-tags.ts';
 import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { pageAddresses, pages, redirects, sections, siteMeta } from '../schema/tables.ts';
 import type { ParsedPage } from './parse-result.ts';
-import { searchText } from './search-seed.ts';
+import { bodyText, searchText } from './search-seed.ts';
 import { SeedConflict } from './seed-plan.ts';
+import type { Statement } from './seed-write.ts';
 import type { SiteStructure } from './site-addresses.ts';
 
 /**
@@ -20,19 +21,8 @@ import type { SiteStructure } from './site-addresses.ts';
  */
 
 type Db = LibSQLDatabase;
-type Statement = { sql: string; params: unknown[] };
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-/** Plain text of the body blocks, for the full-text index. */
-export function bodyText(body: Block[]): string {
-  // An image is no text: neither its file name nor its alt text is searched or shown in a snippet.
-  return body
-    .flatMap((block) =>
-      block.type === 'list' ? [block.items.join('\n')] : block.type === 'image' ? [] : [block.text],
-    )
-    .join('\n\n');
-}
 
 export interface PagesSummary {
   inserted: string[];

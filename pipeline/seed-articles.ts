@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import { DEFAULT_SECTION } from '../schema/addresses.ts';
+import { startOfAmsterdamDate } from '../schema/dates.ts';
+import type { ArticleDoc } from '../schema/document.ts';
+import type { GlossaryEntry } from '../schema/search-terms.ts';
+import { articleAliases, articles, formerSlugs, participants, siteBlocks } from '../schema/tables.ts';
+import type { ExistingAddresses } from './article-addresses.ts';
+import { cardInputHash, cardInputOf } from './card-input.ts';
+import type { ParsedArticle as ParsedFile } from './parse-result.ts';
+import { bodyText, searchText } from './search-seed.ts';
+import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
+
+// A seed's plan for the articles: the rows it compares the documents with, and what happens to each.
+
+type Db = LibSQLDatabase;
+export type ExistingRows = Awaited<ReturnType<typeof readExisting>>;
+export type ExistingArticle = ExistingRows['articles'][number];
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * SHA-256 of an article's content. Its section counts only when it is not the default one: the
+ * articles hashed before sections existed keep their hash (and so their updated_at).
+ */
+function contentHashOf(article: ArticleDoc): string {
+  const { section, ...rest } = article;
+  return sha256(JSON.stringify(section === DEFAULT_SECTION ? rest : article));
+}
+
+/** The rows a seed compares the documents with, in one batch. */
+export async function readExisting(db: Db) {
+  const [rows, blocks, people, former, aliases] = await db.batch([
+    db
+      .select({
+        id: articles.id,
+        slug: articles.slug,
+        sourceFile: articles.sourceFile,
+        contentHash: articles.contentHash,
+        searchHash: articles.searchHash,
+        cardHash: articles.cardHash,
+        cardInput: articles.cardInput,
+        draft: articles.draft,
+        createdAt: articles.createdAt,
+        updatedAt: articles.updatedAt,
+      })
+      .from(articles),
+    db.select().from(siteBlocks),
+    db.select({ name: participants.name }).from(participants),
+    db.select().from(formerSlugs),
+    db.select().from(articleAliases),
+  ]);
+  const addresses: ExistingAddresses = { formerSlugs: former, aliases, articles: rows };
+  return { articles: rows, blocks, participants: people, addresses };
+}
+
+/** Matches every document to its row (by file name, then by slug) and says what to do with it. */
+export function planArticles(
+  parsed: ParsedFile[],
+  existing: ExistingArticle[],
+  now: string,
+  glossary: GlossaryEntry[],
+): { plans: ArticlePlan[]; gone: ExistingArticle[] } {
+  const byFile = new Map(existing.map((row) => [row.sourceFile, row]));
+  const bySlug = new Map(existing.map((row) => [row.slug, row]));
+  const matched = new Set<number>();
+  const plans: ArticlePlan[] = [];
+  for (const item of parsed) {
+    const article = item.document.article;
+    const { publishing } = item.document;
+    const sourceFile = basename(item.file);
+    const text = bodyText(article.body);
+    // A draft is not in the search index (its words must not surface, not even as a suggestion).
+    const search = publishing.draft ? '{}' : searchText(article.title, text, glossary);
+    // The article's content only: its draft flag, aliases and index text are not content, and
+    // changing them changes no date. (The same fields, in the same order, as before they existed.)
+    const contentHash = contentHashOf(article);
+    // The index text has a hash of its own: a glossary change rewrites the articles it touches.
+    const searchHash = sha256(search).slice(0, 16);
+    const cardInput = cardInputHash(cardInputOf(article));
+    const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
+    const published = startOfAmsterdamDate(article.publishedAt);
+    // When the content last changed: its publication until a seed changes it, then that seed's
+    // time (never before the publication: a scheduled article edited ahead of its date). A row
+    // written before dates were honest has updated_at = created_at; it gets its publication date.
+    const sameContent = row?.contentHash === contentHash;
+    const updatedAt = !row
+      ? published
+      : !sameContent
+        ? ([published, now].sort()[1] ?? now)
+        : row.updatedAt === row.createdAt
+          ? published
+          : row.updatedAt;
+    const values = {
+      slug: article.slug,
+      section: article.section,
+      title: article.title,
+      excerpt: article.excerpt,
+      body: article.body,
+      bodyText: text,
+      searchText: search,
+      source: article.source,
+      publishedAt: article.publishedAt,
+      contentHash,
+      searchHash,
+      sourceFile,
+      cardHash: row?.cardHash ?? null,
+      cardInput: row?.cardInput ?? null,
+      draft: publishing.draft,
+      updatedAt,
+    };
+    const aliasLines = item.aliasLines ?? [];
+    const common = { article, file: item.file, titleLine: item.titleLine, aliasLines, publishing };
+    if (row && !matched.has(row.id)) {
+      matched.add(row.id);
+      const same =
+        sameContent &&
+        row.searchHash === searchHash &&
+        row.sourceFile === sourceFile &&
+        row.draft === publishing.draft &&
+        row.updatedAt === updatedAt;
+      const card = row.cardHash && row.cardInput === cardInput ? null : cardInput;
+      plans.push({
+        ...common,
+        values,
+        rowId: row.id,
+        previousSlug: row.slug === article.slug ? null : row.slug,
+        action: !same ? 'update' : card ? 'card' : 'none',
+        card,
+      });
+    } else {
+      plans.push({ ...common, values, rowId: null, previousSlug: null, action: 'insert', card: cardInput });
+    }
+  }
+  return { plans, gone: existing.filter((row) => !matched.has(row.id)) };
+}
+
+/** A document may take the slug of an article whose document is gone only when that article is pruned. */
+export function refuseTakenSlugs(parsed: ParsedFile[], gone: ExistingArticle[], prune: boolean) {
+  if (prune) return;
+  for (const row of gone) {
+    const takenBy = parsed.find((item) => item.document.article.slug === row.slug);
+    if (takenBy) {
+      throw new SeedConflict(
+        `${takenBy.file}:${takenBy.titleLine}: slug "${row.slug}" belongs to an article whose document ` +
+          `(${row.sourceFile}) is gone; run the seed with --prune to replace it`,
+      );
+    }
+  }
+}

@@ -53,7 +53,7 @@ const tools = files(
 const load = files('resilience');
 
 /** A real browser, the HTML validator and Lighthouse, on the built Worker. */
-const browser = files('browser', 'html-validity', 'lighthouse', 'tooling');
+const browser = files('browser', 'html-validity', 'lighthouse', 'tooling', 'media-browser');
 
 export default defineConfig({
   test: {

@@ -57,6 +57,8 @@ export interface LocalWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The Worker's `caches.default` (the L1 cache), to look into or age its entries. */
   defaultCache(): Promise<Cache>;
+  /** The Worker's MEDIA bucket (Miniflare's R2), for a seed to store media in as production's R2. */
+  mediaBucket(): Promise<R2Bucket>;
   /** Runs the Worker's `scheduled` handler as a Cron Trigger at `scheduledTime` would. */
   scheduled(cron: string, scheduledTime: Date): Promise<{ outcome: string }>;
   dispose(): Promise<void>;
@@ -138,6 +140,8 @@ export async function startWorker(options: {
     fetch: (path, init) =>
       mf.dispatchFetch(new URL(path, url).toString(), init as never) as unknown as Promise<Response>,
     defaultCache: async () => (await mf.getCaches()).default as unknown as Cache,
+    // Miniflare's R2 types differ from workers-types' only nominally.
+    mediaBucket: async () => (await mf.getR2Bucket('MEDIA')) as unknown as R2Bucket,
     scheduled: async (cron, scheduledTime) => (await mf.getWorker()).scheduled({ cron, scheduledTime }),
     dispose: () => mf.dispose(),
   };

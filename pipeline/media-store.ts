@@ -59,6 +59,7 @@ function rowOf(made: ProcessedMedia, size: number): MediaRow {
     width: variant.width,
     height: variant.height,
     bytes: variant.bytes.length,
+    ...(variant.share && { share: variant.share }),
   }));
   return {
     source: made.source,

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import { CARD_MAX_BYTES, CARD_WIDTH } from '../schema/card-size.ts';
 import { dutchSize } from '../schema/media-files.ts';
 import {
   downloadBytesProblem,
@@ -38,10 +39,18 @@ const ENCODERS = {
 type VariantFormat = keyof typeof ENCODERS;
 
 /**
+ * The share image an article may show in link previews instead of its card (front matter
+ * `share_image: true`): a JPEG as wide as the card, made of every image at least that wide, since the
+ * seed makes each file once, before it knows which article shares it. Its quality steps down until it
+ * fits the card's byte limit (WhatsApp's), which a 1200 px photo at 80 nearly always does.
+ */
+const SHARE_QUALITIES = [80, 70, 60, 50] as const;
+
+/**
  * What decides the bytes made from a source: a change here makes every image again on the next seed
  * (the seed keys its work by the source's hash and this).
  */
-export const MEDIA_PROCESSOR = `sharp ${sharp.versions.sharp}; libvips ${sharp.versions.vips}; max ${IMAGE_MAX_WIDTH}; widths ${IMAGE_WIDTHS.join(',')}; avif q50 e${AVIF_EFFORT}; webp q80; jpeg q80 mozjpeg; png 9`;
+export const MEDIA_PROCESSOR = `sharp ${sharp.versions.sharp}; libvips ${sharp.versions.vips}; max ${IMAGE_MAX_WIDTH}; widths ${IMAGE_WIDTHS.join(',')}; avif q50 e${AVIF_EFFORT}; webp q80; jpeg q80 mozjpeg; png 9; share ${CARD_WIDTH} jpeg q${SHARE_QUALITIES.join('/')} ≤${CARD_MAX_BYTES}`;
 
 const CONTENT_TYPES: Record<VariantFormat, string> = {
   avif: 'image/avif',
@@ -61,6 +70,8 @@ interface ImageVariant extends MediaObject {
   format: VariantFormat;
   width: number;
   height: number;
+  /** The share image (a JPEG CARD_WIDTH wide), not one of the `<picture>`'s variants. */
+  share?: true;
 }
 interface ProcessedImage {
   kind: 'image';
@@ -189,6 +200,7 @@ async function processImage(
       }),
     ),
   );
+  const share = info.width >= CARD_WIDTH ? await shareVariant(data, raw, translucent) : null;
   return {
     ok: true,
     media: {
@@ -198,9 +210,38 @@ async function processImage(
       width: info.width,
       height: info.height,
       fallback,
-      variants,
+      variants: share ? [...variants, share] : variants,
     },
   };
+}
+
+/**
+ * The share image of decoded pixels: CARD_WIDTH wide, as JPEG (what every network shows), on white
+ * where the image is transparent, at the best quality of SHARE_QUALITIES that fits CARD_MAX_BYTES;
+ * null if none does.
+ */
+async function shareVariant(
+  data: Buffer,
+  raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 },
+  translucent: boolean,
+): Promise<ImageVariant | null> {
+  for (const quality of SHARE_QUALITIES) {
+    let image = sharp(data, { raw }).resize({ width: CARD_WIDTH });
+    image = translucent ? image.flatten({ background: '#ffffff' }) : image.removeAlpha();
+    const out = await image.jpeg({ quality, mozjpeg: true }).toBuffer({ resolveWithObject: true });
+    if (out.data.length > CARD_MAX_BYTES) continue;
+    const bytes = new Uint8Array(out.data);
+    return {
+      key: mediaKey(bytes, 'jpg'),
+      contentType: 'image/jpeg',
+      bytes,
+      format: 'jpeg',
+      width: out.info.width,
+      height: out.info.height,
+      share: true,
+    };
+  }
+  return null;
 }
 
 /** Whether any pixel is less than opaque (an alpha channel full of 255s is no transparency). */

@@ -7,7 +7,7 @@
  */
 import type { Client } from '@libsql/client';
 import { MEDIA_PROCESSOR } from './media.ts';
-import { type MediaFacts, withStoredMedia } from './media-blocks.ts';
+import { type MediaFacts, shareImageProblems, withStoredMedia } from './media-blocks.ts';
 import type { MediaReference } from './media-references.ts';
 import { type MediaBucketWriter, storeMedia } from './media-store.ts';
 import type { DocumentProblem, ParsedArticle, ParsedPage } from './parse-result.ts';
@@ -73,9 +73,12 @@ export async function seedMedia(
     ]),
   );
   for (const row of stored.rows) rows.set(row.source, { ...row, variants: row.variants });
+  const articles = withStoredMedia(parsed, stored.sources, rows);
+  const shareProblems = shareImageProblems(articles);
+  if (shareProblems.length > 0) return { ok: false, problems: shareProblems };
   return {
     ok: true,
-    parsed: withStoredMedia(parsed, stored.sources, rows),
+    parsed: articles,
     pages: withStoredMedia(pages, stored.sources, rows),
     processed: stored.rows.length,
     written: stored.written,

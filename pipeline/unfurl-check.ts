@@ -4,6 +4,7 @@
  * that would break (no card, no title, no image, wrong characters); a warning is one that shows,
  * but cut (a title longer than that network shows) or resolved by a lenient crawler.
  */
+import sharp from 'sharp';
 import { CARD_HEIGHT, CARD_MAX_BYTES, CARD_WIDTH } from '../schema/card-size.ts';
 import { CRAWLERS, type Crawler } from './crawlers.ts';
 import { type PageTag, pageTags } from './preview-tags.ts';
@@ -40,7 +41,6 @@ export interface PreviewReport {
 const PAGE_READ_BYTES = 4 * 1024 * 1024;
 /** How much of an image: enough to say by how much it is over the card limit. */
 const IMAGE_READ_BYTES = 16 * 1024 * 1024;
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Tags whose values are URLs: every one must be absolute (a crawler has no base to resolve them). */
 const URL_TAGS = ['og:image', 'og:image:secure_url', 'og:url', 'twitter:image', 'oembed'];
 
@@ -100,14 +100,26 @@ function checkUrls(crawler: Crawler, tags: PageTag[]): Finding {
   return fail(`relative ${list}`);
 }
 
-/** Width and height from a PNG's IHDR, the first chunk (PNG spec §5.2, §11.2.2); null if not a PNG. */
-function pngSize(body: Uint8Array): { width: number; height: number } | null {
-  if (body.length < 24 || PNG_SIGNATURE.some((byte, i) => body[i] !== byte)) return null;
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  if (String.fromCharCode(...body.subarray(12, 16)) !== 'IHDR') return null;
-  return { width: view.getUint32(16), height: view.getUint32(20) };
+/**
+ * The format and size of an image as sharp reads its header (nothing is decoded), or null when the
+ * bytes are no image sharp knows.
+ */
+async function imageHeader(
+  body: Uint8Array,
+): Promise<{ format: string; width: number; height: number } | null> {
+  try {
+    const meta = await sharp(body, { failOn: 'none' }).metadata();
+    return meta.width && meta.height ? { format: meta.format, width: meta.width, height: meta.height } : null;
+  } catch {
+    return null;
+  }
 }
 
+/**
+ * The two images an og:image may be: the generated card (a PNG of exactly CARD_WIDTH × CARD_HEIGHT)
+ * or an article's share image (front matter `share_image: true`: a JPEG CARD_WIDTH wide, of the
+ * image's own height). Both within CARD_MAX_BYTES, and as og:image:width/height say.
+ */
 async function checkImage(crawler: Crawler, page: URL, tags: PageTag[]): Promise<Finding> {
   const tag = first(tags, 'og:image');
   if (!tag) return skip('no og:image');
@@ -118,13 +130,21 @@ async function checkImage(crawler: Crawler, page: URL, tags: PageTag[]): Promise
   if (!image.ok) return fail(`og:image: ${image.reason}`);
   if (image.status !== 200) return fail(`og:image answers ${image.status}`);
   const { type } = mediaType(image.headers.get('Content-Type'));
-  const size = pngSize(image.body);
+  const size = await imageHeader(image.body);
   const problems: string[] = [];
-  if (type !== 'image/png' || !size) {
-    problems.push(`og:image is ${type || 'untyped'}${size ? '' : ', not a PNG'}; the card is a PNG`);
+  const expected = size?.format === 'jpeg' ? 'image/jpeg' : 'image/png';
+  if (!size || (size.format !== 'png' && size.format !== 'jpeg')) {
+    problems.push(
+      `og:image is ${type || 'untyped'}, ${size ? `a ${size.format} image` : 'not an image'}; the card is a PNG, a share image a JPEG`,
+    );
+  } else if (type !== expected) {
+    problems.push(`og:image is sent as ${type || 'untyped'}, but its bytes are ${expected}`);
   }
-  if (size && (size.width !== CARD_WIDTH || size.height !== CARD_HEIGHT)) {
+  if (size?.format === 'png' && (size.width !== CARD_WIDTH || size.height !== CARD_HEIGHT)) {
     problems.push(`og:image is ${size.width}×${size.height}, not ${CARD_WIDTH}×${CARD_HEIGHT}`);
+  }
+  if (size?.format === 'jpeg' && size.width !== CARD_WIDTH) {
+    problems.push(`og:image is ${size.width}×${size.height}, not ${CARD_WIDTH} px wide`);
   }
   if (image.cut || image.body.length > CARD_MAX_BYTES) {
     const length = image.cut ? `over ${bytes(IMAGE_READ_BYTES)}` : bytes(image.body.length);

@@ -138,6 +138,14 @@ const Image = v.pipe(
     decorative: v.optional(
       v.pipe(v.literal(true), v.description('Decorative: the alt text is empty on purpose.')),
     ),
+    share: v.optional(
+      v.pipe(
+        v.literal(true),
+        v.description(
+          "The article's share image: its link previews (og:image) show this image instead of the generated card.",
+        ),
+      ),
+    ),
     media: v.optional(
       v.pipe(
         v.object({
@@ -149,6 +157,14 @@ const Image = v.pipe(
               format: v.picklist(['avif', 'webp', 'jpeg', 'png']),
               width: v.number(),
             }),
+          ),
+          share: v.optional(
+            v.pipe(
+              v.object({ url: v.string(), width: v.number(), height: v.number() }),
+              v.description(
+                'Of a share image: the JPEG, 1200 px wide, that link previews show (og:image, og:image:width/height).',
+              ),
+            ),
           ),
         }),
         v.description(

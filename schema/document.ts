@@ -136,15 +136,19 @@ export function toArticle(doc: {
   excerpt?: string | undefined;
   body: Block[];
   section?: string | undefined;
+  /** share_image: true: the first image is marked as the article's share image (og:image). */
+  shareImage?: boolean | undefined;
 }) {
   const first = doc.body.find((block) => block.type === 'paragraph');
+  const shared = doc.shareImage ? doc.body.findIndex((block) => block.type === 'image') : -1;
   return {
     slug: doc.slug ?? slugify(doc.title),
     title: doc.title,
     publishedAt: doc.publishedAt,
     source: doc.source,
     excerpt: doc.excerpt ?? (first?.type === 'paragraph' ? first.text : ''),
-    body: doc.body,
+    // In the body, and so in the content hash: choosing the share image is a change of the article.
+    body: doc.body.map((block, i) => (i === shared ? { ...block, share: true as const } : block)),
     // Last, and left out of the content hash in the default section (pipeline/seed-database.ts), so
     // that the articles written before sections existed keep their hash and their date.
     section: doc.section ?? DEFAULT_SECTION,
@@ -233,8 +237,14 @@ export type SourceDocument =
     }
   | { kind: 'page'; site: SiteCopy; page: PageDoc; publishing: { draft: boolean; aliases: string[] } };
 
-/** The path of an issue about one key of the front matter of page text. */
-const frontPath = (front: Record<string, unknown>, key: string) =>
+/** `share_image: true` needs an image to share; null when there is one (or none is asked for). */
+export function shareImageProblem(shareImage: boolean | undefined, body: Block[]): string | null {
+  if (!shareImage || body.some((block) => block.type === 'image')) return null;
+  return 'share_image: true, but the article has no image: add one, or leave share_image out for the generated card';
+}
+
+/** The path of an issue about one key of the front matter (either format). */
+export const frontPath = (front: Record<string, unknown>, key: string) =>
   [
     { type: 'object', origin: 'value', input: {}, key: 'frontMatter', value: front },
     { type: 'object', origin: 'value', input: front, key, value: front[key] },
@@ -281,7 +291,9 @@ export const SourceDocument = v.pipe(
       v.ObjectPathItem,
     ];
     for (const message of titleProblems(doc.title, fromTitle)) addIssue({ message, path: titlePath });
-    if (problems.length > 0 || !address || body || dataset.issues) return NEVER;
+    const share = address?.kind === 'article' ? shareImageProblem(front.share_image, doc.body) : null;
+    if (share) addIssue({ message: share, path: frontPath(front, 'share_image') });
+    if (problems.length > 0 || !address || body || share || dataset.issues) return NEVER;
     const site = { about: doc.about, featured: doc.featured, participants: doc.participants };
     const publishing = { draft: front.draft ?? false, aliases: [...doc.aliases, ...(front.aliases ?? [])] };
     if (address.kind === 'page') {
@@ -302,6 +314,7 @@ export const SourceDocument = v.pipe(
       excerpt: front.excerpt,
       body: doc.body,
       section: address.section,
+      shareImage: front.share_image,
     });
     return { kind: 'article', site, article, publishing };
   }),

@@ -80,6 +80,11 @@ const FRONT_MATTER = {
   url: v.optional(v.pipe(v.string("the front matter's url must be a path, e.g. /organisatie/achtergrond/"))),
   /** An article's news section (a path listed under `sections:` in site.yaml); its url may say it instead. */
   section: v.optional(v.string("the front matter's section must be a path, e.g. /nieuws/algemeen")),
+  /**
+   * An article whose first image is its share image (og:image, a 1200 px wide JPEG the seed makes of
+   * it) instead of its generated card, the default: `share_image: true` (docs/media.md).
+   */
+  share_image: v.optional(v.boolean("the front matter's share_image must be true or false")),
   /** A page without the site's sidebar: `sidebar: false`. */
   sidebar: v.optional(v.boolean("the front matter's sidebar must be true or false")),
   /** A page's place among its siblings (smaller first); pages without one follow, by title. */
@@ -130,7 +135,7 @@ export const FrontMatterObject = v.pipe(
 
 /** Keys only a page may have, and keys only an article may have. */
 const PAGE_ONLY: FrontMatterKey[] = ['sidebar', 'order'];
-const ARTICLE_ONLY: FrontMatterKey[] = ['slug', 'section', 'source'];
+const ARTICLE_ONLY: FrontMatterKey[] = ['slug', 'section', 'source', 'share_image'];
 
 /** Keys page text (.txt) takes from its text instead: its first line, its "Geplaatst op" and "Bron:" lines. */
 const FROM_PAGE_TEXT: Partial<Record<FrontMatterKey, string>> = {
@@ -178,7 +183,9 @@ export function frontMatterProblems(
     if (url === undefined) return { problems, address: null };
     for (const key of ARTICLE_ONLY) {
       if (given(key) && !(format === 'text' && key === 'source')) {
-        problems.push({ key, message: `a page (no date) has no ${key}: its address is its url:` });
+        const why =
+          key === 'share_image' ? 'its link preview shows the site card' : 'its address is its url:';
+        problems.push({ key, message: `a page (no date) has no ${key}: ${why}` });
       }
     }
     const problem = addressProblem(url, "the front matter's url");

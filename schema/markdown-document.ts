@@ -4,7 +4,9 @@ import {
   Block,
   bodyPath,
   bodyProblem,
+  frontPath,
   type SourceDocument,
+  shareImageProblem,
   titleProblems,
   toArticle,
   toPage,
@@ -135,6 +137,11 @@ export const MarkdownDocument = v.pipe(
       addIssue({ message: problem, path: bodyPath(body) });
       return NEVER;
     }
+    const share = shareImageProblem(values.share_image, body);
+    if (share) {
+      addIssue({ message: share, path: frontPath(front as Record<string, unknown>, 'share_image') });
+      return NEVER;
+    }
     const { section, slug } = articleAddress(values.url, values.section, values.slug);
     const article = toArticle({
       title,
@@ -144,6 +151,7 @@ export const MarkdownDocument = v.pipe(
       excerpt: values.excerpt,
       body,
       section,
+      shareImage: values.share_image,
     });
     return { kind: 'article', site, article, publishing };
   }),

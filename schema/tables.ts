@@ -239,6 +239,8 @@ export interface MediaVariant {
   width?: number;
   height?: number;
   bytes: number;
+  /** The share image (og:image, pipeline/media.ts), not one of the `<picture>`'s variants. */
+  share?: true;
 }
 
 /**

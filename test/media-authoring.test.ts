@@ -123,3 +123,42 @@ describe('page text', () => {
     ]);
   });
 });
+
+describe('the share image (share_image: true)', () => {
+  const shared = (front: string, body: string) =>
+    `---\ntitle: Een bericht met beelden\ndate: 2019-02-12\n${front}---\n\nDe eerste alinea.\n\n${body}\n`;
+
+  it('marks the first image of the article as its share image, and only that one', () => {
+    const parsed = parse(
+      'a.md',
+      shared('share_image: true\n', '![De zaal](zaal.jpg)\n\n![Het podium](sier.png)'),
+    );
+    expect(parsed.body?.filter((block) => block.type === 'image')).toEqual([
+      { type: 'image', src: 'zaal.jpg', alt: 'De zaal', share: true },
+      { type: 'image', src: 'sier.png', alt: 'Het podium' },
+    ]);
+    const without = parse('a.md', shared('', '![De zaal](zaal.jpg)'));
+    expect(without.body?.[1]).toEqual({ type: 'image', src: 'zaal.jpg', alt: 'De zaal' });
+  });
+
+  it('takes it in page text too', () => {
+    const text = `---\nshare_image: true\n---\n${pageText('zaal.jpg | De zaal')}`;
+    expect(parse('a.txt', text).body?.find((block) => block.type === 'image')).toMatchObject({ share: true });
+  });
+
+  it('refuses it at its line for an article without an image, and for a page', () => {
+    expect(parse('a.md', shared('share_image: true\n', 'Nog een alinea.')).problems).toEqual([
+      'a.md:4: share_image: true, but the article has no image: add one, or leave share_image out for the generated card',
+    ]);
+    expect(parse('a.txt', `---\nshare_image: true\n---\n${pageText('Nog een alinea.')}`).problems).toEqual([
+      'a.txt:2: share_image: true, but the article has no image: add one, or leave share_image out for the generated card',
+    ]);
+    const page = '---\ntitle: Over ons\nurl: /organisatie/over-ons/\nshare_image: true\n---\n\nTekst.\n';
+    expect(parse('p.md', page).problems).toEqual([
+      'p.md:4: a page (no date) has no share_image: its link preview shows the site card',
+    ]);
+    expect(parse('a.md', shared('share_image: ja\n', '![De zaal](zaal.jpg)')).problems).toEqual([
+      "a.md:4: the front matter's share_image must be true or false",
+    ]);
+  });
+});

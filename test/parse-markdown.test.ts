@@ -167,8 +167,8 @@ describe('the problems of a Markdown document, each at its line', () => {
       'unknown keys',
       md('Tekst.', 'title: Een\nauteur: Piet\ndate: 2019-02-12\ntags: [a]'),
       [
-        '3: unknown front-matter key "auteur": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
-        '5: unknown front-matter key "tags": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
+        '3: unknown front-matter key "auteur": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, share_image, sidebar, order',
+        '5: unknown front-matter key "tags": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, share_image, sidebar, order',
       ],
     ],
     [
@@ -365,7 +365,7 @@ describe('the problems of a Markdown document, each at its line', () => {
       problems(md('# Titel\n\n![](y.png)\n\n> citaat', 'title: Een\ndate: 2019-13-01\nconcept: ja')),
     ).toEqual([
       'doc.md:3: no such date: 2019-13-01',
-      'doc.md:4: unknown front-matter key "concept": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
+      'doc.md:4: unknown front-matter key "concept": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, share_image, sidebar, order',
       'doc.md:7: a "#" heading: the title is the front matter\'s title:, and headings in the body start with "##" or "###"',
       'doc.md:9: an image without alt text: say what it shows between [ and ], or write ![-](naam.jpg) for an image that is only decoration',
       'doc.md:11: a quote (">"): the site cannot show quotes as such; write it as a paragraph',

@@ -87,6 +87,38 @@ describe('seeding media', () => {
     expect(second.ok && second.report).toContain('nothing changed');
   });
 
+  it('makes the share image of an article that asks for one, and refuses an image too narrow for it', async () => {
+    const wide = await sharp({ create: { width: 1500, height: 1000, channels: 3, background: 'navy' } })
+      .jpeg()
+      .toBuffer();
+    writeFileSync(join(folder.docs, 'breed.jpg'), wide);
+    const article = (image: string) =>
+      `---\ntitle: Beelden van het congres\ndate: 2019-02-12\nshare_image: true\n---\n\nDe eerste alinea.\n\n![De zaal](${image})\n`;
+    writeFileSync(join(folder.docs, 'beelden.md'), article('zaal.jpg'));
+    const narrow = await seedSource(folder.docs, folder.url, { media: bucket });
+    expect(narrow.ok ? [] : narrow.problems).toEqual([
+      `${join(folder.docs, 'beelden.md')}:4: share_image: zaal.jpg is 900 px wide; a share image is 1200 px wide, and the seed never enlarges: use a larger image, or leave share_image out for the generated card`,
+      '1 problem(s); nothing was written',
+    ]);
+    expect((await folder.client.execute('select count(*) as n from articles')).rows[0]?.n).toBe(0);
+
+    writeFileSync(join(folder.docs, 'beelden.md'), article('breed.jpg'));
+    const seeded = await seedSource(folder.docs, folder.url, { media: bucket });
+    if (!seeded.ok) throw new Error(seeded.problems.join('\n'));
+    const [, image] = await body();
+    expect(image.share).toBe(true);
+    expect(image.media.share).toEqual({
+      url: expect.stringMatching(/^\/media\/[0-9a-f]{32}\.jpg$/),
+      width: 1200,
+      height: 800,
+    });
+    // Not one of the <picture>'s widths: 480, 800, 1200, 1500, each in three formats.
+    expect(image.media.variants).toHaveLength(12);
+    const object = await (await mf.getR2Bucket('MEDIA')).get(image.media.share.url.slice('/media/'.length));
+    const meta = await sharp(new Uint8Array((await object?.arrayBuffer()) ?? [])).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1200, 800]);
+  });
+
   it('writes nothing without a bucket', async () => {
     const outcome = await seedSource(folder.docs, folder.url);
     expect(outcome.ok ? [] : outcome.problems).toEqual([

@@ -126,7 +126,7 @@ describe('content pages', () => {
     [
       'an unknown key',
       'url: /a/\nmenu: ja',
-      'p.txt:3: unknown front-matter key "menu": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, sidebar, order',
+      'p.txt:3: unknown front-matter key "menu": the keys are title, date, source, slug, excerpt, draft, aliases, url, section, share_image, sidebar, order',
     ],
     [
       'an order that is no number',

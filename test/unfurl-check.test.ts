@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRAWLERS } from '../pipeline/crawlers.ts';
 import { robotsAllow } from '../pipeline/robots.ts';
@@ -17,8 +18,15 @@ import { ROOT } from './support/cli.ts';
 const png = (width: number, height: number) => PNG.sync.write(new PNG({ width, height }));
 const CARD = png(1200, 630);
 const WIDE = png(1200, 600);
-// The start of a JFIF file: what the check sees of a JPEG.
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+// The start of a JFIF file and no more: no image a reader can size.
+const JFIF_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+/** A real JPEG of `width` × `height`, as sharp writes it (an article's share image is one). */
+const jpeg = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#3a6ea5' } })
+    .jpeg()
+    .toBuffer();
+let SHARE: Buffer;
+let NARROW: Buffer;
 /** Noise that does not compress, so that the card is over the limit as served. */
 const HEAVY = (() => {
   const image = new PNG({ width: 1200, height: 630 });
@@ -31,6 +39,8 @@ let origin: string;
 
 interface PageOptions {
   image?: string;
+  /** og:image:width and og:image:height (the card's by default). */
+  size?: [number, number];
   twitterCard?: string | null;
   /** Bytes of comment before the preview tags. */
   padding?: number;
@@ -41,6 +51,7 @@ function page({
   image = `${origin}/card.png`,
   twitterCard = 'summary_large_image',
   padding = 0,
+  size = [1200, 630],
 }: PageOptions) {
   return [
     '<!doctype html><html lang="nl"><head><meta charset="utf-8">',
@@ -50,7 +61,7 @@ function page({
     '<meta property="og:description" content="De eerste alinea van het bericht.">',
     `<meta property="og:url" content="${origin}/ok">`,
     `<meta property="og:image" content="${image}">`,
-    '<meta property="og:image:width" content="1200"><meta property="og:image:height" content="630">',
+    `<meta property="og:image:width" content="${size[0]}"><meta property="og:image:height" content="${size[1]}">`,
     twitterCard === null ? '' : `<meta name="twitter:card" content="${twitterCard}">`,
     '</head><body><p>Tekst met ë en é.</p></body></html>',
   ].join('\n');
@@ -81,6 +92,12 @@ function route(path: string): [number, Record<string, string>, string | Buffer] 
       return [...html({ image: '/card.png' })];
     case '/jpeg':
       return [...html({ image: `${origin}/card.jpg` })];
+    case '/share-image':
+      return [...html({ image: `${origin}/share.jpg`, size: [1200, 800] })];
+    case '/narrow-share-image':
+      return [...html({ image: `${origin}/narrow.jpg`, size: [800, 533] })];
+    case '/png-as-jpeg':
+      return [...html({ image: `${origin}/png.jpg` })];
     case '/wide':
       return [...html({ image: `${origin}/wide.png` })];
     case '/heavy':
@@ -110,13 +127,20 @@ function route(path: string): [number, Record<string, string>, string | Buffer] 
     case '/heavy.png':
       return [200, { 'Content-Type': 'image/png' }, HEAVY];
     case '/card.jpg':
-      return [200, { 'Content-Type': 'image/jpeg' }, JPEG];
+      return [200, { 'Content-Type': 'image/jpeg' }, JFIF_START];
+    case '/share.jpg':
+      return [200, { 'Content-Type': 'image/jpeg' }, SHARE];
+    case '/narrow.jpg':
+      return [200, { 'Content-Type': 'image/jpeg' }, NARROW];
+    case '/png.jpg':
+      return [200, { 'Content-Type': 'image/jpeg' }, CARD];
     default:
       return [404, { 'Content-Type': HTML }, '<!doctype html><title>Niet gevonden</title>'];
   }
 }
 
 beforeAll(async () => {
+  [SHARE, NARROW] = await Promise.all([jpeg(1200, 800), jpeg(800, 533)]);
   server = createServer((request, response) => {
     const [status, headers, body] = route(new URL(request.url ?? '/', 'http://x').pathname);
     response.writeHead(status, headers).end(body);
@@ -170,14 +194,22 @@ describe('the link-preview check', () => {
   });
 
   it.each([
-    ['/jpeg', 'og:image is image/jpeg, not a PNG'],
+    ['/jpeg', 'og:image is image/jpeg, not an image'],
     ['/wide', 'og:image is 1200×600, not 1200×630'],
+    ['/narrow-share-image', 'og:image is 800×533, not 1200 px wide'],
+    ['/png-as-jpeg', 'og:image is sent as image/jpeg, but its bytes are image/png'],
     ['/heavy', 'more than 307,200'],
   ])('fails the card of %s for every crawler: %s', async (path, reason) => {
     const report = await checkPreviews(`${origin}${path}`);
     expect(where(report, 'image', 'fail')).toEqual(names);
     for (const result of report.results) expect(result.checks.image.note).toContain(reason);
     expect(report.ok).toBe(false);
+  });
+
+  it("passes an article's share image: a JPEG 1200 px wide, of its own height, as its tags say", async () => {
+    const report = await checkPreviews(`${origin}/share-image`);
+    expect(where(report, 'image', 'ok')).toEqual(names);
+    expect(report.ok).toBe(true);
   });
 
   it('says when og:image:width/height do not describe the image', async () => {

@@ -21,6 +21,7 @@ import { getPage } from '../queries/pages.ts';
 import { articlePath, cardPath, NEWS_PAGE_SIZE, SITE_NAME } from '../site.ts';
 import { breadcrumbTrail, type ChildLink, ContentPage } from '../views/content-page-views.tsx';
 import { ArticlePage, NewsPage, type SectionView } from '../views/page-views.tsx';
+import { shareImageOf } from '../views/social-meta.tsx';
 import { FEED_SIZE, RSS_TYPE, rssFeed } from './feeds.tsx';
 
 // Pages answer bad input with the 404 page (the hook calls notFound), not with an error.
@@ -121,6 +122,7 @@ export function contentPageRoutes(deps: AppDeps, addresses: SiteMap) {
           publishedAt: article.publishedAt,
           updatedAt: article.updatedAt,
           cardPath: article.cardHash ? cardPath(article.slug, article.cardHash) : null,
+          shareImage: shareImageOf(article.body),
         },
         shareScript: true,
         sidebar,

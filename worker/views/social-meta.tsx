@@ -1,3 +1,4 @@
+import type { Block } from '../../schema/blocks.ts';
 import { CARD_HEIGHT, CARD_WIDTH } from '../../schema/card-size.ts';
 import { formatDate } from '../../schema/dates.ts';
 import { assets } from '../assets-manifest.ts';
@@ -10,6 +11,16 @@ export interface ArticleMeta {
   updatedAt: string;
   /** Path of the article's social card (/og/{slug}.{hash}.png), or null for the site card. */
   cardPath: string | null;
+  /** The article's share image (front matter `share_image: true`): shown instead of its card. */
+  shareImage?: ShareImage | null;
+}
+
+type ShareImage = NonNullable<NonNullable<Extract<Block, { type: 'image' }>['media']>['share']>;
+
+/** The share image an article's body carries (at most one image has one), or null. */
+export function shareImageOf(body: readonly Block[]): ShareImage | null {
+  for (const block of body) if (block.type === 'image' && block.media?.share) return block.media.share;
+  return null;
 }
 
 /** What link previews and search engines need of a content page: JSON-LD WebPage + BreadcrumbList. */
@@ -52,9 +63,18 @@ export function SocialMeta(props: SocialMetaProps) {
   const { siteUrl, article, page } = props;
   // Articles always have their canonical URL; the fallback only satisfies the type.
   const canonical = props.url ?? `${siteUrl}/`;
-  const image = article?.cardPath
-    ? { url: `${siteUrl}${article.cardPath}`, alt: `${article.title} — ${SITE_NAME}` }
-    : { url: `${siteUrl}${assets.card}`, alt: `${SITE_NAME} — ${SITE_TAGLINE}` };
+  const share = article?.shareImage;
+  const image = share
+    ? {
+        url: `${siteUrl}${share.url}`,
+        alt: article.title,
+        type: 'image/jpeg',
+        width: String(share.width),
+        height: String(share.height),
+      }
+    : article?.cardPath
+      ? { ...CARD, url: `${siteUrl}${article.cardPath}`, alt: `${article.title} — ${SITE_NAME}` }
+      : { ...CARD, url: `${siteUrl}${assets.card}`, alt: `${SITE_NAME} — ${SITE_TAGLINE}` };
   const logo = `${siteUrl}${assets.logo}`;
   const publisher = {
     '@type': 'Organization',
@@ -72,9 +92,9 @@ export function SocialMeta(props: SocialMetaProps) {
       {props.url && <meta property="og:url" content={props.url} />}
       <meta property="og:image" content={image.url} />
       <meta property="og:image:secure_url" content={image.url} />
-      <meta property="og:image:type" content={CARD.type} />
-      <meta property="og:image:width" content={CARD.width} />
-      <meta property="og:image:height" content={CARD.height} />
+      <meta property="og:image:type" content={image.type} />
+      <meta property="og:image:width" content={image.width} />
+      <meta property="og:image:height" content={image.height} />
       <meta property="og:image:alt" content={image.alt} />
       {article && <meta property="article:published_time" content={article.publishedAt} />}
       {article && <meta property="article:modified_time" content={article.updatedAt} />}

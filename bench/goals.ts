@@ -111,10 +111,25 @@ export function goalsOf(results: BenchResults): Goal[] {
       value: `${(off?.libsqlPerRequest ?? Number.NaN).toFixed(2)} (L1 off), ${ttfb.miss.libsqlPerRequest.toFixed(2)} (miss), ${(hit?.libsqlPerRequest ?? Number.NaN).toFixed(2)} (hit)`,
       met: off?.libsqlPerRequest === 1 && ttfb.miss.libsqlPerRequest === 1 && hit?.libsqlPerRequest === 0,
     },
+    imagesGoal(results.images),
     {
       goal: `10 vs ${int(large.articles.length)} articles ≤ 1.5×`,
       value: `at most ${worstScale.toFixed(2)}×`,
       met: scale.pages.every((page) => page.met),
     },
   ];
+}
+
+/**
+ * Images (issue 20): a second seed with nothing changed makes no image again, and an article with
+ * images is still one database round trip, its media none.
+ */
+function imagesGoal(images: BenchResults['images']): Goal {
+  const second = images.rows[1];
+  const { page } = images;
+  return {
+    goal: 'images: a second seed processes 0, an article with images is one round trip and its media none',
+    value: `${int(second?.processed ?? Number.NaN)} processed; ${page.libsqlPerPage.toFixed(2)} per page, ${int(page.libsqlForMedia)} for its ${int(page.media)} media`,
+    met: second?.processed === 0 && page.libsqlPerPage === 1 && page.libsqlForMedia === 0 && page.media > 0,
+  };
 }

@@ -8,6 +8,7 @@ import { basename, join, relative } from 'node:path';
 import { ROOT } from '../pipeline/libsql.ts';
 import { goal, int, kib, mib, ms, secs, table, tallyText } from './format.ts';
 import { CARD_GOAL_BYTES, goalsOf, SEED_GOAL_DOCUMENTS, SEED_GOAL_S, throughputRatio } from './goals.ts';
+import { imagesSection } from './images.ts';
 import { type PeersResults, peersSection } from './peers.ts';
 import { PUBLISH_GOAL_S } from './publish.ts';
 import type { BenchResults, RunInfo } from './results.ts';
@@ -341,6 +342,7 @@ function reportMarkdown(results: BenchResults): string {
     scaleSection,
     startupSection,
     seedSection,
+    ({ images }: BenchResults) => imagesSection(images),
   ];
   if (results.peers) {
     const peers = results.peers;
@@ -397,6 +399,7 @@ function reportJson(results: BenchResults) {
     startup: results.startup,
     publish: results.publish,
     worstDocuments: results.worstDocuments,
+    images: results.images,
     ...(results.peers && { peers: results.peers }),
   };
 }

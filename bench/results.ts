@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../pipeline/libsql.ts';
 import type { BenchDatabase } from './databases.ts';
+import type { ImagesResult } from './images.ts';
 import type { PeersResults } from './peers.ts';
 import type { PublishResult } from './publish.ts';
 import type { ScaleResult } from './scale.ts';
@@ -30,6 +31,8 @@ export interface BenchResults {
   publish: PublishResult;
   /** One 256 KiB document of each worst shape for the search index, and an ordinary one. */
   worstDocuments: WorstDocumentRow[];
+  /** Section 7: images across the large database's articles. */
+  images: ImagesResult;
   /** Only with --peers. */
   peers?: PeersResults;
 }

@@ -12,6 +12,7 @@ import { ROOT } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
 import { articlePath } from '../worker/site.ts';
 import { benchDatabase } from './databases.ts';
+import { seedImages } from './images.ts';
 import { peers } from './peers.ts';
 import { publishOneChange } from './publish.ts';
 import { writePeersReport, writeReport } from './report.ts';
@@ -85,6 +86,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
   const scaled = await scale(settings, small, large);
   const publish = await publishOneChange(large, withGenerated(settings.scaleArticles), { dir: TMP });
   const worstDocuments = await seedWorstDocuments(TMP);
+  const images = await seedImages(settings, large, withGenerated(settings.scaleArticles), { dir: TMP });
 
   log('startup');
   const startup = await startupTimes(settings, small.file);
@@ -106,6 +108,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
       startup,
       publish,
       worstDocuments,
+      images,
       ...(peerResults && { peers: peerResults }),
     },
     options.quick ? 'quick' : 'latest',

@@ -11,6 +11,8 @@
 //      database size. The seeded database is kept in bench/tmp/ and reused while the documents, the
 //      migrations, the seed and the parser are unchanged; --fresh seeds it anew.
 //   4. The bundle's gzip size and the Worker's startup time.
+//   7. Images: 2,000 photos across the 10,000 articles seeded into the Worker's R2 (first seed, a
+//      second that processes nothing, one changed image), and an article with images served.
 //   6. With --peers (opt-in: it installs them, apt-get and npm): Ghost and WordPress serving the same
 //      two articles, measured the same way (bench/peers.ts). --peers-only runs only that section and
 //      writes bench/results/peers.md and peers.json.

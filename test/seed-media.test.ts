@@ -119,6 +119,39 @@ describe('seeding media', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1200, 800]);
   });
 
+  it('leaves the site as it was when an upload fails, and finishes the next time', async () => {
+    // Bytes no other test stored: ten objects new to the bucket, nine variants and the PDF.
+    writeFileSync(join(folder.docs, 'verslag.pdf'), '%PDF-1.7 verslag, tweede druk');
+    writeFileSync(
+      join(folder.docs, 'zaal.jpg'),
+      await sharp({ create: { width: 900, height: 600, channels: 3, background: 'maroon' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    let puts = 0;
+    const failing: MediaBucketWriter = {
+      head: (key) => bucket.head(key),
+      put: async (key, value, options) => {
+        if (++puts > 3) throw new Error('R2 answered 503 Service Unavailable');
+        return bucket.put(key, value, options);
+      },
+    };
+    const failed = await seedSource(folder.docs, folder.url, { media: failing });
+    expect(failed.ok ? [] : failed.problems).toEqual([
+      expect.stringMatching(/^seed failed on .*: R2 answered 503 Service Unavailable$/),
+      'nothing was written',
+    ]);
+    const count = async (table: string) =>
+      (await folder.client.execute(`select count(*) as n from ${table}`)).rows[0]?.n;
+    expect([await count('articles'), await count('media')]).toEqual([0, 0]);
+
+    const retried = await seedSource(folder.docs, folder.url, { media: bucket });
+    if (!retried.ok) throw new Error(retried.problems.join('\n'));
+    // The three objects stored before the failure are there: only the other seven are written.
+    expect(retried.report).toContain('2 media file(s) processed, 7 object(s) stored');
+    expect([await count('articles'), await count('media')]).toEqual([1, 2]);
+  });
+
   it('writes nothing without a bucket', async () => {
     const outcome = await seedSource(folder.docs, folder.url);
     expect(outcome.ok ? [] : outcome.problems).toEqual([

@@ -114,11 +114,16 @@ export function localMediaTarget(url: string, stateDir = localStateDir()): Media
     return { missing: 'media go to a remote database only with npm run publish and PURGE_TOKEN' };
   }
   const worker = runningWorker(stateDir);
-  if (worker?.token) return { bucket: workerMediaBucket(worker.origin, worker.token) };
+  if (worker?.token) {
+    return {
+      bucket: workerMediaBucket(worker.origin, worker.token),
+      where: `the bucket of npm start's Worker at ${worker.origin}`,
+    };
+  }
   if (worker) {
     return {
       missing: `npm start (process ${worker.pid}) runs over LIBSQL_URL and holds the local media storage: stop it first`,
     };
   }
-  return openLocalMedia(stateDir);
+  return { ...openLocalMedia(stateDir), where: `the local bucket in ${stateDir}` };
 }

@@ -176,7 +176,9 @@ export async function seedSource(
  * Where a command's media go: a bucket (closed by `close` when the command is done), or why there is
  * none, which the seed says at each line that names a file.
  */
-export type MediaTarget = { bucket: MediaBucket; close?: () => Promise<void> } | { missing: string };
+export type MediaTarget =
+  | { bucket: MediaBucket /** Where it is, for the report. */; where: string; close?: () => Promise<void> }
+  | { missing: string };
 
 /**
  * `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL with the
@@ -218,8 +220,8 @@ export async function runMediaPrune(url: string, media: MediaTarget): Promise<bo
     const pruned = await pruneMedia(client, media.bucket);
     console.log(
       pruned.rows.length + pruned.objects.length === 0
-        ? 'media: nothing to prune'
-        : `pruned ${pruned.rows.length} media row(s) no article or page names, ${pruned.objects.length} object(s) no row names`,
+        ? `media: nothing to prune in ${media.where}`
+        : `pruned ${pruned.rows.length} media row(s) no article or page names, ${pruned.objects.length} object(s) no row names from ${media.where}`,
     );
     return true;
   } catch (error) {

@@ -101,7 +101,9 @@ async function checkChanged(urls: string[]): Promise<boolean> {
 // PURGE_TOKEN, to a local database's local bucket as `npm run seed` does (docs/media.md).
 const mediaToken = process.env.PURGE_TOKEN;
 const { summary, url, prune, media } = await runSeed((url) =>
-  mediaToken ? { bucket: workerMediaBucket(siteUrl, mediaToken) } : localMediaTarget(url),
+  mediaToken
+    ? { bucket: workerMediaBucket(siteUrl, mediaToken), where: `the bucket of ${siteUrl}` }
+    : localMediaTarget(url),
 );
 const purged = await purge(summary);
 // Pruned after the purge: no page the site still has cached names an object that is gone.

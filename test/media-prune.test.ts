@@ -88,7 +88,7 @@ describe('npm run seed with media and no Worker', () => {
     const pruned = seed('--prune');
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toContain(
-      'pruned 1 media row(s) no article or page names, 4 object(s) no row names',
+      `pruned 1 media row(s) no article or page names, 4 object(s) no row names from the local bucket in ${state}`,
     );
     const kept = await rowKeys();
     expect(kept).toHaveLength(4);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -256,7 +256,13 @@ describe('npm start', () => {
       (log) => log.includes(`${file}:${line}: `),
       run.log,
     );
-    expect(run.log()).toContain('the site keeps serving the last good content');
+    // Its lines arrive in more than one chunk of stderr: the last one may come a moment later.
+    await eventually(
+      'the notice that the last good content stays',
+      async () => run.log(),
+      (log) => log.includes('the site keeps serving the last good content'),
+      run.log,
+    );
     expect(await page()).toMatch(/^200 [\s\S]*De postbus is haar live product\./);
 
     // Fixed again: watching went on after the problem.
@@ -357,5 +363,12 @@ describe('npm start', () => {
     expect(pruned.code).toBe(0);
     expect((await fetch(`${site}${first.url}`)).status).toBe(404);
     expect((await avif(foto)).answer).toEqual(immutable);
+
+    // Where the Worker listens, with its token: for this user only, and gone at the stop.
+    const announced = join(env.LOCAL_STATE_DIR, 'npm-start.json');
+    expect(statSync(announced).mode & 0o777).toBe(0o600);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(existsSync(announced)).toBe(false);
   }, 240_000);
 });

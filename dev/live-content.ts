@@ -52,7 +52,7 @@ async function purge(site: LiveSite, summary: SeedSummary): Promise<void> {
 export async function seedAndReport(
   dir: string,
   libsqlUrl: string,
-  options: { site?: LiveSite; media?: MediaBucketWriter },
+  options: { site?: LiveSite; media?: MediaBucketWriter | { missing: string } },
 ): Promise<boolean> {
   const { site } = options;
   const media = site ? workerMediaBucket(site.origin, site.purgeToken) : options.media;

@@ -34,8 +34,13 @@ export function announceLocalWorker(
 ): () => void {
   const file = runningFile(stateDir);
   mkdirSync(stateDir, { recursive: true });
+  // Removed first: `mode` applies only to a file that is created, not to one a killed run left.
+  rmSync(file, { force: true });
   writeFileSync(file, JSON.stringify({ pid: process.pid, ...worker }), { mode: 0o600 });
-  return () => rmSync(file, { force: true });
+  // Another npm start on the same state may have announced itself since: its file stays.
+  return () => {
+    if (runningWorker(stateDir)?.pid === process.pid) rmSync(file, { force: true });
+  };
 }
 
 /** The running `npm start`'s Worker, if one announced itself and its process is alive. */

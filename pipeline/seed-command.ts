@@ -177,7 +177,12 @@ export async function seedSource(
  * none, which the seed says at each line that names a file.
  */
 export type MediaTarget =
-  | { bucket: MediaBucket /** Where it is, for the report. */; where: string; close?: () => Promise<void> }
+  | {
+      bucket: MediaBucket;
+      /** Which bucket it is, for the report. */
+      where: string;
+      close?: () => Promise<void>;
+    }
   | { missing: string };
 
 /**

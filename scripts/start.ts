@@ -18,7 +18,7 @@ import type { ContentWatcher } from '../dev/content-watcher.ts';
 import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
 import { DEFAULT_DB_PORT } from '../dev/hrana-server.ts';
 import { displayDir, liveContent, seedAndReport } from '../dev/live-content.ts';
-import { announceLocalWorker, localStateDir, openLocalMedia } from '../dev/local-media.ts';
+import { announceLocalWorker, localMediaTarget, localStateDir } from '../dev/local-media.ts';
 import { DEFAULT_DB_FILE, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
 import { printable } from '../pipeline/printable.ts';
 
@@ -53,13 +53,16 @@ async function prepareLocalDatabase(file: string): Promise<void> {
   } finally {
     client.close();
   }
-  // Before wrangler dev runs, the seed opens the simulated R2 itself (and closes it again).
-  const media = openLocalMedia(stateDir);
+  // Before wrangler dev runs, the seed opens the simulated R2 itself and closes it again (or sends
+  // to the Worker of another npm start on the same state, which owns it).
+  const media = localMediaTarget(`file:${file}`, stateDir);
   let seeded: boolean;
   try {
-    seeded = await seedAndReport(contentDir, `file:${file}`, { media: media.bucket });
+    seeded = await seedAndReport(contentDir, `file:${file}`, {
+      media: 'bucket' in media ? media.bucket : media,
+    });
   } finally {
-    await media.close();
+    if ('close' in media) await media.close?.();
   }
   if (seeded) return;
   const dir = printable(displayDir(contentDir));

@@ -44,6 +44,7 @@ const tools = files(
   'media',
   'media-store',
   'seed-media',
+  'media-prune',
 );
 
 /**

@@ -6,6 +6,7 @@
  * are printed as `file:line: …` and nothing is written: the site keeps the last good content.
  */
 import { isAbsolute, relative } from 'node:path';
+import type { MediaBucketWriter } from '../pipeline/media-store.ts';
 import { workerMediaBucket } from '../pipeline/media-upload.ts';
 import { printable } from '../pipeline/printable.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
@@ -43,10 +44,18 @@ async function purge(site: LiveSite, summary: SeedSummary): Promise<void> {
   }
 }
 
-/** One seed of `dir` into `libsqlUrl`, reported; true when it wrote or had nothing to write. */
-export async function seedAndReport(dir: string, libsqlUrl: string, site?: LiveSite): Promise<boolean> {
-  // The local Worker owns its simulated R2: media go to it as publish sends them to production.
-  const media = site ? workerMediaBucket(site.origin, site.purgeToken) : undefined;
+/**
+ * One seed of `dir` into `libsqlUrl`, reported; true when it wrote or had nothing to write. With
+ * `site` its media go through the local Worker, which owns its simulated R2 (as publish sends them to
+ * production); before the Worker runs, to `media` (the storage opened with Miniflare).
+ */
+export async function seedAndReport(
+  dir: string,
+  libsqlUrl: string,
+  options: { site?: LiveSite; media?: MediaBucketWriter | { missing: string } },
+): Promise<boolean> {
+  const { site } = options;
+  const media = site ? workerMediaBucket(site.origin, site.purgeToken) : options.media;
   const outcome = await seedSource(displayDir(dir), libsqlUrl, { media });
   if (!outcome.ok) {
     for (const line of outcome.problems) console.error(line);
@@ -64,7 +73,7 @@ export function liveContent(dir: string, libsqlUrl: string, site: LiveSite): Con
     dir,
     seed: async () => {
       console.log(`${name} changed: seeding`);
-      const good = await seedAndReport(dir, libsqlUrl, site);
+      const good = await seedAndReport(dir, libsqlUrl, { site });
       if (!good) console.error(`the site keeps serving the last good content of ${name}`);
     },
     onError: (error) =>

@@ -8,6 +8,7 @@ import { pagePreviewPath, previewPath } from '../schema/preview.ts';
 import { readDocuments, readMediaNames } from './content-files.ts';
 import { readGlossary } from './glossary.ts';
 import { DEFAULT_LIBSQL_URL, describeUrl, migrateDatabase, openClient, ROOT } from './libsql.ts';
+import { type MediaBucket, pruneMedia } from './media-prune.ts';
 import type { MediaBucketWriter } from './media-store.ts';
 import { formatProblem, parseDocuments } from './parse-documents.ts';
 import { printable } from './printable.ts';
@@ -100,7 +101,7 @@ export type SeedOutcome =
 export async function seedSource(
   source: string,
   url: string,
-  options: { prune?: boolean; progress?: Progress; media?: MediaBucketWriter } = {},
+  options: { prune?: boolean; progress?: Progress; media?: MediaBucketWriter | { missing: string } } = {},
 ): Promise<SeedOutcome> {
   let files: Awaited<ReturnType<typeof readDocuments>>;
   let mediaNames: Set<string>;
@@ -128,7 +129,13 @@ export async function seedSource(
   const client = openClient(url);
   try {
     await migrateDatabase(client);
-    const media = await seedMedia(client, source, parsed, options.media, options.progress);
+    const media = await seedMedia(
+      client,
+      source,
+      parsed,
+      options.media ?? { missing: 'this seed has no media bucket' },
+      options.progress,
+    );
     if (!media.ok) {
       return {
         ok: false,
@@ -165,17 +172,67 @@ export async function seedSource(
   }
 }
 
-/** `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL. */
+/**
+ * Where a command's media go: a bucket (closed by `close` when the command is done), or why there is
+ * none, which the seed says at each line that names a file.
+ */
+export type MediaTarget =
+  | {
+      bucket: MediaBucket;
+      /** Which bucket it is, for the report. */
+      where: string;
+      close?: () => Promise<void>;
+    }
+  | { missing: string };
+
+/**
+ * `[--source DIR] [--prune]` from the command line, then the whole seed against LIBSQL_URL with the
+ * media target `mediaFor` gives for it. On problems it closes the target and exits with code 1.
+ */
 export async function runSeed(
-  options: { media?: MediaBucketWriter } = {},
-): Promise<{ summary: SeedSummary; url: string }> {
+  mediaFor: (url: string) => MediaTarget,
+): Promise<{ summary: SeedSummary; url: string; prune: boolean; media: MediaTarget }> {
   const { values } = parseArgs({
     options: { source: { type: 'string' }, prune: { type: 'boolean', default: false } },
   });
   const source = values.source ?? join(ROOT, 'content-seed');
   const url = process.env.LIBSQL_URL || DEFAULT_LIBSQL_URL;
-  const outcome = await seedSource(source, url, { prune: values.prune, progress, media: options.media });
-  if (!outcome.ok) return fail(outcome.problems.join('\n'));
+  const media = mediaFor(url);
+  const outcome = await seedSource(source, url, {
+    prune: values.prune,
+    progress,
+    media: 'bucket' in media ? media.bucket : media,
+  });
+  if (!outcome.ok) {
+    if ('close' in media) await media.close?.();
+    return fail(outcome.problems.join('\n'));
+  }
   console.log(outcome.report);
-  return { summary: outcome.summary, url };
+  return { summary: outcome.summary, url, prune: values.prune, media };
+}
+
+/**
+ * `--prune` of media after the seed committed (pipeline/media-prune.ts): prints what went; false when
+ * it failed (the seed's content stands either way).
+ */
+export async function runMediaPrune(url: string, media: MediaTarget): Promise<boolean> {
+  if (!('bucket' in media)) {
+    console.log(`media not pruned: ${media.missing}`);
+    return true;
+  }
+  const client = openClient(url);
+  try {
+    const pruned = await pruneMedia(client, media.bucket);
+    console.log(
+      pruned.rows.length + pruned.objects.length === 0
+        ? `media: nothing to prune in ${media.where}`
+        : `pruned ${pruned.rows.length} media row(s) no article or page names, ${pruned.objects.length} object(s) no row names from ${media.where}`,
+    );
+    return true;
+  } catch (error) {
+    console.error(`pruning media failed: ${error instanceof Error ? error.message : error}`);
+    return false;
+  } finally {
+    client.close();
+  }
 }

@@ -21,18 +21,18 @@ export async function seedMedia(
   client: Client,
   dir: string,
   content: { parsed: ParsedArticle[]; pages: ParsedPage[]; media: MediaReference[] },
-  bucket: MediaBucketWriter | undefined,
+  bucket: MediaBucketWriter | { missing: string },
   progress?: Progress,
 ): Promise<SeedMediaResult> {
   const { parsed, pages, media } = content;
   if (media.length === 0) return { ok: true, parsed, pages, processed: 0, written: 0 };
-  if (!bucket) {
+  if ('missing' in bucket) {
     return {
       ok: false,
       problems: media.map(({ file, line, name }) => ({
         file,
         line,
-        message: `${name} cannot be published: this seed has no media bucket (docs/media.md)`,
+        message: `${name} cannot be published: ${bucket.missing} (docs/media.md)`,
       })),
     };
   }

@@ -1,16 +1,19 @@
 // `npm run publish [-- --source DIR] [--prune]`: migrate and seed the configured database
-// (LIBSQL_URL), then purge what changed from Workers Cache through the site's POST /admin/purge
-// (SITE_URL, default the [vars] SITE_URL of wrangler.toml; bearer PURGE_TOKEN), then check the link
-// previews of every inserted or updated public article and content page on SITE_URL as each crawler fetches them
-// (pipeline/unfurl-check.ts). Exit code 1 when the seed or the purge fails, when a preview would
-// break, and when SITE_URL cannot be reached for the check, unless PREVIEW_CHECK=if-reachable: then
-// an unreachable site (CI, no network) skips the check with a notice. The content is published
-// either way: the check looks at what the site now serves.
+// (LIBSQL_URL), its images and downloads through SITE_URL's PUT /admin/media/{key} (bearer
+// PURGE_TOKEN), then purge what changed from Workers Cache through the site's POST /admin/purge
+// (SITE_URL, default the [vars] SITE_URL of wrangler.toml), then check the link previews of every
+// inserted or updated public article and content page on SITE_URL as each crawler fetches them
+// (pipeline/unfurl-check.ts). `--prune` removes the media nothing names, after the purge. Exit code 1
+// when the seed, the purge or the prune fails, when a preview would break, and when SITE_URL cannot
+// be reached for the check, unless PREVIEW_CHECK=if-reachable: then an unreachable site (CI, no
+// network) skips the check with a notice. The content is published either way: the check looks at
+// what the site now serves.
+import { localMediaTarget } from '../dev/local-media.ts';
 import { SITE_URL } from '../dev/site-origin.ts';
 import { changedUrls } from '../pipeline/changed-urls.ts';
 import { openClient } from '../pipeline/libsql.ts';
 import { workerMediaBucket } from '../pipeline/media-upload.ts';
-import { runSeed } from '../pipeline/seed-command.ts';
+import { runMediaPrune, runSeed } from '../pipeline/seed-command.ts';
 import { purgeTargetOf, type SeedSummary } from '../pipeline/seed-database.ts';
 import { checkPreviews, formatReport } from '../pipeline/unfurl-check.ts';
 
@@ -94,12 +97,19 @@ async function checkChanged(urls: string[]): Promise<boolean> {
   return good;
 }
 
-// Images and downloads go to the site's MEDIA bucket through PUT /admin/media/{key} (docs/media.md).
+// Images and downloads go to the site's MEDIA bucket through PUT /admin/media/{key}; without
+// PURGE_TOKEN, to a local database's local bucket as `npm run seed` does (docs/media.md).
 const mediaToken = process.env.PURGE_TOKEN;
-const { summary, url } = await runSeed({
-  media: mediaToken ? workerMediaBucket(siteUrl, mediaToken) : undefined,
-});
-if (!(await purge(summary))) process.exit(1);
+const { summary, url, prune, media } = await runSeed((url) =>
+  mediaToken
+    ? { bucket: workerMediaBucket(siteUrl, mediaToken), where: `the bucket of ${siteUrl}` }
+    : localMediaTarget(url),
+);
+const purged = await purge(summary);
+// Pruned after the purge: no page the site still has cached names an object that is gone.
+const pruned = purged && (!prune || (await runMediaPrune(url, media)));
+if ('close' in media) await media.close?.();
+if (!pruned) process.exit(1);
 const client = openClient(url);
 const urls = await changedUrls(client, summary, siteUrl).finally(() => client.close());
 process.exit((await checkChanged(urls)) ? 0 : 1);

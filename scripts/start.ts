@@ -2,7 +2,8 @@
 // Without LIBSQL_URL it uses a local database: migrates DB_FILE, seeds it from CONTENT_DIR (default
 // content-seed/), serves it with our local libSQL server on DB_PORT and seeds every change saved in
 // CONTENT_DIR (dev/live-content.ts). With LIBSQL_URL it uses that database, starts no server and
-// watches nothing. Ctrl-C or SIGTERM stops every child process.
+// watches nothing. Images and downloads are kept in wrangler dev's simulated R2 under LOCAL_STATE_DIR
+// (dev/local-media.ts). Ctrl-C or SIGTERM stops every child process.
 //
 // The local server requires a token made for the run, so that other programs on this machine cannot
 // use it; this script's seeds and the Worker hold it. Tokens never go on a command line, where every
@@ -17,6 +18,7 @@ import type { ContentWatcher } from '../dev/content-watcher.ts';
 import { type SupervisedServer, superviseHranaServer } from '../dev/hrana-process.ts';
 import { DEFAULT_DB_PORT } from '../dev/hrana-server.ts';
 import { displayDir, liveContent, seedAndReport } from '../dev/live-content.ts';
+import { announceLocalWorker, localMediaTarget, localStateDir } from '../dev/local-media.ts';
 import { DEFAULT_DB_FILE, migrateDatabase, openClient, ROOT } from '../pipeline/libsql.ts';
 import { printable } from '../pipeline/printable.ts';
 
@@ -27,6 +29,9 @@ const contentDir = resolve(process.env.CONTENT_DIR || join(ROOT, 'content-seed')
 const purgeToken = process.env.PURGE_TOKEN || randomBytes(24).toString('base64url');
 // The local libSQL server's bearer token, this run's too.
 const dbToken = randomBytes(24).toString('base64url');
+// wrangler dev's state (`--persist-to`): the simulated R2 of the images and downloads.
+const stateDir = localStateDir();
+let unannounce: (() => void) | undefined;
 let secretsDir: string | undefined;
 let libsqlUrl = process.env.LIBSQL_URL;
 let server: SupervisedServer | undefined;
@@ -48,7 +53,18 @@ async function prepareLocalDatabase(file: string): Promise<void> {
   } finally {
     client.close();
   }
-  if (await seedAndReport(contentDir, `file:${file}`)) return;
+  // Before wrangler dev runs, the seed opens the simulated R2 itself and closes it again (or sends
+  // to the Worker of another npm start on the same state, which owns it).
+  const media = localMediaTarget(`file:${file}`, stateDir);
+  let seeded: boolean;
+  try {
+    seeded = await seedAndReport(contentDir, `file:${file}`, {
+      media: 'bucket' in media ? media.bucket : media,
+    });
+  } finally {
+    if ('close' in media) await media.close?.();
+  }
+  if (seeded) return;
   const dir = printable(displayDir(contentDir));
   if (articles === 0) throw new Error(`the documents in ${dir} have problems; nothing was seeded`);
   console.error(`serving the last good content of ${dir} (${articles} articles)`);
@@ -82,6 +98,7 @@ async function stop(code: number): Promise<void> {
     clearTimeout(timer);
   }
   watcher?.close();
+  unannounce?.();
   await server?.close();
   if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
   process.exit(code);
@@ -115,6 +132,8 @@ try {
       '--port',
       String(port),
       '--show-interactive-dev-session=false',
+      '--persist-to',
+      stateDir,
       '--var',
       `LIBSQL_URL:${libsqlUrl}`,
       '--var',
@@ -128,6 +147,11 @@ try {
     },
   );
   child.on('exit', (code) => void stop(code ?? 1));
+  // A `npm run seed` meanwhile sends its media to this Worker rather than open its storage too.
+  unannounce = announceLocalWorker(stateDir, {
+    origin: `http://127.0.0.1:${port}`,
+    token: server ? purgeToken : undefined,
+  });
   console.log(`site on http://127.0.0.1:${port} (database ${libsqlUrl})`);
   if (server) {
     watcher = liveContent(contentDir, server.url, { origin: `http://127.0.0.1:${port}`, purgeToken });

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../dev/load.ts';
 import { POSTBUS } from './support/addresses.ts';
-import { ROOT } from './support/cli.ts';
+import { ROOT, runScript } from './support/cli.ts';
 import { lineOf, tempDir } from './support/documents.ts';
 import { startDatabase } from './support/worker.ts';
 
@@ -255,7 +256,13 @@ describe('npm start', () => {
       (log) => log.includes(`${file}:${line}: `),
       run.log,
     );
-    expect(run.log()).toContain('the site keeps serving the last good content');
+    // Its lines arrive in more than one chunk of stderr: the last one may come a moment later.
+    await eventually(
+      'the notice that the last good content stays',
+      async () => run.log(),
+      (log) => log.includes('the site keeps serving the last good content'),
+      run.log,
+    );
     expect(await page()).toMatch(/^200 [\s\S]*De postbus is haar live product\./);
 
     // Fixed again: watching went on after the problem.
@@ -267,4 +274,101 @@ describe('npm start', () => {
       run.log,
     );
   }, 180_000);
+
+  it('publishes images: the first seed before the Worker listens, a saved one live, and --prune beside it', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const content = join(dir, 'content');
+    cpSync(join(ROOT, 'content-seed'), content, { recursive: true });
+    const photo = (background: string) =>
+      sharp({ create: { width: 320, height: 200, channels: 3, background } })
+        .jpeg()
+        .toBuffer();
+    const article = (title: string, date: string, body: string) =>
+      `---\ntitle: ${title}\ndate: ${date}\n---\n\nDe eerste alinea.\n\n${body}\n`;
+    // There before `npm start`: stored by its first seed, through Miniflare, in the state wrangler dev reads.
+    writeFileSync(join(content, 'zaal.jpg'), await photo('teal'));
+    writeFileSync(join(content, 'zaal.md'), article('De zaal', '2019-03-01', '![De volle zaal](zaal.jpg)'));
+    const [port, dbPort] = [await freePort(), await freePort()];
+    const env = { LOCAL_STATE_DIR: join(dir, 'state') };
+    const run = start({
+      ...env,
+      PORT: String(port),
+      DB_PORT: String(dbPort),
+      DB_FILE: join(dir, 'vso.db'),
+      CONTENT_DIR: content,
+    });
+    cleanups.push(() => stop(run));
+    expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
+      ok: true,
+      articles: 3,
+    });
+    const site = `http://127.0.0.1:${port}`;
+    const page = async (path: string) => {
+      const response = await fetch(`${site}${path}`);
+      return `${response.status} ${await response.text()}`;
+    };
+    /** The first AVIF of the page's picture, and how /media/ answers it. */
+    const avif = async (html: string) => {
+      const url = /<source type="image\/avif" srcset="([^" ]+)/.exec(html)?.[1] ?? '';
+      expect(url).toMatch(/^\/media\/[0-9a-f]{32}\.avif$/);
+      const response = await fetch(`${site}${url}`);
+      await response.arrayBuffer();
+      return {
+        url,
+        answer: [
+          response.status,
+          response.headers.get('Content-Type'),
+          response.headers.get('Cache-Control'),
+        ],
+      };
+    };
+    const immutable = [200, 'image/avif', 'public, max-age=31536000, immutable'];
+    const zaal = await page('/banenafspraak/nieuws/2019-03-01/de-zaal');
+    expect(zaal).toMatch(/^200 [\s\S]*<picture>/);
+    const first = await avif(zaal);
+    expect(first.answer).toEqual(immutable);
+
+    // Saved while it runs: an image, then the article that shows it (live editing, through the Worker).
+    writeFileSync(join(content, 'foto.jpg'), await photo('orange'));
+    writeFileSync(
+      join(content, 'foto.md'),
+      article('Een foto', '2019-03-02', '![Het nieuwe gebouw](foto.jpg)'),
+    );
+    const foto = await eventually(
+      'the picture on the new page',
+      () => page('/banenafspraak/nieuws/2019-03-02/een-foto'),
+      (text) => text.startsWith('200 ') && text.includes('<picture>'),
+      run.log,
+    );
+    const live = await avif(foto);
+    expect(live.answer).toEqual(immutable);
+
+    // zaal.md no longer shows its picture; `npm run seed -- --prune` beside the running site goes
+    // through its Worker (GET and DELETE /admin/media) and removes that image, and only that one.
+    writeFileSync(join(content, 'zaal.md'), article('De zaal', '2019-03-01', 'Geen beeld meer.'));
+    await eventually(
+      'the page without its picture',
+      () => page('/banenafspraak/nieuws/2019-03-01/de-zaal'),
+      (text) => text.includes('Geen beeld meer.'),
+      run.log,
+    );
+    const pruned = runScript('seed.ts', ['--source', content, '--prune'], {
+      ...env,
+      LIBSQL_URL: `file:${join(dir, 'vso.db')}`,
+    });
+    expect(pruned.stdout + pruned.stderr).toContain(
+      `pruned 1 media row(s) no article or page names, 3 object(s) no row names from the bucket of npm start's Worker at ${site}`,
+    );
+    expect(pruned.code).toBe(0);
+    expect((await fetch(`${site}${first.url}`)).status).toBe(404);
+    expect((await avif(foto)).answer).toEqual(immutable);
+
+    // Where the Worker listens, with its token: for this user only, and gone at the stop.
+    const announced = join(env.LOCAL_STATE_DIR, 'npm-start.json');
+    expect(statSync(announced).mode & 0o777).toBe(0o600);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(existsSync(announced)).toBe(false);
+  }, 240_000);
 });

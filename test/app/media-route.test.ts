@@ -126,4 +126,50 @@ describe('uploading media', () => {
     const served = await upload.fetch(`/media/${key}/nieuw.pdf`);
     expect([served.status, await served.text()]).toEqual([200, '%PDF-1.7 nieuw']);
   });
+
+  it('lists the keys a page at a time and deletes one, with the token only', async () => {
+    const listed = await upload.fetch('/admin/media', { headers: auth });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('Cache-Control')).toBe('no-store');
+    const { keys, cursor } = (await listed.json()) as { keys: string[]; cursor?: string };
+    expect(keys).toEqual(expect.arrayContaining([IMAGE, PDF]));
+    expect(cursor).toBeUndefined();
+    // R2's cursor, passed back as it came.
+    const r2 = await mf.getR2Bucket('MEDIA');
+    const first = await r2.list({ limit: 1 });
+    const next = await upload.fetch(
+      `/admin/media?cursor=${encodeURIComponent(first.truncated ? first.cursor : '')}`,
+      {
+        headers: auth,
+      },
+    );
+    expect(((await next.json()) as { keys: string[] }).keys).toEqual(keys.slice(1));
+
+    for (const headers of [{}, { Authorization: 'Bearer fout' }] as Record<string, string>[]) {
+      for (const [method, path] of [
+        ['GET', '/admin/media'],
+        ['DELETE', `/admin/media/${IMAGE}`],
+        ['HEAD', `/admin/media/${IMAGE}`],
+      ] as const) {
+        const refused = await upload.fetch(path, { method, headers });
+        expect([method, path, refused.status]).toEqual([method, path, 401]);
+      }
+    }
+    const unknown = await upload.fetch('/admin/media?limit=5', { headers: auth });
+    expect([unknown.status, ((await unknown.json()) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'invalid_request',
+    ]);
+    expect((await upload.fetch('/admin/media/../x', { method: 'DELETE', headers: auth })).status).toBe(404);
+
+    expect((await upload.fetch(`/admin/media/${IMAGE}`, { method: 'DELETE', headers: auth })).status).toBe(
+      204,
+    );
+    expect((await upload.fetch(`/media/${IMAGE}`)).status).toBe(404);
+    // Gone is gone: a second DELETE is the same answer.
+    expect((await upload.fetch(`/admin/media/${IMAGE}`, { method: 'DELETE', headers: auth })).status).toBe(
+      204,
+    );
+    await r2.put(IMAGE, BYTES);
+  });
 });

@@ -60,8 +60,6 @@ const siteUrl = String(
 if (!siteUrl) throw new Error(`wrangler.toml names no SITE_URL for ${environment ?? 'the top level'}`);
 mkdirSync(join(publicDir, 'api'), { recursive: true });
 writeIfChanged(join(publicDir, 'api', 'openapi.json'), JSON.stringify(buildOpenApi(siteUrl)));
-// Written by this script before the document was a static asset; gone from the Worker's sources.
-rmSync(join(ROOT, 'worker', 'openapi-document.ts'), { force: true });
 
 // Static assets never reach the Worker: they get the same security headers through _headers, taken
 // from the Worker's own secureHeaders middleware so that the two cannot drift apart.

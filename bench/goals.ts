@@ -9,6 +9,7 @@ import { PUBLISH_GOAL_S } from './publish.ts';
 import type { BenchResults } from './results.ts';
 import { CONNECTIONS } from './settings.ts';
 import type { LoadRow, LoadRowId } from './throughput.ts';
+import { RENDER_CPU_GOAL_MS, RENDER_PROFILE } from './worker-profile.ts';
 import { WORST_DOCUMENT_GOAL, worstDocumentRatios } from './worst-documents.ts';
 
 /** Throughput as a share of the same bytes served as a static asset by the same runtime. */
@@ -36,7 +37,8 @@ export function throughputRatio(rows: LoadRow[], id: LoadRowId): number | null {
 }
 
 export function goalsOf(results: BenchResults): Goal[] {
-  const { bundle, startup, ttfb, load, large, publish, publishUnderLoad, scale, worstDocuments } = results;
+  const { bundle, startup, ttfb, load, large, publish, publishUnderLoad, scale, worstDocuments, profiles } =
+    results;
   const worst = worstDocumentRatios(worstDocuments);
   const judged = large.seed.documents >= SEED_GOAL_DOCUMENTS;
   const ratio = (id: LoadRowId, goal: number, what: string): Goal => {
@@ -55,6 +57,7 @@ export function goalsOf(results: BenchResults): Goal[] {
   const hit = rowOf(load, 'hit');
   const slowestPublish = Math.max(...publish.rows.map((row) => row.totalS));
   const worstScale = Math.max(...scale.pages.map((page) => page.ratio));
+  const render = profiles.find((profile) => profile.name === RENDER_PROFILE);
   return [
     {
       goal: `bundle ≤ ${kib(bundle.goalBytes)} gzip`,
@@ -72,6 +75,13 @@ export function goalsOf(results: BenchResults): Goal[] {
       met: ttfb.miss.met,
     },
     ratio('off', RENDER_RATIO_GOAL, 'article rendered from the database (L1 off)'),
+    {
+      goal: `render CPU per uncached article ≤ ${RENDER_CPU_GOAL_MS.toFixed(1)} ms (the Worker's CPU profile, L1 off)`,
+      value: render
+        ? `${ms(render.cpuMsPerRequest)} (${int(render.requestsPerSecond)} req/s while profiled)`
+        : 'not measured',
+      met: render ? render.cpuMsPerRequest <= RENDER_CPU_GOAL_MS : null,
+    },
     ratio('hit', HIT_RATIO_GOAL, 'article from the L1 cache'),
     {
       goal: `${int(SEED_GOAL_DOCUMENTS)} documents seeded ≤ ${SEED_GOAL_S} s`,

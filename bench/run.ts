@@ -22,7 +22,7 @@ import { BENCH_SECTION, benchSettings, log, RESULTS, SMALL_ARTICLES, TMP } from 
 import { bundleSize, startupTimes } from './startup.ts';
 import { throughput } from './throughput.ts';
 import { timeToFirstByte } from './ttfb.ts';
-import { workerProfiles } from './worker-profile.ts';
+import { RENDER_PROFILE, workerProfiles } from './worker-profile.ts';
 import { seedWorstDocuments } from './worst-documents.ts';
 
 /** The documents of content-seed/ and the newest of their articles, the one the article rows request. */
@@ -74,7 +74,7 @@ export async function runBench(options: { quick: boolean; fresh: boolean; peers:
   const { rows: load, publish: publishUnderLoad } = await throughput(settings, small, article);
   const profiles = await workerProfiles(settings, small.file, [
     { name: 'article (cache hit)', path: article.path, bindings: {} },
-    { name: 'article (cache off)', path: article.path, bindings: { L1_CACHE: 'off' } },
+    { name: RENDER_PROFILE, path: article.path, bindings: { L1_CACHE: 'off' } },
   ]);
   const ttfb = await timeToFirstByte(settings, small);
 

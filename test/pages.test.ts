@@ -6,6 +6,8 @@
 import ogs from 'open-graph-scraper';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CACHE_CONTROL } from '../worker/cache/cache-policy.ts';
+import { buildOpenApi } from '../worker/routes/openapi.ts';
 import { MET, SITE } from './support/addresses.ts';
 import { attributes, textOf } from './support/html.ts';
 import { startDatabase, startWorker, type TestDatabase, type TestWorker } from './support/worker.ts';
@@ -33,6 +35,21 @@ describe('static assets', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       await response.arrayBuffer();
+    }
+  });
+
+  it("serves the OpenAPI document at /api/openapi.json with the API's headers", async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await worker.fetch('/api/openapi.json', {
+        method,
+        headers: { Origin: 'https://example.org' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe(CACHE_CONTROL.page);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await response.text()).toBe(method === 'GET' ? JSON.stringify(buildOpenApi(SITE)) : '');
     }
   });
 });

@@ -28,6 +28,7 @@ interface Step {
   run?: string;
   if?: string;
   with?: Record<string, string>;
+  env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -93,6 +94,8 @@ describe('the workflows', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const wrangler = steps[order[5] as number];
     expect(wrangler?.with?.environment).toContain("'staging'");
+    // The build names the environment's SITE_URL in the OpenAPI document (scripts/build-assets.ts).
+    expect(wrangler?.env?.CLOUDFLARE_ENV).toBe(wrangler?.with?.environment);
     for (const secret of ['CLOUDFLARE_API_TOKEN', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN', 'PURGE_TOKEN']) {
       expect(text('deploy.yml')).toContain(`secrets.${secret}`);
     }

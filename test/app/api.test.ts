@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocuments } from '../../pipeline/generated-documents.ts';
 import { buildOpenApi } from '../../worker/routes/openapi.ts';
-import { SITE_URL as SITE, startApp, type TestApp } from '../support/app.ts';
+import { SITE_URL as SITE, servedOpenApi, startApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
 
@@ -189,8 +189,8 @@ describe('other endpoints', () => {
     }
   });
 
-  it('/api/openapi.json is an OpenAPI 3.1 document with the routes and their parameters', async () => {
-    const { body } = await api('/api/openapi.json');
+  it('/api/openapi.json is an OpenAPI 3.1 document with the routes and their parameters', () => {
+    const body = JSON.parse(servedOpenApi());
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
       '/articles',
@@ -220,10 +220,15 @@ describe('other endpoints', () => {
     expect(slug.schema.pattern).toBe('^[a-z0-9]+(?:-[a-z0-9]+)*$');
   });
 
-  it('/api/openapi.json is, byte for byte, the document the schemas give (generated at build time)', async () => {
-    const response = await app.fetch('/api/openapi.json');
-    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(await response.text()).toBe(JSON.stringify(buildOpenApi(SITE)));
+  it('/api/openapi.json is, byte for byte, the document the schemas give (generated at build time)', () => {
+    expect(servedOpenApi()).toBe(JSON.stringify(buildOpenApi(SITE)));
+    expect(JSON.parse(servedOpenApi()).servers).toEqual([{ url: `${SITE}/api` }]);
+  });
+
+  it('/api/openapi.json is no route of the Worker: a static asset answers it (test/pages.test.ts)', async () => {
+    const { response, body } = await api('/api/openapi.json');
+    expect(response.status).toBe(404);
+    expect(body.error.code).toBe('not_found');
   });
 });
 

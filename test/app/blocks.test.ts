@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { servedOpenApi, startApp, type TestApp } from '../support/app.ts';
 import { BLOCKS } from '../support/documents.ts';
 
 const { slug: SLUG, path: PATH } = BLOCKS;
@@ -42,8 +42,8 @@ describe('numbered lists, question headings and www. links', () => {
     ]);
   });
 
-  it('the OpenAPI document describes `ordered` as a boolean every list has', async () => {
-    const doc: unknown = await (await app.fetch('/api/openapi.json')).json();
+  it('the OpenAPI document describes `ordered` as a boolean every list has', () => {
+    const doc: unknown = JSON.parse(servedOpenApi());
     const schemas: { properties?: Record<string, unknown>; required?: string[] }[] = [];
     // Every schema of a list block, wherever the document holds one.
     JSON.parse(JSON.stringify(doc), (_key, value) => {
@@ -57,8 +57,8 @@ describe('numbered lists, question headings and www. links', () => {
     }
   });
 
-  it('the OpenAPI document describes the image block and the runs that link to a download', async () => {
-    const doc: unknown = await (await app.fetch('/api/openapi.json')).json();
+  it('the OpenAPI document describes the image block and the runs that link to a download', () => {
+    const doc: unknown = JSON.parse(servedOpenApi());
     const images: { properties?: Record<string, unknown>; required?: string[] }[] = [];
     const runs: { properties?: Record<string, unknown> }[] = [];
     JSON.parse(JSON.stringify(doc), (_key, value) => {

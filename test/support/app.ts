@@ -6,11 +6,12 @@
  * `cloudflare:workers`) stays in the workerd tier (test/support/worker.ts).
  */
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { SITE_URL } from '../../dev/site-origin.ts';
-import { openClient } from '../../pipeline/libsql.ts';
+import { openClient, ROOT } from '../../pipeline/libsql.ts';
 import * as schema from '../../schema/tables.ts';
 import { createApp } from '../../worker/app.tsx';
 import { type ExtraDocument, seededDatabaseFile } from './database.ts';
@@ -96,3 +97,11 @@ export async function startApp(
 }
 
 export { SITE_URL };
+
+/**
+ * The OpenAPI document as /api/openapi.json serves it: a static asset (public/api/openapi.json),
+ * which this tier's global setup writes with the assets (scripts/build-assets.ts), not a route.
+ */
+export function servedOpenApi(): string {
+  return readFileSync(join(ROOT, 'public', 'api', 'openapi.json'), 'utf8');
+}

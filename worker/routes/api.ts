@@ -10,7 +10,6 @@ import type { AppDeps } from '../deps.ts';
 import { escapeMarkup } from '../lib/escape-markup.ts';
 import { todayOf } from '../lib/publication.ts';
 import { databaseCall } from '../lib/timeout.ts';
-import { openApiJson } from '../openapi-document.ts';
 import { type ArticleSummary, getArticle } from '../queries/articles.ts';
 import { getSidebar } from '../queries/chrome.ts';
 import { getPageByKey, listArticlesOf, listSections } from '../queries/content-api.ts';
@@ -186,12 +185,9 @@ export function apiRoutes(deps: AppDeps) {
     });
   });
 
-  // Generated at build time from the schemas above (scripts/build-assets.ts, worker/routes/openapi.ts).
-  let openapi: string | undefined;
-  api.get('/openapi.json', (c) => {
-    openapi ??= openApiJson(siteUrl);
-    return c.body(openapi, 200, { 'Content-Type': 'application/json' });
-  });
+  // GET /api/openapi.json is a static asset (public/api/openapi.json, written by
+  // scripts/build-assets.ts from worker/routes/openapi.ts): it never reaches the Worker. Its other
+  // methods do, and get the API's answers above: the CORS preflight and 405.
 
   // The envelope for every path and failure under /api. A mounted app's notFound is never called
   // (Hono asks the top app's), hence a last route; its onError is (Hono wraps its handlers in it).

@@ -44,6 +44,16 @@ const isLink = (value: unknown): value is { label: string; path: string } =>
 export function toMenu(rows: { key: string; value: string }[]): MenuItem[] | null {
   const value = rows.find((row) => row.key === 'menu')?.value;
   if (value === undefined) return null;
+  // The same menu as the last request's is the same object: the layout keeps its rendered header
+  // per menu object (views/layout.tsx). Shared between requests, so never changed by a caller.
+  if (lastMenu && lastMenu.value === value) return lastMenu.menu;
+  const menu = parseMenu(value);
+  lastMenu = { value, menu };
+  return menu;
+}
+let lastMenu: { value: string; menu: MenuItem[] | null } | undefined;
+
+function parseMenu(value: string): MenuItem[] | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -112,10 +122,33 @@ type SiteBlocks = {
 };
 export type Sidebar = SiteBlocks & { participants: { name: string; slug: string }[] };
 
-export function toSidebar(
-  blocks: { key: string; title: string | null; text: string; url?: string | null }[],
-  people: { name: string; slug: string }[],
-): Sidebar {
+type BlockRow = { key: string; title: string | null; text: string; url?: string | null };
+type PersonRow = { name: string; slug: string };
+let lastSidebar: { blocks: BlockRow[]; people: PersonRow[]; sidebar: Sidebar } | undefined;
+
+const sameRows = <T extends object>(a: T[], b: T[], keys: readonly (keyof T)[]) =>
+  a.length === b.length && a.every((row, i) => keys.every((key) => row[key] === b[i]?.[key]));
+
+/**
+ * The sidebar of these rows. Rows equal to the last request's give the same object, so that the
+ * layout renders it once per content (views/layout.tsx keeps its markup per object). Shared
+ * between requests, so never changed by a caller.
+ */
+export function toSidebar(blocks: BlockRow[], people: PersonRow[]): Sidebar {
+  const last = lastSidebar;
+  if (
+    last &&
+    sameRows(blocks, last.blocks, ['key', 'title', 'text', 'url']) &&
+    sameRows(people, last.people, ['name', 'slug'])
+  ) {
+    return last.sidebar;
+  }
+  const sidebar = sidebarOf(blocks, people);
+  lastSidebar = { blocks, people, sidebar };
+  return sidebar;
+}
+
+function sidebarOf(blocks: BlockRow[], people: PersonRow[]): Sidebar {
   const about = blocks.find((b) => b.key === 'about');
   const featured = blocks.find((b) => b.key === 'featured');
   return {

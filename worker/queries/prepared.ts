@@ -6,10 +6,11 @@ import type { Database } from '../database.ts';
 
 /**
  * Statements built once per isolate. drizzle builds a statement's SQL anew each time a builder runs
- * (about 0.3 ms for an article page's seven, most of drizzle's share of a page's CPU); a prepared
- * statement keeps its SQL and fills only its placeholders. `db.batch()` cannot take prepared
- * statements (drizzle-team/drizzle-orm#2197), so a page sends them itself with `readBatch`: still one
- * `client.batch`, one libSQL pipeline, one round trip, and each result mapped by drizzle's own code.
+ * (about 0.3 ms for an article page's seven, measured in Node: most of drizzle's share of a page's
+ * CPU in the Worker's profile); a prepared statement keeps its SQL and fills only its placeholders.
+ * `db.batch()` cannot take prepared statements (drizzle-team/drizzle-orm#2197), so a page sends them
+ * itself with `readBatch`: still one `client.batch`, one libSQL pipeline, one round trip, and each
+ * result mapped by drizzle's own code.
  *
  * Each statement is a function of a builder and its values (`Param`): with placeholders on the
  * builder below it is prepared once, lazily (`once`); with the values themselves on a request's
@@ -93,8 +94,6 @@ export interface Statement<P extends Record<string, Param<string | number>>, Q e
   names: readonly (keyof P & string)[];
   /** The builder query: with values, the statement as drizzle builds it on every call. */
   build(db: Builder, params: P): Q;
-  /** The prepared statement (prepared on the first call). */
-  prepared(): PreparedOf<Q>;
   /** The prepared statement with this request's values. */
   bind(values: Given<P>): Bound<ResultOf<Q>>;
 }
@@ -115,7 +114,6 @@ export function statement<P extends Record<string, Param<string | number>>, Q ex
     name,
     names,
     build,
-    prepared,
     bind: (values) => bind(prepared() as Built<ResultOf<Q>>, values as Values),
   };
   statements.push(defined as unknown as Statement<never, Preparable>);

@@ -38,7 +38,7 @@ const named = (db: Builder, slug: Param<string>): SQL =>
     ),
   ) as SQL;
 
-export const summaryColumns = {
+const summaryColumns = {
   slug: articles.slug,
   section: articles.section,
   title: articles.title,
@@ -86,6 +86,16 @@ const sectionCount = statement('section article count', ['section', 'today'], (d
   counted(db, inSection(p)),
 );
 
+/** A page of summaries and their total, of one section or (undefined) of all: the site's and the API's. */
+export function listStatements(section: string | undefined, today: string, limit: number, offset: number) {
+  return [
+    section === undefined
+      ? articleList.bind({ today, limit, offset })
+      : sectionList.bind({ section, today, limit, offset }),
+    section === undefined ? articleCount.bind({ today }) : sectionCount.bind({ section, today }),
+  ] as const;
+}
+
 /**
  * A page of article summaries, newest first, with the total, the sections (for their labels) and the
  * chrome; with `section`, only that news section's articles.
@@ -99,10 +109,7 @@ export async function listArticles(
 ): Promise<{ articles: ArticleSummary[]; total: number; sections: SectionRef[] } & Chrome> {
   const offset = (page - 1) * limit;
   const [rows, [total], sectionRows, blocks, people, meta] = await readBatch(db, [
-    section === undefined
-      ? articleList.bind({ today, limit, offset })
-      : sectionList.bind({ section, today, limit, offset }),
-    section === undefined ? articleCount.bind({ today }) : sectionCount.bind({ section, today }),
+    ...listStatements(section, today, limit, offset),
     sectionsStatement(),
     ...sidebarStatements(),
   ]);

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
-import { articles, pageAddresses, pages } from '../../schema/tables.ts';
+import { pageAddresses, pages } from '../../schema/tables.ts';
 import type { Database } from '../database.ts';
-import { type ArticleSummary, isPublic, newestFirst, summaryColumns } from './articles.ts';
+import { type ArticleSummary, listStatements } from './articles.ts';
 import { sectionsStatement, toVersion, type Versioned, versionStatement } from './chrome.ts';
 import { type Builder, type Param, readBatch, statement } from './prepared.ts';
 
@@ -31,34 +31,6 @@ export async function listSections(
   return { sections: withDefault(rows), version: toVersion(meta, today) };
 }
 
-type ListParams = { today: Param<string>; limit: Param<number>; offset: Param<number> };
-type SectionParams = { section: Param<string>; today: Param<string> };
-const listed = (db: Builder, where: SQL | undefined, p: ListParams) =>
-  db
-    .select(summaryColumns)
-    .from(articles)
-    .where(where)
-    .orderBy(...newestFirst)
-    .limit(p.limit)
-    .offset(p.offset);
-const inSection = (p: SectionParams) => and(isPublic(p.today), eq(articles.section, p.section));
-const counted = (db: Builder, where: SQL | undefined) =>
-  db.select({ n: count() }).from(articles).where(where);
-const apiList = statement('API article list', ['today', 'limit', 'offset'], (db, p: ListParams) =>
-  listed(db, isPublic(p.today), p),
-);
-const apiSectionList = statement(
-  'API section article list',
-  ['section', 'today', 'limit', 'offset'],
-  (db, p: ListParams & SectionParams) => listed(db, inSection(p), p),
-);
-const apiSectionCount = statement('API section article count', ['section', 'today'], (db, p: SectionParams) =>
-  counted(db, inSection(p)),
-);
-const apiCount = statement('API article count', ['today'], (db, p: { today: Param<string> }) =>
-  counted(db, isPublic(p.today)),
-);
-
 /**
  * A page of article summaries, newest first, of one section (or of all, with null), with the total
  * and the sections there are, so that the caller can tell an unknown section from an empty one.
@@ -72,10 +44,7 @@ export async function listArticlesOf(
 ): Promise<{ articles: ArticleSummary[]; total: number; sections: Section[] } & Versioned> {
   const offset = (page - 1) * limit;
   const [rows, [total], sectionRows, meta] = await readBatch(db, [
-    section === null
-      ? apiList.bind({ today, limit, offset })
-      : apiSectionList.bind({ section, today, limit, offset }),
-    section === null ? apiCount.bind({ today }) : apiSectionCount.bind({ section, today }),
+    ...listStatements(section ?? undefined, today, limit, offset),
     sectionsStatement(),
     versionStatement(),
   ]);

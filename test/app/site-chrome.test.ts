@@ -84,6 +84,34 @@ describe('the sidebar', () => {
   });
 });
 
+describe('the frame kept between requests (views/layout.tsx)', () => {
+  it('follows a change of the sidebar and the menu rows, without a new content version', async () => {
+    const other = await startApp(siteDocuments(3), {}, { contentSeed: false });
+    try {
+      const before = await other.fetch('/participanten').then((r) => r.text());
+      expect(before).not.toContain('Nieuwe Deelnemer');
+      expect(wideMenu(before)).not.toContain('Nieuw menu-item');
+      await other.client.execute(
+        "insert into participants (name, slug) values ('Nieuwe Deelnemer', 'nieuwe-deelnemer')",
+      );
+      await other.client.execute({
+        sql: "update site_meta set value = ? where key = 'menu'",
+        args: [JSON.stringify([{ label: 'Nieuw menu-item', path: '/nieuw' }])],
+      });
+      const after = await other.fetch('/participanten').then((r) => r.text());
+      const sidebar = after.slice(after.indexOf('<aside class="sidebar"'));
+      expect(sidebar).toContain('<a href="/participanten#nieuwe-deelnemer">Nieuwe Deelnemer</a>');
+      expect(wideMenu(after)).toBe('<ul><li><a href="/nieuw">Nieuw menu-item</a></li></ul>');
+      // And back: the first app's pages, over the other rows, are its own.
+      const own = await html('/participanten');
+      expect(own).not.toContain('Nieuwe Deelnemer');
+      expect(wideMenu(own)).toContain('>Organisatie</a>');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('a database without a menu', () => {
   it('shows the static navigation', async () => {
     // A database seeded before menus existed: no menu row.

@@ -1,4 +1,3 @@
-import type { InArgs } from '@libsql/client';
 import { and, asc, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { articleAliases, articles, formerSlugs, shareCounts, socialCards } from '../../schema/tables.ts';
 import type { Database } from '../database.ts';
@@ -12,12 +11,13 @@ import {
   type Versioned,
   versionStatement,
 } from './chrome.ts';
+import { type Builder, type Param, readBatch, readOne, statement } from './prepared.ts';
 import { type ShareCounts, toShareCounts } from './shares.ts';
 
 /**
- * Every query the site makes, as plain functions taking `db` first. A page is one `db.batch` of the
- * statements it needs (its own, the sidebar's and the content version): one libSQL pipeline, one
- * network round trip. The content version read in the same batch tells the cache exactly which
+ * Every query the site makes, as plain functions taking `db` first. A page is one batch of the
+ * statements it needs (its own, the sidebar's and the content version), each prepared once per
+ * isolate (prepared.ts): one libSQL pipeline, one network round trip. The content version read in the same batch tells the cache exactly which
  * content a response shows.
  */
 
@@ -25,10 +25,11 @@ import { type ShareCounts, toShareCounts } from './shares.ts';
  * What the public may see on `today` (YYYY-MM-DD, Europe/Amsterdam): no draft, and nothing dated
  * later. Every public query has it; only the preview reads without it.
  */
-export const isPublic = (today: string) => and(eq(articles.draft, false), lte(articles.publishedAt, today));
+export const isPublic = (today: Param<string>) =>
+  and(eq(articles.draft, false), lte(articles.publishedAt, today));
 
 /** The article a slug names: the one that has it, or the one that had it before (a 301 then). */
-const named = (db: Database, slug: string): SQL =>
+const named = (db: Builder, slug: Param<string>): SQL =>
   or(
     eq(articles.slug, slug),
     inArray(
@@ -37,7 +38,7 @@ const named = (db: Database, slug: string): SQL =>
     ),
   ) as SQL;
 
-export const summaryColumns = {
+const summaryColumns = {
   slug: articles.slug,
   section: articles.section,
   title: articles.title,
@@ -56,6 +57,45 @@ export type ArticleSummary = {
 
 export const newestFirst = [desc(articles.publishedAt), desc(articles.id)] as const;
 
+type ListParams = { today: Param<string>; limit: Param<number>; offset: Param<number> };
+type SectionParams = { section: Param<string>; today: Param<string> };
+const listed = (db: Builder, where: SQL | undefined, p: { limit: Param<number>; offset: Param<number> }) =>
+  db
+    .select(summaryColumns)
+    .from(articles)
+    .where(where)
+    .orderBy(...newestFirst)
+    .limit(p.limit)
+    .offset(p.offset);
+const inSection = (p: SectionParams) => and(eq(articles.section, p.section), isPublic(p.today));
+const counted = (db: Builder, where: SQL | undefined) =>
+  db.select({ n: count() }).from(articles).where(where);
+
+const articleList = statement('article list', ['today', 'limit', 'offset'], (db, p: ListParams) =>
+  listed(db, isPublic(p.today), p),
+);
+const sectionList = statement(
+  'section article list',
+  ['section', 'today', 'limit', 'offset'],
+  (db, p: ListParams & SectionParams) => listed(db, inSection(p), p),
+);
+const articleCount = statement('article count', ['today'], (db, p: { today: Param<string> }) =>
+  counted(db, isPublic(p.today)),
+);
+const sectionCount = statement('section article count', ['section', 'today'], (db, p: SectionParams) =>
+  counted(db, inSection(p)),
+);
+
+/** A page of summaries and their total, of one section or (undefined) of all: the site's and the API's. */
+export function listStatements(section: string | undefined, today: string, limit: number, offset: number) {
+  return [
+    section === undefined
+      ? articleList.bind({ today, limit, offset })
+      : sectionList.bind({ section, today, limit, offset }),
+    section === undefined ? articleCount.bind({ today }) : sectionCount.bind({ section, today }),
+  ] as const;
+}
+
 /**
  * A page of article summaries, newest first, with the total, the sections (for their labels) and the
  * chrome; with `section`, only that news section's articles.
@@ -67,18 +107,11 @@ export async function listArticles(
   today: string,
   section?: string,
 ): Promise<{ articles: ArticleSummary[]; total: number; sections: SectionRef[] } & Chrome> {
-  const shown = section === undefined ? isPublic(today) : and(eq(articles.section, section), isPublic(today));
-  const [rows, [total], sectionRows, blocks, people, meta] = await db.batch([
-    db
-      .select(summaryColumns)
-      .from(articles)
-      .where(shown)
-      .orderBy(...newestFirst)
-      .limit(limit)
-      .offset((page - 1) * limit),
-    db.select({ n: count() }).from(articles).where(shown),
-    sectionsStatement(db),
-    ...sidebarStatements(db),
+  const offset = (page - 1) * limit;
+  const [rows, [total], sectionRows, blocks, people, meta] = await readBatch(db, [
+    ...listStatements(section, today, limit, offset),
+    sectionsStatement(),
+    ...sidebarStatements(),
   ]);
   return {
     articles: rows,
@@ -107,10 +140,76 @@ const articleDetail = {
 };
 export type ArticleDetail = Pick<typeof articles.$inferSelect, keyof typeof articleDetail>;
 export type Neighbour = { slug: string; section: string; title: string; publishedAt: string };
+const neighbour = {
+  slug: articles.slug,
+  section: articles.section,
+  title: articles.title,
+  publishedAt: articles.publishedAt,
+};
+
+type SlugParams = { slug: Param<string>; today: Param<string> };
+
+/**
+ * The statements of an article page, public or previewed: a preview shows a draft or scheduled
+ * article; its neighbours are always public ones. The neighbours are found with row-value
+ * comparisons against a subquery on the slug.
+ */
+function articlePage(preview: boolean) {
+  const label = preview ? ' (preview)' : '';
+  const visible = (db: Builder, p: SlugParams) =>
+    preview ? named(db, p.slug) : and(named(db, p.slug), isPublic(p.today));
+  const self = (db: Builder, p: SlugParams) =>
+    db
+      .select({ publishedAt: articles.publishedAt, id: articles.id })
+      .from(articles)
+      .where(visible(db, p))
+      .orderBy(sql`${articles.slug} = ${p.slug} desc`)
+      .limit(1);
+  const names = ['slug', 'today'] as const;
+  return {
+    article: statement(`article${label}`, names, (db, p: SlugParams) =>
+      db
+        .select(articleDetail)
+        .from(articles)
+        .where(visible(db, p))
+        .orderBy(sql`${articles.slug} = ${p.slug} desc`)
+        .limit(1),
+    ),
+    previous: statement(`previous article${label}`, names, (db, p: SlugParams) =>
+      db
+        .select(neighbour)
+        .from(articles)
+        .where(and(isPublic(p.today), sql`(${articles.publishedAt}, ${articles.id}) < (${self(db, p)})`))
+        .orderBy(...newestFirst)
+        .limit(1),
+    ),
+    next: statement(`next article${label}`, names, (db, p: SlugParams) =>
+      db
+        .select(neighbour)
+        .from(articles)
+        .where(and(isPublic(p.today), sql`(${articles.publishedAt}, ${articles.id}) > (${self(db, p)})`))
+        .orderBy(asc(articles.publishedAt), asc(articles.id))
+        .limit(1),
+    ),
+    shares: statement(`share counts${label}`, names, (db, p: SlugParams) =>
+      sharesOf(db, and(visible(db, p), sql`1`)),
+    ),
+  };
+}
+const sharesOf = (db: Builder, where: SQL | undefined) =>
+  db
+    .select({ network: shareCounts.network, count: shareCounts.count })
+    .from(shareCounts)
+    .innerJoin(articles, eq(articles.id, shareCounts.articleId))
+    .where(where);
+const publicArticle = articlePage(false);
+const previewArticle = articlePage(true);
+// Without `shares` the statement selects nothing: the batch keeps one shape (and one type).
+const noShares = statement('no share counts', [], (db) => sharesOf(db, sql`0`));
+
 /**
  * One article by slug, its neighbours in time (previous = older, next = newer) and the sidebar, in
- * one batch: the neighbours are found with row-value comparisons against a subquery on the slug.
- * With `shares`, the batch also reads the article's share counts per network.
+ * one batch. With `shares`, the batch also reads the article's share counts per network.
  */
 export async function getArticle(
   db: Database,
@@ -125,47 +224,14 @@ export async function getArticle(
   } & Chrome
 > {
   const { today } = options;
-  // A preview shows a draft or scheduled article; its neighbours are always public ones.
-  const visible = options.preview ? named(db, slug) : and(named(db, slug), isPublic(today));
-  const self = db
-    .select({ publishedAt: articles.publishedAt, id: articles.id })
-    .from(articles)
-    .where(visible)
-    .orderBy(sql`${articles.slug} = ${slug} desc`)
-    .limit(1);
-  const neighbour = {
-    slug: articles.slug,
-    section: articles.section,
-    title: articles.title,
-    publishedAt: articles.publishedAt,
-  };
-  // Without `shares` the statement selects nothing: the batch keeps one shape (and one type).
-  const shares = db
-    .select({ network: shareCounts.network, count: shareCounts.count })
-    .from(shareCounts)
-    .innerJoin(articles, eq(articles.id, shareCounts.articleId))
-    .where(options.shares ? and(visible, sql`1`) : sql`0`);
-  const [[article], [previous], [next], blocks, people, meta, shareRows] = await db.batch([
-    db
-      .select(articleDetail)
-      .from(articles)
-      .where(visible)
-      .orderBy(sql`${articles.slug} = ${slug} desc`)
-      .limit(1),
-    db
-      .select(neighbour)
-      .from(articles)
-      .where(and(isPublic(today), sql`(${articles.publishedAt}, ${articles.id}) < (${self})`))
-      .orderBy(...newestFirst)
-      .limit(1),
-    db
-      .select(neighbour)
-      .from(articles)
-      .where(and(isPublic(today), sql`(${articles.publishedAt}, ${articles.id}) > (${self})`))
-      .orderBy(asc(articles.publishedAt), asc(articles.id))
-      .limit(1),
-    ...sidebarStatements(db),
-    shares,
+  const page = options.preview ? previewArticle : publicArticle;
+  const values = { slug, today };
+  const [[article], [previous], [next], blocks, people, meta, shareRows] = await readBatch(db, [
+    page.article.bind(values),
+    page.previous.bind(values),
+    page.next.bind(values),
+    ...sidebarStatements(),
+    options.shares ? page.shares.bind(values) : noShares.bind({}),
   ]);
   return {
     article: article ?? null,
@@ -185,30 +251,41 @@ export type ArticleRef = {
   cardHash: string | null;
 };
 
+const articleRef = statement('article reference', ['slug', 'today'], (db, p: SlugParams) =>
+  db
+    .select({
+      id: articles.id,
+      slug: articles.slug,
+      section: articles.section,
+      title: articles.title,
+      publishedAt: articles.publishedAt,
+      cardHash: articles.cardHash,
+    })
+    .from(articles)
+    .where(and(named(db, p.slug), isPublic(p.today)))
+    .orderBy(sql`${articles.slug} = ${p.slug} desc`)
+    .limit(1),
+);
+
 /** What a share redirect and the oEmbed answer need of an article, and the content version. */
 export async function getArticleRef(
   db: Database,
   slug: string,
   today: string,
 ): Promise<{ article: ArticleRef | null } & Versioned> {
-  const [[article], meta] = await db.batch([
-    db
-      .select({
-        id: articles.id,
-        slug: articles.slug,
-        section: articles.section,
-        title: articles.title,
-        publishedAt: articles.publishedAt,
-        cardHash: articles.cardHash,
-      })
-      .from(articles)
-      .where(and(named(db, slug), isPublic(today)))
-      .orderBy(sql`${articles.slug} = ${slug} desc`)
-      .limit(1),
-    versionStatement(db),
-  ]);
+  const [[article], meta] = await readBatch(db, [articleRef.bind({ slug, today }), versionStatement()]);
   return { article: article ?? null, version: toVersion(meta, today) };
 }
+
+const socialCard = statement('social card', ['slug', 'today'], (db, p: SlugParams) =>
+  db
+    .select({ hash: articles.cardHash, png: socialCards.png, slug: articles.slug })
+    .from(socialCards)
+    .innerJoin(articles, eq(articles.id, socialCards.articleId))
+    .where(and(named(db, p.slug), isPublic(p.today)))
+    .orderBy(sql`${articles.slug} = ${p.slug} desc`)
+    .limit(1),
+);
 
 /**
  * The social card PNG of an article with its content hash, or null when it has none.
@@ -221,15 +298,8 @@ export async function getSocialCard(
   slug: string,
   today: string,
 ): Promise<{ slug: string; hash: string; png: Uint8Array<ArrayBuffer> } | null> {
-  const query = db
-    .select({ hash: articles.cardHash, png: socialCards.png, slug: articles.slug })
-    .from(socialCards)
-    .innerJoin(articles, eq(articles.id, socialCards.articleId))
-    .where(and(named(db, slug), isPublic(today)))
-    .orderBy(sql`${articles.slug} = ${slug} desc`)
-    .limit(1)
-    .toSQL();
-  const { rows } = await db.$client.execute({ sql: query.sql, args: query.params as InArgs });
+  const { sql: text, args } = socialCard.bind({ slug, today });
+  const { rows } = await db.$client.execute({ sql: text, args });
   const row = rows[0];
   const [hash, png, current] = row ? [row[0], row[1], row[2]] : [];
   return typeof hash === 'string' && typeof current === 'string' && png instanceof ArrayBuffer
@@ -239,9 +309,26 @@ export async function getSocialCard(
 
 /** Number of published articles: one `select count(*)`. */
 export async function countArticles(db: Database, today: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(articles).where(isPublic(today));
+  const [row] = await readOne(db, articleCount.bind({ today }));
   return row?.n ?? 0;
 }
+
+type FeedParams = { today: Param<string>; limit: Param<number> };
+const feedOf = (db: Builder, where: SQL | undefined, limit: Param<number>) =>
+  db
+    .select(articleDetail)
+    .from(articles)
+    .where(where)
+    .orderBy(...newestFirst)
+    .limit(limit);
+const feed = statement('feed', ['today', 'limit'], (db, p: FeedParams) =>
+  feedOf(db, isPublic(p.today), p.limit),
+);
+const sectionFeed = statement(
+  'section feed',
+  ['section', 'today', 'limit'],
+  (db, p: FeedParams & SectionParams) => feedOf(db, inSection(p), p.limit),
+);
 
 /** Newest articles with their full body and the sections (their titles), for a feed; with
  * `section`, only that section's. */
@@ -251,26 +338,16 @@ export async function listFeedArticles(
   today: string,
   section?: string,
 ): Promise<{ articles: ArticleDetail[]; sections: SectionRef[] } & Versioned> {
-  const shown = section === undefined ? isPublic(today) : and(eq(articles.section, section), isPublic(today));
-  const [rows, sectionRows, meta] = await db.batch([
-    db
-      .select(articleDetail)
-      .from(articles)
-      .where(shown)
-      .orderBy(...newestFirst)
-      .limit(limit),
-    sectionsStatement(db),
-    versionStatement(db),
+  const [rows, sectionRows, meta] = await readBatch(db, [
+    section === undefined ? feed.bind({ today, limit }) : sectionFeed.bind({ section, today, limit }),
+    sectionsStatement(),
+    versionStatement(),
   ]);
   return { articles: rows, sections: sectionRows, version: toVersion(meta, today) };
 }
 
-/**
- * The aliases of public articles (path → the article's URL parts): part of the site map the Worker
- * keeps per isolate and version (worker/lib/site-map.ts, queries/pages.ts listSiteAddresses).
- */
-export function aliasStatement(db: Database, today: string) {
-  return db
+const aliases = statement('article aliases', ['today'], (db, p: { today: Param<string> }) =>
+  db
     .select({
       path: articleAliases.path,
       slug: articles.slug,
@@ -279,8 +356,14 @@ export function aliasStatement(db: Database, today: string) {
     })
     .from(articleAliases)
     .innerJoin(articles, eq(articles.id, articleAliases.articleId))
-    .where(isPublic(today));
-}
+    .where(isPublic(p.today)),
+);
+
+/**
+ * The aliases of public articles (path → the article's URL parts): part of the site map the Worker
+ * keeps per isolate and version (worker/lib/site-map.ts, queries/pages.ts listSiteAddresses).
+ */
+export const aliasStatement = (today: string) => aliases.bind({ today });
 
 /** The public articles dated `today`: those a scheduled go-live makes public (the cron handler). */
 export async function listGoingLive(db: Database, today: string): Promise<string[]> {

@@ -5,6 +5,7 @@ import { participants, sections, siteBlocks, siteMeta } from '../../schema/table
 import type { ContentVersion } from '../cache/content-version.ts';
 import type { Database } from '../database.ts';
 import { paths } from '../site.ts';
+import { readBatch, readOne, statement } from './prepared.ts';
 
 /**
  * The statements every page shares: the content version the seed wrote and the sidebar (site blocks
@@ -17,12 +18,13 @@ import { paths } from '../site.ts';
  * resolved from site.yaml (`menu`): in the same statement, so that the menu costs no statement of
  * its own.
  */
-export function versionStatement(db: Database) {
-  return db
+const version = statement('content version and menu', [], (db) =>
+  db
     .select({ key: siteMeta.key, value: siteMeta.value })
     .from(siteMeta)
-    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at', 'content_schedule', 'menu']));
-}
+    .where(inArray(siteMeta.key, ['content_version', 'content_updated_at', 'content_schedule', 'menu'])),
+);
+export const versionStatement = () => version.bind({});
 
 /** One entry of the menu ("Ga naar..."): a label and a path of this site, at most two levels. */
 export type MenuItem = { label: string; path: string; children?: { label: string; path: string }[] };
@@ -42,6 +44,16 @@ const isLink = (value: unknown): value is { label: string; path: string } =>
 export function toMenu(rows: { key: string; value: string }[]): MenuItem[] | null {
   const value = rows.find((row) => row.key === 'menu')?.value;
   if (value === undefined) return null;
+  // The same menu as the last request's is the same object: the layout keeps its rendered header
+  // per menu object (views/layout.tsx). Shared between requests, so never changed by a caller.
+  if (lastMenu && lastMenu.value === value) return lastMenu.menu;
+  const menu = parseMenu(value);
+  lastMenu = { value, menu };
+  return menu;
+}
+let lastMenu: { value: string; menu: MenuItem[] | null } | undefined;
+
+function parseMenu(value: string): MenuItem[] | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -87,19 +99,20 @@ export function toVersion(rows: { key: string; value: string }[], today: string)
 
 /** The current content version alone: the background check of the cache. */
 export async function getContentVersion(db: Database, today: string): Promise<ContentVersion | null> {
-  return toVersion(await versionStatement(db), today);
+  return toVersion(await readOne(db, versionStatement()), today);
 }
 
+const blocks = statement('site blocks', [], (db) => db.select().from(siteBlocks));
+const people = statement('participants', [], (db) =>
+  db
+    .select({ name: participants.name, slug: participants.slug })
+    .from(participants)
+    .orderBy(sql`${participants.name} collate nocase`),
+);
+
 /** Sidebar of every page (the site blocks, the participants alphabetically) and the content version. */
-export function sidebarStatements(db: Database) {
-  return [
-    db.select().from(siteBlocks),
-    db
-      .select({ name: participants.name, slug: participants.slug })
-      .from(participants)
-      .orderBy(sql`${participants.name} collate nocase`),
-    versionStatement(db),
-  ] as const;
+export function sidebarStatements() {
+  return [blocks.bind({}), people.bind({}), versionStatement()] as const;
 }
 
 type SiteBlocks = {
@@ -109,10 +122,33 @@ type SiteBlocks = {
 };
 export type Sidebar = SiteBlocks & { participants: { name: string; slug: string }[] };
 
-export function toSidebar(
-  blocks: { key: string; title: string | null; text: string; url?: string | null }[],
-  people: { name: string; slug: string }[],
-): Sidebar {
+type BlockRow = { key: string; title: string | null; text: string; url?: string | null };
+type PersonRow = { name: string; slug: string };
+let lastSidebar: { blocks: BlockRow[]; people: PersonRow[]; sidebar: Sidebar } | undefined;
+
+const sameRows = <T extends object>(a: T[], b: T[], keys: readonly (keyof T)[]) =>
+  a.length === b.length && a.every((row, i) => keys.every((key) => row[key] === b[i]?.[key]));
+
+/**
+ * The sidebar of these rows. Rows equal to the last request's give the same object, so that the
+ * layout renders it once per content (views/layout.tsx keeps its markup per object). Shared
+ * between requests, so never changed by a caller.
+ */
+export function toSidebar(blocks: BlockRow[], people: PersonRow[]): Sidebar {
+  const last = lastSidebar;
+  if (
+    last &&
+    sameRows(blocks, last.blocks, ['key', 'title', 'text', 'url']) &&
+    sameRows(people, last.people, ['name', 'slug'])
+  ) {
+    return last.sidebar;
+  }
+  const sidebar = sidebarOf(blocks, people);
+  lastSidebar = { blocks, people, sidebar };
+  return sidebar;
+}
+
+function sidebarOf(blocks: BlockRow[], people: PersonRow[]): Sidebar {
   const about = blocks.find((b) => b.key === 'about');
   const featured = blocks.find((b) => b.key === 'featured');
   return {
@@ -141,20 +177,18 @@ export function toChrome(
 
 /** Pages without their own data (participants, about, featured): just the chrome. */
 export async function getSidebar(db: Database, today: string): Promise<Chrome> {
-  const [blocks, people, meta] = await db.batch(sidebarStatements(db));
-  return toChrome(blocks, people, meta, today);
+  const [blockRows, peopleRows, meta] = await readBatch(db, sidebarStatements());
+  return toChrome(blockRows, peopleRows, meta, today);
 }
 
 /**
  * The news sections besides the default one (path, title), in their order (site.yaml `sections:`):
  * the labels of the lists and feeds that show every section.
  */
-export function sectionsStatement(db: Database) {
-  return db
-    .select({ path: sections.path, title: sections.title })
-    .from(sections)
-    .orderBy(asc(sections.position));
-}
+const sectionList = statement('sections', [], (db) =>
+  db.select({ path: sections.path, title: sections.title }).from(sections).orderBy(asc(sections.position)),
+);
+export const sectionsStatement = () => sectionList.bind({});
 
 export type SectionRef = { path: string; title: string };
 

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { DEFAULT_SECTION, DEFAULT_SECTION_TITLE } from '../../schema/addresses.ts';
-import { articles, pageAddresses, pages, sections } from '../../schema/tables.ts';
+import { pageAddresses, pages } from '../../schema/tables.ts';
 import type { Database } from '../database.ts';
-import { type ArticleSummary, isPublic, newestFirst, summaryColumns } from './articles.ts';
-import { toVersion, type Versioned, versionStatement } from './chrome.ts';
+import { type ArticleSummary, listStatements } from './articles.ts';
+import { sectionsStatement, toVersion, type Versioned, versionStatement } from './chrome.ts';
+import { type Builder, type Param, readBatch, statement } from './prepared.ts';
 
 /**
  * What the API reads of pages and sections, each answer one batch (one round trip). The pages and
@@ -17,12 +18,6 @@ export interface Section {
 }
 
 /** The news sections: the default one first, then site.yaml's in their order. */
-function sectionsStatement(db: Database) {
-  return db
-    .select({ path: sections.path, title: sections.title })
-    .from(sections)
-    .orderBy(asc(sections.position));
-}
 const withDefault = (rows: Section[]): Section[] => [
   { path: DEFAULT_SECTION, title: DEFAULT_SECTION_TITLE },
   ...rows,
@@ -32,7 +27,7 @@ export async function listSections(
   db: Database,
   today: string,
 ): Promise<{ sections: Section[] } & Versioned> {
-  const [rows, meta] = await db.batch([sectionsStatement(db), versionStatement(db)]);
+  const [rows, meta] = await readBatch(db, [sectionsStatement(), versionStatement()]);
   return { sections: withDefault(rows), version: toVersion(meta, today) };
 }
 
@@ -47,18 +42,11 @@ export async function listArticlesOf(
   limit: number,
   today: string,
 ): Promise<{ articles: ArticleSummary[]; total: number; sections: Section[] } & Versioned> {
-  const where = section === null ? isPublic(today) : and(isPublic(today), eq(articles.section, section));
-  const [rows, [total], sectionRows, meta] = await db.batch([
-    db
-      .select(summaryColumns)
-      .from(articles)
-      .where(where)
-      .orderBy(...newestFirst)
-      .limit(limit)
-      .offset((page - 1) * limit),
-    db.select({ n: count() }).from(articles).where(where),
-    sectionsStatement(db),
-    versionStatement(db),
+  const offset = (page - 1) * limit;
+  const [rows, [total], sectionRows, meta] = await readBatch(db, [
+    ...listStatements(section ?? undefined, today, limit, offset),
+    sectionsStatement(),
+    versionStatement(),
   ]);
   return {
     articles: rows,
@@ -78,6 +66,58 @@ export type PageDetail = Pick<
   'path' | 'key' | 'title' | 'excerpt' | 'body' | 'virtual' | 'updatedAt'
 > & { parentPath: string | null };
 
+type KeyParams = { key: Param<string> };
+const namedPage = (db: Builder, key: Param<string>) =>
+  and(
+    eq(pages.draft, false),
+    or(
+      eq(pages.key, key),
+      inArray(
+        pages.id,
+        db.select({ id: pageAddresses.pageId }).from(pageAddresses).where(eq(pageAddresses.path, key)),
+      ),
+    ),
+  ) as SQL;
+const apiPage = statement('API page', ['key'], (db, p: KeyParams) => {
+  const parent = alias(pages, 'parent');
+  return db
+    .select({
+      path: pages.path,
+      key: pages.key,
+      title: pages.title,
+      excerpt: pages.excerpt,
+      body: pages.body,
+      virtual: pages.virtual,
+      updatedAt: pages.updatedAt,
+      parentPath: parent.path,
+    })
+    .from(pages)
+    .leftJoin(parent, and(eq(parent.key, pages.parent), eq(parent.draft, false)))
+    .where(namedPage(db, p.key))
+    .orderBy(sql`${pages.key} = ${p.key} desc`)
+    .limit(1);
+});
+const apiChildren = statement('API child pages', ['key'], (db, p: KeyParams) =>
+  db
+    .select({ path: pages.path, title: pages.title, excerpt: pages.excerpt })
+    .from(pages)
+    .where(
+      and(
+        eq(pages.draft, false),
+        inArray(
+          pages.parent,
+          db
+            .select({ key: pages.key })
+            .from(pages)
+            .where(namedPage(db, p.key))
+            .orderBy(sql`${pages.key} = ${p.key} desc`)
+            .limit(1),
+        ),
+      ),
+    )
+    .orderBy(sql`${pages.position} is null`, asc(pages.position), asc(pages.title), asc(pages.path)),
+);
+
 /**
  * One public page by its address key (the path without its trailing slash), or by an address it
  * had before or lists as an alias (the caller answers 301 then: its `key` differs), with its public
@@ -88,53 +128,10 @@ export async function getPageByKey(
   key: string,
   today: string,
 ): Promise<{ page: PageDetail | null; children: PageSummary[] } & Versioned> {
-  const named = and(
-    eq(pages.draft, false),
-    or(
-      eq(pages.key, key),
-      inArray(
-        pages.id,
-        db.select({ id: pageAddresses.pageId }).from(pageAddresses).where(eq(pageAddresses.path, key)),
-      ),
-    ),
-  ) as SQL;
-  const parent = alias(pages, 'parent');
-  const [[page], children, meta] = await db.batch([
-    db
-      .select({
-        path: pages.path,
-        key: pages.key,
-        title: pages.title,
-        excerpt: pages.excerpt,
-        body: pages.body,
-        virtual: pages.virtual,
-        updatedAt: pages.updatedAt,
-        parentPath: parent.path,
-      })
-      .from(pages)
-      .leftJoin(parent, and(eq(parent.key, pages.parent), eq(parent.draft, false)))
-      .where(named)
-      .orderBy(sql`${pages.key} = ${key} desc`)
-      .limit(1),
-    db
-      .select({ path: pages.path, title: pages.title, excerpt: pages.excerpt })
-      .from(pages)
-      .where(
-        and(
-          eq(pages.draft, false),
-          inArray(
-            pages.parent,
-            db
-              .select({ key: pages.key })
-              .from(pages)
-              .where(named)
-              .orderBy(sql`${pages.key} = ${key} desc`)
-              .limit(1),
-          ),
-        ),
-      )
-      .orderBy(sql`${pages.position} is null`, asc(pages.position), asc(pages.title), asc(pages.path)),
-    versionStatement(db),
+  const [[page], children, meta] = await readBatch(db, [
+    apiPage.bind({ key }),
+    apiChildren.bind({ key }),
+    versionStatement(),
   ]);
   return { page: page ?? null, children, version: toVersion(meta, today) };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { ancestorKeys } from '../../schema/addresses.ts';
 import type { Block } from '../../schema/blocks.ts';
 import { articles, pageAddresses, pages, redirects, siteBlocks } from '../../schema/tables.ts';
@@ -14,6 +14,7 @@ import {
   type Versioned,
   versionStatement,
 } from './chrome.ts';
+import { type Builder, type Param, readBatch, statement } from './prepared.ts';
 
 /**
  * The content pages (schema/tables.ts, pages) and the addresses of the whole site, as plain
@@ -33,22 +34,32 @@ export type SiteAddresses = {
   moved: { path: string; target: string }[];
 } & Pick<Chrome, 'menu' | 'version'>;
 
+const publicPages = statement('public pages', [], (db) =>
+  db
+    .select({ key: pages.key, path: pages.path, title: pages.title })
+    .from(pages)
+    .where(eq(pages.draft, false)),
+);
+const formerAddresses = statement('former page addresses', [], (db) =>
+  db
+    .select({ path: pageAddresses.path, target: pages.path })
+    .from(pageAddresses)
+    .innerJoin(pages, eq(pages.id, pageAddresses.pageId))
+    .where(eq(pages.draft, false)),
+);
+const redirectList = statement('redirects', [], (db) =>
+  db.select({ path: redirects.path, target: redirects.target }).from(redirects),
+);
+
 /** Every address of the site and the content version they belong to: one batch. */
 export async function listSiteAddresses(db: Database, today: string): Promise<SiteAddresses> {
-  const [aliases, pageRows, sectionRows, formerRows, redirectRows, meta] = await db.batch([
-    aliasStatement(db, today),
-    db
-      .select({ key: pages.key, path: pages.path, title: pages.title })
-      .from(pages)
-      .where(eq(pages.draft, false)),
-    sectionsStatement(db),
-    db
-      .select({ path: pageAddresses.path, target: pages.path })
-      .from(pageAddresses)
-      .innerJoin(pages, eq(pages.id, pageAddresses.pageId))
-      .where(eq(pages.draft, false)),
-    db.select({ path: redirects.path, target: redirects.target }).from(redirects),
-    versionStatement(db),
+  const [aliases, pageRows, sectionRows, formerRows, redirectRows, meta] = await readBatch(db, [
+    aliasStatement(today),
+    publicPages.bind({}),
+    sectionsStatement(),
+    formerAddresses.bind({}),
+    redirectList.bind({}),
+    versionStatement(),
   ]);
   return {
     aliases,
@@ -71,6 +82,43 @@ export type PageDetail = PageLink & {
   updatedAt: string;
 };
 
+const link = { key: pages.key, path: pages.path, title: pages.title, excerpt: pages.excerpt };
+const pageOf = (db: Builder, where: SQL | undefined) =>
+  db
+    .select({
+      ...link,
+      body: pages.body,
+      virtual: pages.virtual,
+      sidebar: pages.sidebar,
+      draft: pages.draft,
+      updatedAt: pages.updatedAt,
+    })
+    .from(pages)
+    .where(where)
+    .limit(1);
+type KeyParams = { key: Param<string> };
+const page = statement('page', ['key'], (db, p: KeyParams) =>
+  pageOf(db, and(eq(pages.key, p.key), eq(pages.draft, false))),
+);
+// A preview shows a draft page; its children and ancestors are always public ones.
+const previewPage = statement('page (preview)', ['key'], (db, p: KeyParams) =>
+  pageOf(db, eq(pages.key, p.key)),
+);
+const childPages = statement('child pages', ['key'], (db, p: KeyParams) =>
+  db
+    .select(link)
+    .from(pages)
+    .where(and(eq(pages.parent, p.key), eq(pages.draft, false)))
+    .orderBy(sql`${pages.position} is null`, asc(pages.position), sql`${pages.title} collate nocase`),
+);
+// The keys above come as one JSON array, so that one statement serves every depth.
+const ancestorPages = statement('ancestor pages', ['above'], (db, p: { above: Param<string> }) =>
+  db
+    .select(link)
+    .from(pages)
+    .where(and(sql`${pages.key} in (select value from json_each(${p.above}))`, eq(pages.draft, false))),
+);
+
 /**
  * A public page by its key, its public children (by position, then title), the pages above it (for
  * the breadcrumbs, outermost first) and the chrome: one batch, one round trip.
@@ -81,42 +129,44 @@ export async function getPage(
   today: string,
   options: { preview?: boolean } = {},
 ): Promise<{ page: PageDetail | null; children: PageLink[]; ancestors: PageLink[] } & Chrome> {
-  const link = { key: pages.key, path: pages.path, title: pages.title, excerpt: pages.excerpt };
   const above = ancestorKeys(key);
-  const [[page], children, ancestors, blocks, people, meta] = await db.batch([
-    db
-      .select({
-        ...link,
-        body: pages.body,
-        virtual: pages.virtual,
-        sidebar: pages.sidebar,
-        draft: pages.draft,
-        updatedAt: pages.updatedAt,
-      })
-      .from(pages)
-      // A preview shows a draft page; its children and ancestors are always public ones.
-      .where(options.preview ? eq(pages.key, key) : and(eq(pages.key, key), eq(pages.draft, false)))
-      .limit(1),
-    db
-      .select(link)
-      .from(pages)
-      .where(and(eq(pages.parent, key), eq(pages.draft, false)))
-      .orderBy(sql`${pages.position} is null`, asc(pages.position), sql`${pages.title} collate nocase`),
-    db
-      .select(link)
-      .from(pages)
-      // `where 0` when there is nothing above: the batch keeps one shape.
-      .where(above.length > 0 ? and(inArray(pages.key, above), eq(pages.draft, false)) : sql`0`),
-    ...sidebarStatements(db),
+  const [[found], children, ancestors, blocks, people, meta] = await readBatch(db, [
+    (options.preview ? previewPage : page).bind({ key }),
+    childPages.bind({ key }),
+    ancestorPages.bind({ above: JSON.stringify(above) }),
+    ...sidebarStatements(),
   ]);
   const order = new Map(above.map((k, i) => [k, i]));
   return {
-    page: page ?? null,
+    page: found ?? null,
     children,
     ancestors: ancestors.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0)),
     ...toChrome(blocks, people, meta, today),
   };
 }
+
+const sitemapArticles = statement('sitemap articles', ['today'], (db, p: { today: Param<string> }) =>
+  db
+    .select({
+      slug: articles.slug,
+      section: articles.section,
+      publishedAt: articles.publishedAt,
+      updatedAt: articles.updatedAt,
+    })
+    .from(articles)
+    .where(isPublic(p.today))
+    .orderBy(...newestFirst),
+);
+const sitemapPages = statement('sitemap pages', [], (db) =>
+  db
+    .select({ path: pages.path, updatedAt: pages.updatedAt })
+    .from(pages)
+    .where(eq(pages.draft, false))
+    .orderBy(asc(pages.key)),
+);
+const siteUpdated = statement('site blocks updated', [], (db) =>
+  db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
+);
 
 /**
  * Everything a crawl should find, for the sitemap: every public article's URL parts, every public
@@ -134,25 +184,12 @@ export async function listSitemapEntries(
     siteUpdatedAt: string | null;
   } & Versioned
 > {
-  const [rows, pageRows, sectionRows, [site], meta] = await db.batch([
-    db
-      .select({
-        slug: articles.slug,
-        section: articles.section,
-        publishedAt: articles.publishedAt,
-        updatedAt: articles.updatedAt,
-      })
-      .from(articles)
-      .where(isPublic(today))
-      .orderBy(...newestFirst),
-    db
-      .select({ path: pages.path, updatedAt: pages.updatedAt })
-      .from(pages)
-      .where(eq(pages.draft, false))
-      .orderBy(asc(pages.key)),
-    sectionsStatement(db),
-    db.select({ updatedAt: sql<string | null>`max(${siteBlocks.updatedAt})` }).from(siteBlocks),
-    versionStatement(db),
+  const [rows, pageRows, sectionRows, [site], meta] = await readBatch(db, [
+    sitemapArticles.bind({ today }),
+    sitemapPages.bind({}),
+    sectionsStatement(),
+    siteUpdated.bind({}),
+    versionStatement(),
   ]);
   return {
     articles: rows,

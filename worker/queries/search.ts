@@ -20,6 +20,7 @@ import {
 } from '../lib/suggest.ts';
 import type { ArticleSummary } from './articles.ts';
 import { type Chrome, getSidebar, sidebarStatements, toChrome } from './chrome.ts';
+import { bind, readBatch, statement } from './prepared.ts';
 
 // Snippet markers: control characters that cannot occur in document text (the parser keeps only
 // printable text), so views can split on them and render <mark> without any raw HTML.
@@ -161,6 +162,8 @@ function vocabularyStatement(db: Database, plan: QueryPlan) {
   );
 }
 
+const glossaryStatement = statement('glossary', [], (db) => db.select().from(glossary));
+
 /**
  * Search (schema/search-terms.ts): a page of results with highlighted snippets, how many articles
  * match in all (those with every word; when there are none, those with some), the best content
@@ -192,13 +195,14 @@ export async function searchArticles(
       ...(await getSidebar(db, today)),
     };
   }
-  const [rows, [count], pageRows, entries, vocabulary, blocks, people, meta] = await db.batch([
-    rankedStatement(db, plan, limit, (page - 1) * limit, today),
-    countStatement(db, plan, today),
-    pagesStatement(db, plan),
-    db.select().from(glossary),
-    vocabularyStatement(db, plan),
-    ...sidebarStatements(db),
+  // The search's own statements depend on the words (how many, which tiers): built per request.
+  const [rows, [count], pageRows, entries, vocabulary, blocks, people, meta] = await readBatch(db, [
+    bind(rankedStatement(db, plan, limit, (page - 1) * limit, today)),
+    bind(countStatement(db, plan, today)),
+    bind(pagesStatement(db, plan)),
+    glossaryStatement.bind({}),
+    bind(vocabularyStatement(db, plan)),
+    ...sidebarStatements(),
   ]);
   const match = wordMatcher(plan, entries);
   const results = rows.map(({ bodyText, ...summary }) => ({

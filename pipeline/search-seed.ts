@@ -3,16 +3,85 @@
  * vocabulary, as statements for the seed's one transaction.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { Block } from '../schema/blocks.ts';
 import { type GlossaryEntry, searchColumns } from '../schema/search-terms.ts';
 import { glossary as glossaryTable } from '../schema/tables.ts';
+import { chunks, type Statement } from './seed-write.ts';
 
-type Statement = { sql: string; params: unknown[] };
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * The version of the code that makes an index text from a document and the glossary: searchText
+ * and bodyText here, searchColumns and everything it calls in schema/search-terms.ts. Bump it with
+ * every change to what they make: the seed makes an index text again only when what it is made from
+ * changed (SearchTexts.inputOf), and this number is part of that. test/search-terms.test.ts holds what
+ * this version makes of a sample, and fails until both are updated together.
+ */
+export const SEARCH_TEXT_VERSION = 1;
 
 /** articles.search_text of an article: the index columns as JSON (the migration's triggers read it). */
 export function searchText(title: string, bodyText: string, glossary: GlossaryEntry[]): string {
   return JSON.stringify(searchColumns(title, bodyText, glossary));
+}
+
+/** The Snowball stemmer's package and version: a new one may stem words differently. */
+function stemmerVersion(): string {
+  const manifest = readFileSync(
+    join(import.meta.dirname, '..', 'node_modules', '@orama', 'stemmers', 'package.json'),
+    'utf8',
+  );
+  return `@orama/stemmers@${(JSON.parse(manifest) as { version: string }).version}`;
+}
+
+/** How one seed makes the index texts of its articles and pages, and what each is made from. */
+export interface SearchTexts {
+  /** The index text of a document that search finds, with the seed's glossary. */
+  make(title: string, bodyText: string): string;
+  /**
+   * The hash of what a document's index text is made from: its content (`contentHash`, which holds
+   * its title and body), whether search finds it (a draft's text is '{}'), the glossary and the
+   * code (SEARCH_TEXT_VERSION, the stemmer). While it is the one its row holds (search_input), the
+   * row's search_text is what `make` would make, and is not made again: at 10,000 articles making
+   * them all took most of a publish of one changed document.
+   */
+  inputOf(contentHash: string, found: boolean): string;
+}
+
+/**
+ * The index texts of a seed with `glossary`, in its order (which orders the aliases column).
+ * `make` is searchText; tests pass their own to count the texts made.
+ */
+export function searchTexts(glossary: GlossaryEntry[], make = searchText): SearchTexts {
+  const key = sha256(
+    JSON.stringify([
+      SEARCH_TEXT_VERSION,
+      stemmerVersion(),
+      glossary.map((entry) => [entry.term, entry.names]),
+    ]),
+  );
+  return {
+    make: (title, bodyText) => make(title, bodyText, glossary),
+    inputOf: (contentHash, found) =>
+      sha256(`${key}:${contentHash}:${found ? 'found' : 'hidden'}`).slice(0, 16),
+  };
+}
+
+/**
+ * Stores the new search_input of rows whose index text stayed the same (their hash of it did not
+ * change): the one-time fill of rows from before search_input, and the rows a glossary change or
+ * a new SEARCH_TEXT_VERSION left as they were. Nothing a visitor sees changes, so no trigger runs.
+ */
+export function searchInputStatements(
+  table: 'articles' | 'pages',
+  rows: { id: number; searchInput: string }[],
+): Statement[] {
+  return chunks(rows, () => 64, 2).map((group) => ({
+    sql: `update ${table} set search_input = v.column2 from (values ${group.map(() => '(?, ?)').join(', ')}) as v where ${table}.id = v.column1`,
+    params: group.flatMap((row) => [row.id, row.searchInput]),
+  }));
 }
 
 /** The glossary as the table holds it, to compare with the document. */

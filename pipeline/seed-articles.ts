@@ -4,12 +4,11 @@ import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import { startOfAmsterdamDate } from '../schema/dates.ts';
 import type { ArticleDoc } from '../schema/document.ts';
-import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { articleAliases, articles, formerSlugs, participants, siteBlocks } from '../schema/tables.ts';
 import type { ExistingAddresses } from './article-addresses.ts';
 import { cardInputHash, cardInputOf } from './card-input.ts';
 import type { ParsedArticle as ParsedFile } from './parse-result.ts';
-import { bodyText, searchText } from './search-seed.ts';
+import { bodyText, type SearchTexts } from './search-seed.ts';
 import { type ArticlePlan, SeedConflict } from './seed-plan.ts';
 
 // A seed's plan for the articles: the rows it compares the documents with, and what happens to each.
@@ -39,6 +38,7 @@ export async function readExisting(db: Db) {
         sourceFile: articles.sourceFile,
         contentHash: articles.contentHash,
         searchHash: articles.searchHash,
+        searchInput: articles.searchInput,
         cardHash: articles.cardHash,
         cardInput: articles.cardInput,
         draft: articles.draft,
@@ -55,12 +55,15 @@ export async function readExisting(db: Db) {
   return { articles: rows, blocks, participants: people, addresses };
 }
 
-/** Matches every document to its row (by file name, then by slug) and says what to do with it. */
+/**
+ * Matches every document to its row (by file name, then by slug) and says what to do with it. An
+ * index text is made only for a row that is written or whose index text's inputs changed (`search`).
+ */
 export function planArticles(
   parsed: ParsedFile[],
   existing: ExistingArticle[],
   now: string,
-  glossary: GlossaryEntry[],
+  search: SearchTexts,
 ): { plans: ArticlePlan[]; gone: ExistingArticle[] } {
   const byFile = new Map(existing.map((row) => [row.sourceFile, row]));
   const bySlug = new Map(existing.map((row) => [row.slug, row]));
@@ -70,16 +73,27 @@ export function planArticles(
     const article = item.document.article;
     const { publishing } = item.document;
     const sourceFile = basename(item.file);
-    const text = bodyText(article.body);
-    // A draft is not in the search index (its words must not surface, not even as a suggestion).
-    const search = publishing.draft ? '{}' : searchText(article.title, text, glossary);
     // The article's content only: its draft flag, aliases and index text are not content, and
     // changing them changes no date. (The same fields, in the same order, as before they existed.)
     const contentHash = contentHashOf(article);
-    // The index text has a hash of its own: a glossary change rewrites the articles it touches.
-    const searchHash = sha256(search).slice(0, 16);
+    // A draft is not in the search index (its words must not surface, not even as a suggestion).
+    const searchInput = search.inputOf(contentHash, !publishing.draft);
+    const text = () => {
+      const body = bodyText(article.body);
+      return { bodyText: body, searchText: publishing.draft ? '{}' : search.make(article.title, body) };
+    };
     const cardInput = cardInputHash(cardInputOf(article));
     const row = byFile.get(sourceFile) ?? bySlug.get(article.slug);
+    // The index text has a hash of its own: a glossary change rewrites the articles it touches.
+    // While what it is made from is the same, the row's text is what it would be.
+    let made: ReturnType<typeof text> | null = null;
+    let searchHash: string;
+    if (row?.searchInput === searchInput && row.searchHash !== null) {
+      searchHash = row.searchHash;
+    } else {
+      made = text();
+      searchHash = sha256(made.searchText).slice(0, 16);
+    }
     const published = startOfAmsterdamDate(article.publishedAt);
     // When the content last changed: its publication until a seed changes it, then that seed's
     // time (never before the publication: a scheduled article edited ahead of its date). A row
@@ -98,12 +112,11 @@ export function planArticles(
       title: article.title,
       excerpt: article.excerpt,
       body: article.body,
-      bodyText: text,
-      searchText: search,
       source: article.source,
       publishedAt: article.publishedAt,
       contentHash,
       searchHash,
+      searchInput,
       sourceFile,
       cardHash: row?.cardHash ?? null,
       cardInput: row?.cardInput ?? null,
@@ -121,16 +134,27 @@ export function planArticles(
         row.draft === publishing.draft &&
         row.updatedAt === updatedAt;
       const card = row.cardHash && row.cardInput === cardInput ? null : cardInput;
-      plans.push({
+      const matchedRow = {
         ...common,
-        values,
         rowId: row.id,
         previousSlug: row.slug === article.slug ? null : row.slug,
-        action: !same ? 'update' : card ? 'card' : 'none',
         card,
-      });
+      };
+      if (!same) {
+        plans.push({ ...matchedRow, values: { ...values, ...(made ?? text()) }, action: 'update' });
+      } else {
+        const action = card ? 'card' : row.searchInput !== searchInput ? 'search-input' : 'none';
+        plans.push({ ...matchedRow, values, action });
+      }
     } else {
-      plans.push({ ...common, values, rowId: null, previousSlug: null, action: 'insert', card: cardInput });
+      plans.push({
+        ...common,
+        values: { ...values, ...(made ?? text()) },
+        rowId: null,
+        previousSlug: null,
+        action: 'insert',
+        card: cardInput,
+      });
     }
   }
   return { plans, gone: existing.filter((row) => !matched.has(row.id)) };

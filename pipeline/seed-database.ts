@@ -183,7 +183,14 @@ export async function seedDatabase(
   statements.push(...quiet);
   const schedule = [...new Set(summary.scheduled.map((item) => item.publishedAt))];
   statements.push(
-    ...vocabularyStatements(),
+    ...vocabularyStatements(
+      summary.inserted.length +
+        summary.updated.length +
+        summary.pruned.length +
+        (summary.pages
+          ? summary.pages.inserted.length + summary.pages.updated.length + summary.pages.pruned.length
+          : 0),
+    ),
     ...contentVersionStatements(db, summary.contentVersion, now, schedule),
   );
   await writeInOneTransaction(client, statements, options.progress);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { DEFAULT_SECTION } from '../schema/addresses.ts';
 import { startOfAmsterdamDate } from '../schema/dates.ts';
@@ -28,29 +29,53 @@ function contentHashOf(article: ArticleDoc): string {
   return sha256(JSON.stringify(section === DEFAULT_SECTION ? rest : article));
 }
 
+/** The columns of an article row that a seed compares its document with. */
+const compared = {
+  id: articles.id,
+  slug: articles.slug,
+  sourceFile: articles.sourceFile,
+  contentHash: articles.contentHash,
+  searchHash: articles.searchHash,
+  searchInput: articles.searchInput,
+  cardHash: articles.cardHash,
+  cardInput: articles.cardInput,
+  draft: articles.draft,
+  createdAt: articles.createdAt,
+  updatedAt: articles.updatedAt,
+};
+type Compared = keyof typeof compared;
+const comparedKeys = Object.keys(compared) as Compared[];
+
+/**
+ * Those columns of every article as one JSON text, each row an array: @libsql/client makes an
+ * object of every row it returns with two defineProperty calls per column, which took 0.15–0.25 s
+ * of CPU for 10,000 articles, against 0.04–0.06 s for one row that holds them all. Each value is
+ * read as drizzle reads its column (draft: 0/1 → boolean).
+ */
+const comparedRows = sql<string>`json_group_array(json_array(${sql.join(
+  comparedKeys.map((key) => compared[key]),
+  sql`, `,
+)}))`;
+
+function fromComparedRows(json: string | undefined): Pick<typeof articles.$inferSelect, Compared>[] {
+  return (JSON.parse(json ?? '[]') as unknown[][]).map(
+    (values) =>
+      Object.fromEntries(
+        comparedKeys.map((key, i) => [key, compared[key].mapFromDriverValue(values[i] as never)]),
+      ) as Pick<typeof articles.$inferSelect, Compared>,
+  );
+}
+
 /** The rows a seed compares the documents with, in one batch. */
 export async function readExisting(db: Db) {
-  const [rows, blocks, people, former, aliases] = await db.batch([
-    db
-      .select({
-        id: articles.id,
-        slug: articles.slug,
-        sourceFile: articles.sourceFile,
-        contentHash: articles.contentHash,
-        searchHash: articles.searchHash,
-        searchInput: articles.searchInput,
-        cardHash: articles.cardHash,
-        cardInput: articles.cardInput,
-        draft: articles.draft,
-        createdAt: articles.createdAt,
-        updatedAt: articles.updatedAt,
-      })
-      .from(articles),
+  const [all, blocks, people, former, aliases] = await db.batch([
+    db.select({ rows: comparedRows }).from(articles),
     db.select().from(siteBlocks),
     db.select({ name: participants.name }).from(participants),
     db.select().from(formerSlugs),
     db.select().from(articleAliases),
   ]);
+  const rows = fromComparedRows(all[0]?.rows);
   const addresses: ExistingAddresses = { formerSlugs: former, aliases, articles: rows };
   return { articles: rows, blocks, participants: people, addresses };
 }

@@ -191,10 +191,11 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
       const single = (i: number) => (blocks[i]?.length === 1 ? blocks[i]?.[0]?.text : undefined);
       while (single(end) !== undefined && single(end) === single(end + 1)) end += 2;
     }
-    names = [];
+    const unique = new Set<string>();
     for (const block of blocks.slice(participants + 1, end)) {
-      for (const line of block) if (!names.includes(line.text)) names.push(line.text);
+      for (const line of block) unique.add(line.text);
     }
+    names = [...unique];
     articleStart = end;
   }
 

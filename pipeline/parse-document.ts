@@ -57,8 +57,9 @@ function splitBlocks(text: string): { blocks: Line[][]; lines: number } {
 }
 
 const blockText = (block: Line[]) => block.map((line) => line.text).join('\n');
+// Only a line of the marker's length is lowercased to compare: every block is tried for each marker.
 const isMarker = (block: Line[] | undefined, marker: string) =>
-  block?.length === 1 && block[0]?.text.toLowerCase() === marker;
+  block?.length === 1 && block[0]?.text.length === marker.length && block[0].text.toLowerCase() === marker;
 
 /** A numbered list item: one to three digits, then "." or ")" and a space, as in "1. " or "2) ". */
 const NUMBERED = /^\d{1,3}[.)]\s+(?=\S)/;

@@ -2,7 +2,7 @@
  * The seed's part of search: the index text of an article, the glossary table, and the suggestion
  * vocabulary, as statements for the seed's one transaction.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
@@ -11,7 +11,7 @@ import { type GlossaryEntry, searchColumns } from '../schema/search-terms.ts';
 import { glossary as glossaryTable } from '../schema/tables.ts';
 import { chunks, type Statement } from './seed-write.ts';
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const sha256 = (value: string) => hash('sha256', value);
 
 /**
  * The version of the code that makes an index text from a document and the glossary: searchText

@@ -5,7 +5,7 @@
  * packages that draw). A seed renders a card again only when this hash changes, so an edited body
  * keeps its card.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE_NAME, SITE_TAGLINE } from '../schema/brand.ts';
@@ -22,7 +22,7 @@ const DRAWING_PACKAGES = [
   'harfbuzzjs',
 ];
 
-const sha256 = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
+const sha256 = (value: string | Uint8Array) => hash('sha256', value);
 
 let renderer: string | undefined;
 

@@ -6,8 +6,17 @@
  * once it parses; a link to /dev/zero read gigabytes before the size check ran; and a FIFO blocked
  * the seed (and with it every later save under `npm start`) forever.
  */
-import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  type Stats,
+} from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { DOCUMENT_MAX_BYTES, tooLarge } from '../schema/document.ts';
 import { SITE_DOCUMENT } from '../schema/site-document.ts';
@@ -37,16 +46,16 @@ const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
  * folder does not hold already. One that leads outside is refused, wherever it points. (The link
  * is resolved, then its target opened: someone who can swap folders inside the content folder
  * between the two could still lead it outside, but can write the documents anyway.)
+ *
+ * With synchronous calls: each asynchronous one is a trip through libuv's thread pool and a
+ * promise, and the six of each file made reading 10,000 documents cost 1.2–1.7 s of CPU, against
+ * 0.2–0.3 s this way. None of them can block: the open does not wait for a FIFO's writer.
  */
-export async function readContentFile(
-  dir: string,
-  name: string,
-  maxBytes: number,
-): Promise<ContentFileRead | null> {
+function readContentFileNow(dir: string, name: string, maxBytes: number): ContentFileRead | null {
   let path = join(dir, name);
-  let info: Awaited<ReturnType<typeof lstat>>;
+  let info: Stats;
   try {
-    info = await lstat(path);
+    info = lstatSync(path);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return null;
     throw error;
@@ -54,40 +63,49 @@ export async function readContentFile(
   if (info.isSymbolicLink()) {
     let real: string;
     try {
-      real = await realpath(path);
+      real = realpathSync(path);
     } catch {
       return { refused: 'a symbolic link that leads to no file' };
     }
-    if (!real.startsWith(`${await realpath(dir)}${sep}`))
+    if (!real.startsWith(`${realpathSync(dir)}${sep}`))
       return { refused: 'links outside the content folder' };
     path = real;
-    info = await lstat(path);
+    info = lstatSync(path);
   }
   if (!info.isFile()) return { refused: 'not a regular file' };
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
     // Replaced by a symbolic link since the lstat.
     if (errorCode(error) === 'ELOOP') return { refused: 'not a regular file' };
     throw error;
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return { refused: 'not a regular file' };
     // One byte more than the limit says the file is over it, whatever its size; a file that grew
     // since the fstat is read only up to that too.
     const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
     while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
     return { bytes: buffer.subarray(0, length), size: Math.max(stat.size, length) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** readContentFileNow, for callers that read a file or two among other asynchronous work. */
+export async function readContentFile(
+  dir: string,
+  name: string,
+  maxBytes: number,
+): Promise<ContentFileRead | null> {
+  return readContentFileNow(dir, name, maxBytes);
 }
 
 /** Whether a name in the folder is one of its documents (readDocuments reads those). */
@@ -102,9 +120,6 @@ export async function readMediaNames(dir: string): Promise<Set<string>> {
   return new Set((await readdir(dir)).filter((name) => !isDocumentName(name) && !name.startsWith('.')));
 }
 
-/** Source files read at the same time (readDocuments). */
-const READ_CONCURRENCY = 32;
-
 /**
  * Reads every `*.txt` and `*.md` in a folder, and its site document (site.yaml) if it has one,
  * sorted by name, as `{file, bytes}` with paths as given; a name that is not a readable regular file
@@ -114,28 +129,20 @@ const READ_CONCURRENCY = 32;
  */
 export async function readDocuments(dir: string, progress?: Progress): Promise<DocumentInput[]> {
   const names = (await readdir(dir)).filter(isDocumentName).sort();
-  const out: (DocumentInput | null)[] = new Array(names.length);
-  // Several files in flight: one at a time, each file's open, stat, read and close wait on libuv's
-  // thread pool in turn (2.6 s for 10,000 documents, most of a one-change publish); a bounded
-  // number keeps the pool busy without holding thousands of files open.
-  let next = 0;
-  let done = 0;
-  const reader = async () => {
-    for (let i = next++; i < names.length; i = next++) {
-      const name = names[i] as string;
-      const file = join(dir, name);
-      const read = await readContentFile(dir, name, DOCUMENT_MAX_BYTES);
-      // Gone since the readdir (an editor's save renames over it): not part of the folder now.
-      out[i] = !read
-        ? null
-        : 'refused' in read
-          ? { file, problem: { line: 1, message: read.refused } }
-          : read.size > DOCUMENT_MAX_BYTES
-            ? { file, problem: tooLarge(read.bytes, read.size) }
-            : { file, bytes: read.bytes };
-      progress?.('read', ++done, names.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
-  return out.filter((input) => input !== null);
+  const out: DocumentInput[] = [];
+  for (const [i, name] of names.entries()) {
+    const file = join(dir, name);
+    const read = readContentFileNow(dir, name, DOCUMENT_MAX_BYTES);
+    progress?.('read', i + 1, names.length);
+    // Gone since the readdir (an editor's save renames over it): not part of the folder now.
+    if (!read) continue;
+    out.push(
+      'refused' in read
+        ? { file, problem: { line: 1, message: read.refused } }
+        : read.size > DOCUMENT_MAX_BYTES
+          ? { file, problem: tooLarge(read.bytes, read.size) }
+          : { file, bytes: read.bytes },
+    );
+  }
+  return out;
 }

@@ -16,6 +16,8 @@ export function readFrontMatter(
   file: string,
 ): { value: unknown; lines: Map<string, number>; rest: string; problems: DocumentProblem[] } {
   const lines = new Map<string, number>();
+  // Most documents have none: not split into lines for nothing.
+  if (!text.startsWith('---')) return { value: undefined, lines, rest: text, problems: [] };
   const all = text.split('\n');
   if (!FENCE.test(all[0] ?? '')) return { value: undefined, lines, rest: text, problems: [] };
   const close = all.findIndex((line, index) => index > 0 && FENCE.test(line));

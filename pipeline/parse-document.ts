@@ -13,8 +13,17 @@ interface Line {
 const ABOUT = 'over vso werkgevers';
 const PARTICIPANTS = 'participanten';
 const FEATURED = 'uitgelicht';
-const READ_MORE_ABOUT = /\s*Lees verder\.?$/;
-const READ_MORE_FEATURED = /\s*Lees verder\s*»$/;
+const READ_MORE_ABOUT = /Lees verder\.?$/;
+const READ_MORE_FEATURED = /Lees verder\s*»$/;
+
+/**
+ * `text` without its trailing "Lees verder" and the spaces before it. (As one expression with a
+ * leading `\s*`, the spaces were tried at every position of the text: a tenth of parsing.)
+ */
+function withoutReadMore(text: string, readMore: RegExp): string {
+  const match = readMore.exec(text);
+  return match ? text.slice(0, match.index).trimEnd() : text;
+}
 const POSTED = /^Geplaatst op\b/i;
 const TRAILER = /^(Deel dit artikel|Ga naar\.\.\.)$/i;
 const SOURCE = /^Bron:\s*(.*)$/;
@@ -23,31 +32,34 @@ const ALIAS = /^Eerdere URL:\s*(.*)$/i;
 const BULLET = /^(?:•\s*|[-*]\s+)/;
 const AGENDA = 'agenda';
 
-/** Blocks are runs of non-blank lines; a line holding only (no-break) spaces is blank. */
-function splitBlocks(text: string): Line[][] {
+/**
+ * Blocks are runs of non-blank lines; a line holding only (no-break) spaces is blank. Also the
+ * number of lines. The text is decoded (decodeDocument): its line breaks are all LF.
+ */
+function splitBlocks(text: string): { blocks: Line[][]; lines: number } {
   const blocks: Line[][] = [];
   let current: Line[] = [];
-  text
-    .replace(/^\uFEFF/, '')
-    .split(/\r\n|\r|\n/)
-    .forEach((raw, index) => {
-      // Scraped text: trailing spaces, lines of only a space, and double spaces inside a line are
-      // how the old pages were typed, not meaning; a tab may still separate columns.
-      const line = raw.trim().replace(/ {2,}/g, ' ');
-      if (line === '') {
-        if (current.length > 0) blocks.push(current);
-        current = [];
-      } else {
-        current.push({ text: line, no: index + 1 });
-      }
-    });
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  lines.forEach((raw, index) => {
+    // Scraped text: trailing spaces, lines of only a space, and double spaces inside a line are
+    // how the old pages were typed, not meaning; a tab may still separate columns.
+    const trimmed = raw.trim();
+    const line = trimmed.includes('  ') ? trimmed.replace(/ {2,}/g, ' ') : trimmed;
+    if (line === '') {
+      if (current.length > 0) blocks.push(current);
+      current = [];
+    } else {
+      current.push({ text: line, no: index + 1 });
+    }
+  });
   if (current.length > 0) blocks.push(current);
-  return blocks;
+  return { blocks, lines: lines.length };
 }
 
 const blockText = (block: Line[]) => block.map((line) => line.text).join('\n');
+// Only a line of the marker's length is lowercased to compare: every block is tried for each marker.
 const isMarker = (block: Line[] | undefined, marker: string) =>
-  block?.length === 1 && block[0]?.text.toLowerCase() === marker;
+  block?.length === 1 && block[0]?.text.length === marker.length && block[0].text.toLowerCase() === marker;
 
 /** A numbered list item: one to three digits, then "." or ")" and a space, as in "1. " or "2) ". */
 const NUMBERED = /^\d{1,3}[.)]\s+(?=\S)/;
@@ -145,8 +157,8 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   const front = readFrontMatter(decoded.text, file);
   if (front.problems.length > 0) return { ok: false, problems: front.problems };
   const text = front.rest;
-  const blocks = splitBlocks(text);
-  const lastLine = Math.max(1, text.split(/\r\n|\r|\n/).length);
+  const { blocks, lines: lineCount } = splitBlocks(text);
+  const lastLine = Math.max(1, lineCount);
   const lineOf = (block: Line[] | undefined, fallback: number) => block?.[0]?.no ?? fallback;
   const find = (marker: string, from: number) => {
     const index = blocks.findIndex((block, i) => i >= from && isMarker(block, marker));
@@ -167,7 +179,7 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
   if (about !== null) {
     const end = Math.min(blocks.length, participants ?? about + 2);
     const parts = blocks.slice(about + 1, end).map(blockText);
-    aboutText = parts.length > 0 ? parts.join('\n\n').replace(READ_MORE_ABOUT, '') : undefined;
+    aboutText = parts.length > 0 ? withoutReadMore(parts.join('\n\n'), READ_MORE_ABOUT) : undefined;
     articleStart = end;
   }
 
@@ -180,10 +192,11 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
       const single = (i: number) => (blocks[i]?.length === 1 ? blocks[i]?.[0]?.text : undefined);
       while (single(end) !== undefined && single(end) === single(end + 1)) end += 2;
     }
-    names = [];
+    const unique = new Set<string>();
     for (const block of blocks.slice(participants + 1, end)) {
-      for (const line of block) if (!names.includes(line.text)) names.push(line.text);
+      for (const line of block) unique.add(line.text);
     }
+    names = [...unique];
     articleStart = end;
   }
 
@@ -197,7 +210,9 @@ export function parseDocument(input: string | Uint8Array, file: string): ParseRe
     featuredDoc = {
       title: title ? blockText(title) : (null as unknown as string),
       text:
-        blurb.length > 0 ? blurb.join('\n\n').replace(READ_MORE_FEATURED, '') : (null as unknown as string),
+        blurb.length > 0
+          ? withoutReadMore(blurb.join('\n\n'), READ_MORE_FEATURED)
+          : (null as unknown as string),
     };
     articleStart = Math.min(blocks.length, end + 1);
   }

@@ -8,7 +8,13 @@ import { addressStatements, refuseTakenAddresses } from './article-addresses.ts'
 import { cardInputOf } from './card-input.ts';
 import { renderCardsInParallel } from './card-pool.ts';
 import type { ParsedArticle as ParsedFile, ParsedPage } from './parse-result.ts';
-import { glossaryStatements, readGlossaryRows, vocabularyStatements } from './search-seed.ts';
+import {
+  glossaryStatements,
+  readGlossaryRows,
+  type searchText,
+  searchTexts,
+  vocabularyStatements,
+} from './search-seed.ts';
 import { planArticles, readExisting, refuseTakenSlugs } from './seed-articles.ts';
 import { type PagesSummary, pageStatements, readExistingPages } from './seed-pages.ts';
 import type { ArticlePlan } from './seed-plan.ts';
@@ -85,6 +91,8 @@ export async function seedDatabase(
     /** The content pages and the site's structure (parseDocuments); without them pages stay as they are. */
     pages?: ParsedPage[];
     structure?: SiteStructure;
+    /** Makes an index text (search-seed.ts, searchText); tests pass their own to count them. */
+    searchText?: typeof searchText;
   } = {},
 ): Promise<SeedSummary> {
   const db = drizzle(client);
@@ -95,7 +103,8 @@ export async function seedDatabase(
   // one, the seed keeps the glossary the database holds.
   const stored = await readGlossaryRows(db);
   const glossary = glossaryStatements(db, options.glossary ?? stored, stored);
-  const { plans, gone } = planArticles(parsed, existing.articles, now, options.glossary ?? stored);
+  const search = searchTexts(options.glossary ?? stored, options.searchText);
+  const { plans, gone } = planArticles(parsed, existing.articles, now, search);
   refuseTakenSlugs(parsed, gone, options.prune ?? false);
   refuseTakenAddresses(plans, existing.addresses, gone, options.prune ?? false);
   // Deleted before the inserts, so that a slug can move from a removed document to a new one.
@@ -114,7 +123,7 @@ export async function seedDatabase(
     ? pageStatements(db, options.pages ?? [], options.structure, await readExistingPages(db), {
         now,
         prune: options.prune ?? false,
-        glossary: options.glossary ?? stored,
+        search,
       })
     : null;
   const chosen = chooseSiteParts(parsed, options.site ?? null);
@@ -163,11 +172,25 @@ export async function seedDatabase(
     pages: pageWrites?.summary ?? null,
     pageTags: pageWrites?.tags ?? [],
   };
-  if (!summary.changed) return summary;
+  // What only records how the index texts were made: written with the rest, or on its own without
+  // a new content version when nothing else changed (a first seed after search_input came).
+  const quiet = [...writes.quiet, ...(pageWrites?.quiet ?? [])];
+  if (!summary.changed) {
+    if (quiet.length > 0) await writeInOneTransaction(client, quiet, options.progress);
+    return summary;
+  }
 
+  statements.push(...quiet);
   const schedule = [...new Set(summary.scheduled.map((item) => item.publishedAt))];
   statements.push(
-    ...vocabularyStatements(),
+    ...vocabularyStatements(
+      summary.inserted.length +
+        summary.updated.length +
+        summary.pruned.length +
+        (summary.pages
+          ? summary.pages.inserted.length + summary.pages.updated.length + summary.pages.pruned.length
+          : 0),
+    ),
     ...contentVersionStatements(db, summary.contentVersion, now, schedule),
   );
   await writeInOneTransaction(client, statements, options.progress);

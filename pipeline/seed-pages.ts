@@ -4,10 +4,9 @@ import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { addressKey, ancestorKeys, parentKey } from '../schema/addresses.ts';
 import type { Block } from '../schema/blocks.ts';
 import { tags as cacheTags } from '../schema/cache-tags.ts';
-import type { GlossaryEntry } from '../schema/search-terms.ts';
 import { pageAddresses, pages, redirects, sections, siteMeta } from '../schema/tables.ts';
 import type { ParsedPage } from './parse-result.ts';
-import { bodyText, searchText } from './search-seed.ts';
+import { bodyText, type SearchTexts, searchInputStatements } from './search-seed.ts';
 import { SeedConflict } from './seed-plan.ts';
 import type { Statement } from './seed-write.ts';
 import type { SiteStructure } from './site-addresses.ts';
@@ -49,6 +48,7 @@ export async function readExistingPages(db: Db) {
         sourceFile: pages.sourceFile,
         contentHash: pages.contentHash,
         searchHash: pages.searchHash,
+        searchInput: pages.searchInput,
         draft: pages.draft,
         createdAt: pages.createdAt,
         updatedAt: pages.updatedAt,
@@ -145,9 +145,9 @@ export function pageStatements(
   parsed: ParsedPage[],
   structure: SiteStructure,
   existing: Existing,
-  options: { now: string; prune: boolean; glossary: GlossaryEntry[] },
-): { statements: Statement[]; summary: PagesSummary; tags: string[]; hash: string } {
-  const { now, glossary } = options;
+  options: { now: string; prune: boolean; search: SearchTexts },
+): { statements: Statement[]; quiet: Statement[]; summary: PagesSummary; tags: string[]; hash: string } {
+  const { now, search } = options;
   const wanted = wantedPages(parsed, structure);
   const byFile = new Map(existing.rows.filter((row) => !row.virtual).map((row) => [row.sourceFile, row]));
   const byKey = new Map(existing.rows.map((row) => [row.key, row]));
@@ -212,15 +212,26 @@ export function pageStatements(
 
   let indexOnly = false;
   const searchHashes = new Map<Wanted, string>();
+  const searchInputs: { id: number; searchInput: string }[] = [];
   const formerTargets = new Map<string, string>(); // old key → the key of the page it now leads to
   for (const page of wanted) {
     const row = matched.get(page);
     const contentHash = contentHashOf(page);
     // Search finds a public page with a document: never a draft (its words must not surface) nor an
     // index (a list of links, no text of its own). Its own hash, as an article's: the glossary is
-    // not the page's content, and a change to it changes no date.
-    const search = page.draft || page.virtual ? '{}' : searchText(page.title, page.bodyText, glossary);
-    const searchHash = sha256(search).slice(0, 16);
+    // not the page's content, and a change to it changes no date. Made only when what it is made
+    // from changed (SearchTexts.inputOf), which every change that writes the page is.
+    const found = !page.draft && !page.virtual;
+    const searchInput = search.inputOf(contentHash, found);
+    const text = () => (found ? search.make(page.title, page.bodyText) : '{}');
+    let made: string | null = null;
+    let searchHash: string;
+    if (row?.searchInput === searchInput && row.searchHash !== null) {
+      searchHash = row.searchHash;
+    } else {
+      made = text();
+      searchHash = sha256(made).slice(0, 16);
+    }
     searchHashes.set(page, searchHash);
     const changed =
       !row || row.contentHash !== contentHash || row.draft !== page.draft || row.path !== page.path;
@@ -232,8 +243,8 @@ export function pageStatements(
       excerpt: page.excerpt,
       body: page.body,
       bodyText: page.bodyText,
-      searchText: search,
       searchHash,
+      searchInput,
       virtual: page.virtual,
       sidebar: page.sidebar,
       position: page.position,
@@ -250,8 +261,12 @@ export function pageStatements(
     }
     // Only the index text changed (the glossary did): the row is written, nothing a visitor sees
     // changed but search, whose answers change with the content version.
-    if (!changed && row?.searchHash === searchHash) continue;
+    if (!changed && row?.searchHash === searchHash) {
+      if (row.searchInput !== searchInput) searchInputs.push({ id: row.id, searchInput });
+      continue;
+    }
     if (!changed) indexOnly = true;
+    const written = { ...values, searchText: made ?? text() };
     if (changed) {
       (row ? summary.updated : summary.inserted).push(page.path);
       touch(page.key);
@@ -261,15 +276,15 @@ export function pageStatements(
       statements.push(
         db
           .insert(pages)
-          .values({ ...values, id: row.id, createdAt: row.createdAt })
-          .onConflictDoUpdate({ target: pages.id, set: values })
+          .values({ ...written, id: row.id, createdAt: row.createdAt })
+          .onConflictDoUpdate({ target: pages.id, set: written })
           .toSQL(),
       );
     } else {
       statements.push(
         db
           .insert(pages)
-          .values({ ...values, createdAt: now })
+          .values({ ...written, createdAt: now })
           .toSQL(),
       );
     }
@@ -335,7 +350,8 @@ export function pageStatements(
       structure,
     ]),
   );
-  return { statements, summary, tags: [...purge], hash: `pages:${hash}` };
+  const quiet = searchInputStatements('pages', searchInputs);
+  return { statements, quiet, summary, tags: [...purge], hash: `pages:${hash}` };
 }
 
 /**

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { articleAliases, articles, formerSlugs, shareCounts, socialCards } from '../schema/tables.ts';
+import { searchInputStatements } from './search-seed.ts';
 import type { ExistingArticle } from './seed-articles.ts';
-import type { ArticlePlan } from './seed-plan.ts';
+import type { ArticlePlan, WrittenPlan } from './seed-plan.ts';
 import { chunks, type Statement } from './seed-write.ts';
 
 // The article rows of a seed: inserts, updates, new cards, and what --prune deletes.
@@ -28,13 +29,16 @@ export function pruneStatements(db: Db, gone: ExistingArticle[]): Statement[] {
   ]);
 }
 
-const rowBytes = (plan: ArticlePlan) => JSON.stringify(plan.values).length;
+const rowBytes = (plan: WrittenPlan) => JSON.stringify(plan.values).length;
+const isInsert = (plan: ArticlePlan): plan is WrittenPlan => plan.action === 'insert';
+const isUpdate = (plan: ArticlePlan): plan is WrittenPlan => plan.action === 'update';
 
 /**
  * The writes of the planned articles, many rows a statement: inserts, updates (as an upsert on the
  * id, which runs the update triggers of the full-text index), the cards of articles that are
  * otherwise unchanged, and every new card (`cards` of its plan). The article statements come first,
- * so that a card finds the id of an article inserted in this same transaction by its slug.
+ * so that a card finds the id of an article inserted in this same transaction by its slug. `quiet`:
+ * the new search_input of articles that are otherwise unchanged, which change nothing a visitor sees.
  */
 export function articleStatements(
   db: Db,
@@ -47,7 +51,7 @@ export function articleStatements(
     plan.values.cardHash = cardHash(png);
     plan.values.cardInput = plan.card;
   }
-  const inserts = plans.filter((plan) => plan.action === 'insert');
+  const inserts = plans.filter(isInsert);
   const columns = Object.keys(inserts[0]?.values ?? {}).length + 1;
   for (const group of chunks(inserts, rowBytes, columns)) {
     statements.push(
@@ -57,7 +61,7 @@ export function articleStatements(
         .toSQL(),
     );
   }
-  const updates = plans.filter((plan) => plan.action === 'update');
+  const updates = plans.filter(isUpdate);
   const first = updates[0];
   if (first) {
     // Every column the plan sets, from the row the upsert would have inserted; created_at stays.
@@ -79,12 +83,25 @@ export function articleStatements(
   }
   // Only the card is new: the article itself (and its updated_at) stays as it was.
   const cardOnly = plans.filter((plan) => plan.action === 'card');
-  for (const group of chunks(cardOnly, () => 64, 3)) {
+  for (const group of chunks(cardOnly, () => 64, 4)) {
     statements.push({
-      sql: `update articles set card_hash = v.column2, card_input = v.column3 from (values ${group.map(() => '(?, ?, ?)').join(', ')}) as v where articles.id = v.column1`,
-      params: group.flatMap((plan) => [plan.rowId, plan.values.cardHash, plan.values.cardInput]),
+      sql: `update articles set card_hash = v.column2, card_input = v.column3, search_input = v.column4 from (values ${group.map(() => '(?, ?, ?, ?)').join(', ')}) as v where articles.id = v.column1`,
+      params: group.flatMap((plan) => [
+        plan.rowId,
+        plan.values.cardHash,
+        plan.values.cardInput,
+        plan.values.searchInput,
+      ]),
     });
   }
+  const quiet = searchInputStatements(
+    'articles',
+    plans.flatMap((plan) =>
+      plan.action === 'search-input' && plan.rowId !== null
+        ? [{ id: plan.rowId, searchInput: plan.values.searchInput }]
+        : [],
+    ),
+  );
   // By slug, so that the card of an article inserted in this same transaction finds its id. (An
   // INSERT … SELECT with an upsert needs its WHERE clause, even `where true`: SQLite's lang_upsert.)
   for (const group of chunks([...cards], ([, png]) => png.byteLength, 2)) {
@@ -95,6 +112,7 @@ export function articleStatements(
   }
   return {
     statements,
+    quiet,
     inserted: inserts.map((plan) => plan.article.slug),
     updated: updates.map((plan) => plan.article.slug),
   };

@@ -422,6 +422,8 @@ export const DocumentText = v.pipe(
       }
     }
     text = text.replace(/\r\n?/g, '\n');
+    // Line by line only when there is something to report.
+    if (!CONTROL.test(text) && !REPLACEMENT.test(text)) return text;
     const lines = text.split('\n');
     lines.forEach((line, index) => {
       const controls = [...new Set(line.match(CONTROLS) ?? [])];

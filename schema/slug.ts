@@ -6,10 +6,9 @@ import * as v from 'valibot';
  * "Met elkaar voor 125.000 banen" → "met-elkaar-voor-125000-banen".
  */
 export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
+  const lower = text.toLowerCase();
+  // ASCII has no diacritics to strip (and most titles are ASCII): no decomposition needed.
+  return (/^[\x20-\x7e]*$/.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}+/gu, ''))
     .replace(/['’‘"“”„.]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');

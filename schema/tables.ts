@@ -46,6 +46,10 @@ export const articles = sqliteTable(
     /** Hash of search_text: the index text changes with the glossary, which is not the article's
      * content, so it is compared on its own (null on rows from before the search index). */
     searchHash: text('search_hash'),
+    /** Hash of what search_text is made from (the content, the draft flag, the glossary and the
+     * search code: pipeline/search-seed.ts, SearchTexts.inputOf): while it is the same, the seed does not
+     * make the index text again (null on rows from before it, which the next seed fills in). */
+    searchInput: text('search_input'),
     /** File name of the source document in content-seed/. */
     sourceFile: text('source_file').notNull(),
     /** Content hash of the article's social card (social_cards.png), part of its URL /og/{slug}.{hash}.png. */
@@ -93,6 +97,8 @@ export const pages = sqliteTable(
     searchText: text('search_text').notNull().default('{}'),
     /** Hash of search_text: a glossary change rewrites the index text of the pages it touches. */
     searchHash: text('search_hash'),
+    /** Hash of what search_text is made from, as articles.search_input. */
+    searchInput: text('search_input'),
     /**
      * An index the seed made for an address that has child pages but no document of its own
      * (`/organisatie/` when only its children exist): a title and the list of its children, so that

@@ -83,6 +83,16 @@ export function graphemesOf(text: string): string[] {
 
 /** The distinct graphemes of `title` that the social card cannot draw, in order of appearance. */
 export function undrawableGraphemes(title: string): string[] {
+  // A title whose every character is in the font has none, however it is segmented (and segmenting
+  // took a tenth of parsing 10,000 documents).
+  let drawable = true;
+  for (const character of title) {
+    if (!cardFontHas(character.codePointAt(0) ?? 0)) {
+      drawable = false;
+      break;
+    }
+  }
+  if (drawable) return [];
   const out = new Set<string>();
   for (const grapheme of graphemesOf(title)) {
     if (isCardEmoji(grapheme)) continue;

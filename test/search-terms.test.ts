@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { readDocuments } from '../pipeline/content-files.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
+import { SEARCH_TEXT_VERSION, searchText, searchTexts } from '../pipeline/search-seed.ts';
 import { seedDatabase } from '../pipeline/seed-database.ts';
 import { entriesNamedIn, partsOf, queryPlan, searchColumns, stem, wordsOf } from '../schema/search-terms.ts';
 import * as schema from '../schema/tables.ts';
@@ -46,6 +48,38 @@ describe('index text', () => {
     expect(searchColumns('Nieuws van SZW', 'Een tekst.', glossary).aliases).toBe(
       'szw sociale zaken en werkgelegenheid',
     );
+  });
+});
+
+describe('the version of the index text code', () => {
+  it('is what this code makes of a sample: a change to the index text needs a new SEARCH_TEXT_VERSION', () => {
+    // The seed makes an article's index text again only when what it is made from changed, and the
+    // code's version is part of that (pipeline/search-seed.ts). When this hash changes, so does
+    // every index text: bump SEARCH_TEXT_VERSION and write both new values here, so that the next
+    // seed makes them all again instead of keeping the old ones.
+    const text = searchText(
+      'Werkgevers creëren 125.000 banen',
+      'De banenafspraak van BZK en de Vereniging van Nederlandse Gemeenten.\n\nArbeidsongeschiktheidsverzekeringen, gemeenten en onderwijswerkgevers.',
+      [
+        { term: 'BZK', names: ['Binnenlandse Zaken', 'Binnenlandse Zaken en Koninkrijksrelaties'] },
+        { term: 'VNG', names: ['Vereniging van Nederlandse Gemeenten'] },
+        { term: 'SZW', names: ['Sociale Zaken en Werkgelegenheid'] },
+      ],
+    );
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    expect({ version: SEARCH_TEXT_VERSION, hash }).toEqual({ version: 1, hash: '2f964a94f6cd2323' });
+  });
+
+  it('is part of what an index text is made from, with the glossary, the content and whether search finds it', () => {
+    const glossary = [{ term: 'BZK', names: ['Binnenlandse Zaken'] }];
+    const input = searchTexts(glossary).inputOf('content', true);
+    expect(searchTexts(glossary).inputOf('content', true)).toBe(input);
+    expect(searchTexts([]).inputOf('content', true)).not.toBe(input);
+    expect(
+      searchTexts([{ term: 'BZK', names: ['Binnenlandse Zaken', 'BiZa'] }]).inputOf('content', true),
+    ).not.toBe(input);
+    expect(searchTexts(glossary).inputOf('other content', true)).not.toBe(input);
+    expect(searchTexts(glossary).inputOf('content', false)).not.toBe(input);
   });
 });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readDocuments } from '../pipeline/content-files.ts';
 import { generatedDocuments } from '../pipeline/generated-documents.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
+import { searchText } from '../pipeline/search-seed.ts';
 import { articleIdSql } from '../schema/search-terms.ts';
 import { runScript } from './support/cli.ts';
 import { lineOf, makeDocument } from './support/documents.ts';
@@ -466,6 +467,97 @@ describe('the glossary', () => {
     const after = await client.execute("select value from site_meta where key = 'content_version'");
     expect(after.rows[0]?.value).not.toBe(version.rows[0]?.value);
     expect((await seedDir(client, docs)).changed).toBe(false);
+  });
+});
+
+describe('the index texts a seed makes', () => {
+  /** A searchText that records the title of every index text it makes. */
+  const counting = () => {
+    const made: string[] = [];
+    const make: typeof searchText = (title, body, glossary) => {
+      made.push(title);
+      return searchText(title, body, glossary);
+    };
+    return { made, make };
+  };
+  /** Articles and pages that search finds: each has an index text made from its document. */
+  const found = async () => {
+    const rows = await client.execute(
+      "select (select count(*) from articles where search_text <> '{}') + (select count(*) from pages where search_text <> '{}') as n",
+    );
+    return Number(rows.rows[0]?.n);
+  };
+
+  it('makes none for a reseed with nothing changed', async () => {
+    const first = counting();
+    await seedDir(client, docs, { searchText: first.make });
+    expect(first.made.length).toBe(await found());
+    expect(first.made.length).toBeGreaterThan(2); // the two articles and the pages
+    const again = counting();
+    expect(await seedDir(client, docs, { searchText: again.make })).toMatchObject({ changed: false });
+    expect(again.made).toEqual([]);
+  });
+
+  it("makes only the changed document's, and search finds its new word instead of the old one", async () => {
+    await seedDir(client, docs);
+    expect(await indexed(client, 'splinternieuwe')).toEqual([
+      'centrale-postbus-voor-vragen-over-de-banenafspraak',
+    ]);
+    const file = join(docs, '001_f3f85d6d71f8b7af.txt');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('splinternieuwe', 'gloednieuwe'));
+    const edit = counting();
+    const summary = await seedDir(client, docs, { searchText: edit.make });
+    expect(summary.updated).toEqual(['centrale-postbus-voor-vragen-over-de-banenafspraak']);
+    expect(edit.made).toEqual(['Centrale postbus voor vragen over de banenafspraak']);
+    expect(await indexed(client, 'gloednieuwe')).toEqual([
+      'centrale-postbus-voor-vragen-over-de-banenafspraak',
+    ]);
+    expect(await indexed(client, 'splinternieuwe')).toEqual([]);
+  });
+
+  it('makes them all again when the glossary changes, and rewrites only those it changes', async () => {
+    await seedDir(client, docs);
+    writeFileSync(
+      join(docs, 'glossary.yaml'),
+      `${readFileSync(join(docs, 'glossary.yaml'), 'utf8')}- term: DNZ\n  names: [De Normaalste Zaak]\n`,
+    );
+    const change = counting();
+    const summary = await seedDir(client, docs, { searchText: change.make });
+    expect(change.made.length).toBe(await found());
+    expect(summary.updated).toEqual(['met-elkaar-voor-125000-banen']);
+    expect(await indexed(client, 'dnz')).toEqual(['met-elkaar-voor-125000-banen']);
+    const again = counting();
+    expect((await seedDir(client, docs, { searchText: again.make })).changed).toBe(false);
+    expect(again.made).toEqual([]);
+  });
+
+  it('fills in search_input of rows seeded before it once, changing nothing else, not even the content version', async () => {
+    await seedDir(client, docs, { now: '2026-01-01T00:00:00.000Z' });
+    const before = await dump(client);
+    const inputs = async () =>
+      (
+        await client.execute(
+          'select search_input from articles union all select search_input from pages order by 1',
+        )
+      ).rows.map((row) => row.search_input);
+    const filled = await inputs();
+    expect(filled.every((input) => typeof input === 'string')).toBe(true);
+    await client.execute('update articles set search_input = null');
+    await client.execute('update pages set search_input = null');
+
+    const backfill = counting();
+    const summary = await seedDir(client, docs, {
+      now: '2026-02-02T00:00:00.000Z',
+      searchText: backfill.make,
+    });
+    expect(summary).toMatchObject({ changed: false, inserted: [], updated: [] });
+    expect(summary.pages).toMatchObject({ inserted: [], updated: [] });
+    expect(backfill.made.length).toBe(await found());
+    expect(await inputs()).toEqual(filled);
+    expect(await dump(client)).toEqual(before); // site_meta too: the same content version and date
+    const again = counting();
+    await seedDir(client, docs, { searchText: again.make });
+    expect(again.made).toEqual([]);
   });
 });
 

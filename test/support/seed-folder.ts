@@ -10,6 +10,7 @@ import { readDocuments } from '../../pipeline/content-files.ts';
 import { readGlossary } from '../../pipeline/glossary.ts';
 import { migrateDatabase, openClient } from '../../pipeline/libsql.ts';
 import { formatProblem, parseDocuments } from '../../pipeline/parse-documents.ts';
+import type { searchText } from '../../pipeline/search-seed.ts';
 import { seedDatabase } from '../../pipeline/seed-database.ts';
 import { ROOT } from './cli.ts';
 import { tempDir } from './documents.ts';
@@ -49,7 +50,11 @@ export async function openSeedFolder(options: { withSeed?: boolean } = {}): Prom
 }
 
 /** Seeds `dir` into `client`; a document problem fails the test with its `file:line: …`. */
-export async function seedDir(client: Client, dir: string, options: { prune?: boolean; now?: string } = {}) {
+export async function seedDir(
+  client: Client,
+  dir: string,
+  options: { prune?: boolean; now?: string; searchText?: typeof searchText } = {},
+) {
   const parsed = parseDocuments(await readDocuments(dir));
   if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('\n'));
   const glossary = await readGlossary(dir);

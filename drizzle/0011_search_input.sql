@@ -1,0 +1,2 @@
+ALTER TABLE `articles` ADD `search_input` text;--> statement-breakpoint
+ALTER TABLE `pages` ADD `search_input` text;

@@ -62,7 +62,8 @@ async function photo(n: number, shade = 0): Promise<Buffer> {
       const i = (y * width + x) * 3;
       const noise = (((x + n) * 73856093) ^ ((y + shade) * 19349663)) & 31;
       pixels[i] = ((x * 255) / width + n) & 255;
-      pixels[i + 1] = ((y * 255) / height + shade) & 255;
+      // n's high bits too: without them images n and n + 256 would be the same bytes (made once).
+      pixels[i + 1] = ((y * 255) / height + shade + (n >> 8) * 29) & 255;
       pixels[i + 2] = (n * 7 + noise) & 255;
     }
   }

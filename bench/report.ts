@@ -135,8 +135,9 @@ function profileSection({ profiles }: BenchResults): string[] {
     "The profile holds the JavaScript of the Worker's own isolate: its calls into the runtime count as " +
       '`the runtime: …` (`fetch` on a hit is the Cache API lookup, which Miniflare answers from another ' +
       "isolate, and the default entrypoint's call to `Site` is worker/index.ts); Miniflare's cache and " +
-      "asset isolates and workerd's HTTP are not in it. drizzle-orm builds each statement's SQL anew on " +
-      'every request; @libsql/hrana-client encodes the pipeline and decodes its rows. The goal of the ' +
+      "asset isolates and workerd's HTTP are not in it. drizzle-orm prepares each statement once per " +
+      'isolate (worker/queries/prepared.ts), so a request only fills and maps them; @libsql/hrana-client ' +
+      'encodes the pipeline and decodes its rows. The goal of the ' +
       `"${RENDER_PROFILE}" row's CPU per request is ≤ ${RENDER_CPU_GOAL_MS.toFixed(1)} ms (in the goals above).`,
   ];
 }

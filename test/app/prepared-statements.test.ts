@@ -20,6 +20,8 @@ const DEEP_PAGE = '/banenafspraak/sectorinformatie/gemeenten';
 
 let app: TestApp;
 let newest: { slug: string; section: string; publishedAt: string; cardHash: string };
+/** The seeded content version: the sidebar's statements read no rows when told it is known. */
+let version: string;
 beforeAll(async () => {
   app = await startApp([], { previewToken: SECRET });
   const { rows } = await app.client.execute(
@@ -33,6 +35,8 @@ beforeAll(async () => {
     publishedAt: String(row.published_at),
     cardHash: String(row.card_hash),
   };
+  const [meta] = (await app.client.execute("select value from site_meta where key = 'content_version'")).rows;
+  version = String(meta?.value);
   // Share counts, so that the share statements have rows to map.
   await app.client.execute({
     sql: "insert into share_counts (article_id, network, count) select id, 'linkedin', 3 from articles where slug = ?",
@@ -54,6 +58,7 @@ function valueSets(): Record<string, string | number>[] {
       offset: 0,
       key: DEEP_PAGE,
       above: JSON.stringify(['/banenafspraak', '/banenafspraak/sectorinformatie']),
+      known: '',
     },
     {
       slug: 'bestaat-niet',
@@ -63,6 +68,7 @@ function valueSets(): Record<string, string | number>[] {
       offset: 1,
       key: '/banenafspraak',
       above: '[]',
+      known: version,
     },
     {
       slug: newest.slug,
@@ -72,6 +78,7 @@ function valueSets(): Record<string, string | number>[] {
       offset: 3,
       key: '/nergens',
       above: '["/x"]',
+      known: 'een-andere-versie',
     },
   ];
 }

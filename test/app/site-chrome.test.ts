@@ -85,7 +85,7 @@ describe('the sidebar', () => {
 });
 
 describe('the frame kept between requests (views/layout.tsx)', () => {
-  it('follows a change of the sidebar and the menu rows, without a new content version', async () => {
+  it('keeps the sidebar per content version, and follows the menu rows and a new version at once', async () => {
     const other = await startApp(siteDocuments(3), {}, { contentSeed: false });
     try {
       const before = await other.fetch('/participanten').then((r) => r.text());
@@ -98,10 +98,17 @@ describe('the frame kept between requests (views/layout.tsx)', () => {
         sql: "update site_meta set value = ? where key = 'menu'",
         args: [JSON.stringify([{ label: 'Nieuw menu-item', path: '/nieuw' }])],
       });
+      // The same content version: the sidebar's rows are not read again (the seed writes a new
+      // version with every change of content); the menu is read with the version itself.
+      const same = await other.fetch('/participanten').then((r) => r.text());
+      expect(same.slice(same.indexOf('<aside class="sidebar"'))).not.toContain('Nieuwe Deelnemer');
+      expect(wideMenu(same)).toBe('<ul><li><a href="/nieuw">Nieuw menu-item</a></li></ul>');
+      await other.client.execute(
+        "update site_meta set value = 'een-nieuwe-versie' where key = 'content_version'",
+      );
       const after = await other.fetch('/participanten').then((r) => r.text());
       const sidebar = after.slice(after.indexOf('<aside class="sidebar"'));
       expect(sidebar).toContain('<a href="/participanten#nieuwe-deelnemer">Nieuwe Deelnemer</a>');
-      expect(wideMenu(after)).toBe('<ul><li><a href="/nieuw">Nieuw menu-item</a></li></ul>');
       // And back: the first app's pages, over the other rows, are its own.
       const own = await html('/participanten');
       expect(own).not.toContain('Nieuwe Deelnemer');

@@ -111,13 +111,13 @@ export async function listArticles(
   const [rows, [total], sectionRows, blocks, people, meta] = await readBatch(db, [
     ...listStatements(section, today, limit, offset),
     sectionsStatement(),
-    ...sidebarStatements(),
+    ...sidebarStatements(db),
   ]);
   return {
     articles: rows,
     total: total?.n ?? 0,
     sections: sectionRows,
-    ...toChrome(blocks, people, meta, today),
+    ...toChrome(db, blocks, people, meta, today),
   };
 }
 
@@ -230,7 +230,7 @@ export async function getArticle(
     page.article.bind(values),
     page.previous.bind(values),
     page.next.bind(values),
-    ...sidebarStatements(),
+    ...sidebarStatements(db),
     options.shares ? page.shares.bind(values) : noShares.bind({}),
   ]);
   return {
@@ -238,7 +238,7 @@ export async function getArticle(
     previous: previous ?? null,
     next: next ?? null,
     shares: toShareCounts(shareRows),
-    ...toChrome(blocks, people, meta, today),
+    ...toChrome(db, blocks, people, meta, today),
   };
 }
 

@@ -5,7 +5,7 @@ import { participants, sections, siteBlocks, siteMeta } from '../../schema/table
 import type { ContentVersion } from '../cache/content-version.ts';
 import type { Database } from '../database.ts';
 import { paths } from '../site.ts';
-import { readBatch, readOne, statement } from './prepared.ts';
+import { type Param, readBatch, readOne, statement } from './prepared.ts';
 
 /**
  * The statements every page shares: the content version the seed wrote and the sidebar (site blocks
@@ -102,17 +102,38 @@ export async function getContentVersion(db: Database, today: string): Promise<Co
   return toVersion(await readOne(db, versionStatement()), today);
 }
 
-const blocks = statement('site blocks', [], (db) => db.select().from(siteBlocks));
-const people = statement('participants', [], (db) =>
+/**
+ * The sidebar's rows only when the database's content version is not `known` (the one whose sidebar
+ * this isolate keeps): a page's batch still carries the statements, but the rows (13 participants and
+ * the blocks, a third of an article's values) are read, sent and decoded once per content version.
+ * The seed writes a new content version with every change of content, the sidebar's included.
+ */
+const unlessKnown = (known: Param<string>) =>
+  sql`not exists (select 1 from ${siteMeta} where ${siteMeta.key} = 'content_version' and ${siteMeta.value} = ${known})`;
+const blocks = statement('site blocks', ['known'], (db, { known }: { known: Param<string> }) =>
+  db.select().from(siteBlocks).where(unlessKnown(known)),
+);
+const people = statement('participants', ['known'], (db, { known }: { known: Param<string> }) =>
   db
     .select({ name: participants.name, slug: participants.slug })
     .from(participants)
+    .where(unlessKnown(known))
     .orderBy(sql`${participants.name} collate nocase`),
 );
 
+/**
+ * The sidebar of the latest content versions each database showed, newest last: per database,
+ * since the tests run several apps (each over its own database) in one process.
+ */
+const keptSidebars = new WeakMap<Database, Map<string, Sidebar>>();
+/** Versions kept: a request whose batch read an older version than the newest still finds its own. */
+const KEPT_VERSIONS = 8;
+
 /** Sidebar of every page (the site blocks, the participants alphabetically) and the content version. */
-export function sidebarStatements() {
-  return [blocks.bind({}), people.bind({}), versionStatement()] as const;
+export function sidebarStatements(db: Database) {
+  const kept = keptSidebars.get(db);
+  const known = kept ? ([...kept.keys()].at(-1) ?? '') : '';
+  return [blocks.bind({ known }), people.bind({ known }), versionStatement()] as const;
 }
 
 type SiteBlocks = {
@@ -134,7 +155,7 @@ const sameRows = <T extends object>(a: T[], b: T[], keys: readonly (keyof T)[]) 
  * layout renders it once per content (views/layout.tsx keeps its markup per object). Shared
  * between requests, so never changed by a caller.
  */
-export function toSidebar(blocks: BlockRow[], people: PersonRow[]): Sidebar {
+function toSidebar(blocks: BlockRow[], people: PersonRow[]): Sidebar {
   const last = lastSidebar;
   if (
     last &&
@@ -165,20 +186,39 @@ export type Versioned = { version: ContentVersion | null };
 /** What every page's frame shows: the sidebar, the menu (null: the static one) and the version. */
 export type Chrome = { sidebar: Sidebar; menu: MenuItem[] | null } & Versioned;
 
-/** The chrome from the rows of sidebarStatements. */
+/**
+ * The chrome from the rows of sidebarStatements: no rows of a version this database's sidebar is
+ * kept for means that sidebar (the statements read none); rows make it, kept for their version.
+ */
 export function toChrome(
-  blocks: Parameters<typeof toSidebar>[0],
-  people: Parameters<typeof toSidebar>[1],
+  db: Database,
+  blocks: BlockRow[],
+  people: PersonRow[],
   meta: { key: string; value: string }[],
   today: string,
 ): Chrome {
-  return { sidebar: toSidebar(blocks, people), menu: toMenu(meta), version: toVersion(meta, today) };
+  const version = meta.find((row) => row.key === 'content_version')?.value;
+  let kept = keptSidebars.get(db);
+  let sidebar = blocks.length + people.length === 0 && version ? kept?.get(version) : undefined;
+  if (!sidebar) {
+    sidebar = toSidebar(blocks, people);
+    if (version) {
+      if (!kept) {
+        kept = new Map();
+        keptSidebars.set(db, kept);
+      }
+      kept.delete(version);
+      kept.set(version, sidebar);
+      if (kept.size > KEPT_VERSIONS) kept.delete(kept.keys().next().value as string);
+    }
+  }
+  return { sidebar, menu: toMenu(meta), version: toVersion(meta, today) };
 }
 
 /** Pages without their own data (participants, about, featured): just the chrome. */
 export async function getSidebar(db: Database, today: string): Promise<Chrome> {
-  const [blockRows, peopleRows, meta] = await readBatch(db, sidebarStatements());
-  return toChrome(blockRows, peopleRows, meta, today);
+  const [blockRows, peopleRows, meta] = await readBatch(db, sidebarStatements(db));
+  return toChrome(db, blockRows, peopleRows, meta, today);
 }
 
 /**

@@ -134,14 +134,14 @@ export async function getPage(
     (options.preview ? previewPage : page).bind({ key }),
     childPages.bind({ key }),
     ancestorPages.bind({ above: JSON.stringify(above) }),
-    ...sidebarStatements(),
+    ...sidebarStatements(db),
   ]);
   const order = new Map(above.map((k, i) => [k, i]));
   return {
     page: found ?? null,
     children,
     ancestors: ancestors.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0)),
-    ...toChrome(blocks, people, meta, today),
+    ...toChrome(db, blocks, people, meta, today),
   };
 }
 

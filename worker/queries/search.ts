@@ -202,7 +202,7 @@ export async function searchArticles(
     bind(pagesStatement(db, plan)),
     glossaryStatement.bind({}),
     bind(vocabularyStatement(db, plan)),
-    ...sidebarStatements(),
+    ...sidebarStatements(db),
   ]);
   const match = wordMatcher(plan, entries);
   const results = rows.map(({ bodyText, ...summary }) => ({
@@ -221,6 +221,6 @@ export async function searchArticles(
     total: all > 0 ? all : Number(count?.some ?? 0),
     allWords: all > 0 || results.length === 0,
     suggestions,
-    ...toChrome(blocks, people, meta, today),
+    ...toChrome(db, blocks, people, meta, today),
   };
 }

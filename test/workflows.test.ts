@@ -106,7 +106,7 @@ describe('the workflows', () => {
 describe('wrangler.toml: the staging environment deploy.yml deploys to', () => {
   const read = (env?: string) => unstable_readConfig({ config: join(ROOT, 'wrangler.toml'), env });
 
-  it('is its own Worker with its own origin, database, queues and rate-limit namespace; the rest as production', () => {
+  it('is its own Worker with its own origin, database, queues, media bucket and rate-limit namespace; the rest as production', () => {
     const production = read();
     const staging = read('staging');
     expect(staging.name).toBe('vso-werkgevers-staging');
@@ -127,6 +127,11 @@ describe('wrangler.toml: the staging environment deploy.yml deploys to', () => {
     }
     expect(staging.ratelimits.map((r: { name: string }) => r.name)).toEqual(['SHARE_LIMITER']);
     expect(staging.ratelimits[0]?.namespace_id).not.toBe(production.ratelimits[0]?.namespace_id);
+    // Its own media bucket under the same binding: staging serves and publishes its own images.
+    const buckets = (config: typeof staging) =>
+      config.r2_buckets.map((b: { binding: string; bucket_name?: string }) => [b.binding, b.bucket_name]);
+    expect(buckets(staging)).toEqual([['MEDIA', 'vso-werkgevers-staging-media']]);
+    expect(buckets(production)).toEqual([['MEDIA', 'vso-werkgevers-media']]);
     expect(staging.triggers).toEqual(production.triggers);
     expect(staging.assets?.directory).toBe(production.assets?.directory);
   });

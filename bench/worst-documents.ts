@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededLetters } from '../pipeline/generated-documents.ts';
 import { openClient, ROOT } from '../pipeline/libsql.ts';
 import { seedSource } from '../pipeline/seed-command.ts';
 import { DOCUMENT_MAX_BYTES } from '../schema/document.ts';
@@ -47,17 +48,6 @@ const TAIL = '\n\nGeplaatst op dinsdag 5 maart 2019\n';
 /** Room for the body: the whole file stays within the limit. */
 const BODY_BYTES = DOCUMENT_MAX_BYTES - HEAD.length - TAIL.length - 16;
 
-/** Letters from a fixed seed, so that every run indexes the same words. */
-function letters(count: number, seed: number): string {
-  let state = seed;
-  let out = '';
-  for (let i = 0; i < count; i++) {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    out += String.fromCharCode(97 + (state % 26));
-  }
-  return out;
-}
-
 /** `unit` repeated until the body holds BODY_BYTES. */
 const fill = (unit: string) => unit.repeat(Math.floor(BODY_BYTES / Buffer.byteLength(unit)));
 
@@ -84,10 +74,10 @@ function ordinaryBody(): string {
 
 /** The shapes: each a body of about BODY_BYTES. */
 function shapes(): { shape: string; body: string }[] {
-  const longWords = Array.from({ length: Math.floor(BODY_BYTES / 41) }, (_, i) => letters(40, i + 1));
+  const longWords = Array.from({ length: Math.floor(BODY_BYTES / 41) }, (_, i) => seededLetters(40, i + 1));
   return [
     { shape: 'ordinary Dutch text', body: ordinaryBody() },
-    { shape: 'one word of every letter', body: letters(BODY_BYTES, 7) },
+    { shape: 'one word of every letter', body: seededLetters(BODY_BYTES, 7) },
     { shape: 'the shortest word repeated ("a. ")', body: fill('a. ') },
     { shape: 'distinct 40-letter words', body: longWords.join(' ') },
   ];

@@ -40,3 +40,17 @@ export function generatedDocuments(count: number, start = '2020-01-01'): { name:
     return { name: `gen_${String(i).padStart(5, '0')}.txt`, text: `${chrome}${article.join('\n\n')}` };
   });
 }
+
+/**
+ * `count` lowercase letters from a linear congruential generator seeded with `seed`: the same letters
+ * on every run, and no stretch ending like another (a plain repetition would hide quadratic work).
+ */
+export function seededLetters(count: number, seed: number): string {
+  let state = seed;
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    out += String.fromCharCode(97 + (state % 26));
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it } from 'vitest';
 import { startHranaServer } from '../dev/hrana-server.ts';
 import { readDocuments } from '../pipeline/content-files.ts';
+import { seededLetters } from '../pipeline/generated-documents.ts';
 import { readGlossary } from '../pipeline/glossary.ts';
 import { migrateDatabase } from '../pipeline/libsql.ts';
 import { parseDocuments } from '../pipeline/parse-documents.ts';
@@ -84,16 +85,7 @@ describe('the version of the index text code', () => {
 });
 
 describe('bounded index text', () => {
-  /** `count` letters, not one ending like another (a plain repetition would hide the quadratic). */
-  const letters = (count: number, seed = 7) => {
-    let state = seed;
-    let out = '';
-    for (let i = 0; i < count; i++) {
-      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-      out += String.fromCharCode(97 + (state % 26));
-    }
-    return out;
-  };
+  const letters = (count: number, seed = 7) => seededLetters(count, seed);
 
   it('gives a word of over 40 letters no stem and no parts: a 20,000-letter word is in the index once', {
     timeout: 10_000,

@@ -75,8 +75,6 @@ async function photo(n: number, shade = 0): Promise<Buffer> {
 const textOf = (doc: DocumentInput) =>
   'bytes' in doc ? Buffer.from(doc.bytes).toString('utf8') : 'text' in doc ? doc.text : doc.problem.message;
 
-const counted = (report: string, what: RegExp) => Number(what.exec(report)?.[1] ?? 0);
-
 /** Section 7 on a copy of `large`, seeded from `documents` with `images` images added. */
 export async function seedImages(
   settings: BenchSettings,
@@ -134,8 +132,8 @@ export async function seedImages(
       const row = {
         change,
         seconds,
-        processed: counted(outcome.report, /(\d+) media file\(s\) processed/),
-        stored: counted(outcome.report, /(\d+) object\(s\) stored/),
+        processed: outcome.media.processed,
+        stored: outcome.media.written,
         updated: outcome.summary.updated.length,
       };
       log(`images: ${change}: ${secs(seconds)}, ${int(row.processed)} processed, ${int(row.stored)} stored`);

@@ -91,7 +91,13 @@ function fail(message: string): never {
 
 /** What one seed did: its summary and report, or the problems (`file:line: …`) and nothing written. */
 export type SeedOutcome =
-  | { ok: true; summary: SeedSummary; report: string }
+  | {
+      ok: true;
+      summary: SeedSummary;
+      report: string;
+      /** Media files made anew by this seed, and objects it wrote to the bucket. */
+      media: { processed: number; written: number };
+    }
   | { ok: false; problems: string[] };
 
 /**
@@ -160,7 +166,8 @@ export async function seedSource(
     }
     for (const notice of parsed.mediaNotices) lines.push(`notice: ${formatProblem(notice)}`);
     lines.push(...(await unpublished(summary)));
-    return { ok: true, summary, report: lines.join('\n') };
+    const made = { processed: media.processed, written: media.written };
+    return { ok: true, summary, report: lines.join('\n'), media: made };
   } catch (error) {
     const message =
       error instanceof SeedConflict

@@ -9,6 +9,17 @@ import type { BenchResults } from './results.ts';
 import { CONNECTIONS, ROUND_TRIP_MS, SEQUENTIAL, SMALL_ARTICLES } from './settings.ts';
 import { RENDER_CPU_GOAL_MS, RENDER_PROFILE } from './worker-profile.ts';
 
+/** The range of req/s × workerd CPU per response over workerd's rows (1.0: one core always busy). */
+function workerdBusy(load: BenchResults['load']): string {
+  const busy = load.flatMap((row) =>
+    row.id !== 'nginx' && row.load && row.cpu
+      ? [(row.load.requestsPerSecond * row.cpu.workerdMs) / 1000]
+      : [],
+  );
+  if (busy.length === 0) return 'not measured';
+  return `${Math.min(...busy).toFixed(2)}–${Math.max(...busy).toFixed(2)}`;
+}
+
 export function throughputSection({
   settings,
   load,
@@ -61,9 +72,15 @@ export function throughputSection({
     `CPU per response: workerd is every isolate of the runtime (the Worker's, and Miniflare's Cache API ` +
       `and asset router), read from /proc; the libSQL server is this process less the load thread (the ` +
       `local server runs in a thread of the bench); load is autocannon's thread. On ${cpus().length} cores a ` +
-      `row's req/s can be at most ${cpus().length} × 1,000 ms over their sum. "Without the hop" is the same ` +
+      `row's req/s can be at most ${cpus().length} × 1,000 ms over their sum. workerd serves every isolate ` +
+      `on one thread, and it is the bound: req/s times its CPU per response is ${workerdBusy(load)} CPU ` +
+      `seconds per second in these rows, so a row's "× static" is about the floor's workerd CPU over its own. ` +
+      `"Without the hop" is the same ` +
       `Worker with its default entrypoint answering itself: in production that hop is where Workers Cache ` +
-      `answers (a hit there never runs the Worker); Miniflare does not simulate it, so here it is a second dispatch.`,
+      `answers (a hit there never runs the Worker); Miniflare does not simulate it, so here it is a second dispatch. ` +
+      `"The article's database part alone" is a Worker that only takes the same hop, sends the very pipeline ` +
+      `the Worker sends for that page (recorded on its way to the libSQL server), reads its JSON and sends the ` +
+      `page's bytes (bench/harness-workers.ts): no routing, mapping or HTML, the floor under any rendering of it here.`,
     '',
     `Publishing under load: with ${CONNECTIONS} connections on the cached article (\`${publish.path.length > 48 ? `${publish.path.slice(0, 45)}…` : publish.path}\`, ` +
       `every request an L1 hit that reads nothing), a new content version was written ${secs(publish.publishedAtS)} into the run: ` +

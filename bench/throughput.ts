@@ -12,13 +12,27 @@ import { openClient, ROOT } from '../pipeline/libsql.ts';
 import { cpuPerResponse, cpuSnapshot } from './cpu.ts';
 import type { BenchDatabase } from './databases.ts';
 import { int, ms, xCacheOf } from './format.ts';
-import { directWorkerScript } from './harness-workers.ts';
+import {
+  type CapturedPipeline,
+  databaseFloorWorkerScript,
+  directWorkerScript,
+  pipelineRecorder,
+} from './harness-workers.ts';
 import { startNginx } from './nginx.ts';
 import { database, own, worker } from './owned.ts';
 import { type BenchSettings, CONNECTIONS, FLOOR_PATH, log, SEARCH_PATH, SEQUENTIAL } from './settings.ts';
 
 /** Which row it is, for the goals (bench/goals.ts). */
-export type LoadRowId = 'floor' | 'nginx' | 'home' | 'hit' | 'hit-direct' | 'off' | 'api' | 'search';
+export type LoadRowId =
+  | 'floor'
+  | 'nginx'
+  | 'home'
+  | 'hit'
+  | 'hit-direct'
+  | 'database-floor'
+  | 'off'
+  | 'api'
+  | 'search';
 
 export interface LoadRow {
   id: LoadRowId;
@@ -182,6 +196,24 @@ async function loadRow(
   };
 }
 
+/** The pipeline the Worker (L1 off) sends for `path`, once its isolate is warm (the last of three). */
+async function pagePipeline(databaseUrl: string, path: string): Promise<CapturedPipeline> {
+  const recorder = await pipelineRecorder(databaseUrl);
+  const w = await worker({ libsqlUrl: recorder.url, bindings: { L1_CACHE: 'off' } });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const page = await httpGet(`${w.url}${path}`);
+      if (page.status !== 200) throw new Error(`${path} answered ${page.status} through the recorder`);
+    }
+    const last = recorder.pipelines.at(-1);
+    if (!last) throw new Error(`${path} sent no pipeline`);
+    return last;
+  } finally {
+    await w.stop();
+    await recorder.stop();
+  }
+}
+
 export async function throughput(
   settings: BenchSettings,
   small: BenchDatabase,
@@ -200,6 +232,11 @@ export async function throughput(
     libsqlUrl: db.url,
     assetsDirectory: assets,
     scriptPath: directWorkerScript(),
+  });
+  // The same page's database part alone: its pipeline, and its bytes, with no app around them.
+  const databaseFloor = await worker({
+    libsqlUrl: db.url,
+    scriptPath: databaseFloorWorkerScript(await pagePipeline(db.url, article.path), page.body),
   });
   const nginx = await startNginx(assets);
   if (nginx) own(nginx.stop, nginx.kill);
@@ -230,6 +267,13 @@ export async function throughput(
       server: 'workerd, bench/harness-workers.ts',
     },
     {
+      id: 'database-floor',
+      name: "the article's database part alone: its pipeline sent and read, its bytes sent (no app)",
+      origin: databaseFloor.url,
+      path: article.path,
+      server: 'workerd, bench/harness-workers.ts',
+    },
+    {
       id: 'off',
       name: 'article (cache off)',
       origin: off.url,
@@ -253,6 +297,7 @@ export async function throughput(
   const publish = await publishUnderLoad(settings, db, on.url, article.path);
   await nginx?.stop();
   await direct.stop();
+  await databaseFloor.stop();
   await on.stop();
   await off.stop();
   await db.stop();

@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { compatibilityDate } from '../dev/local-worker.ts';
 import { ROOT } from '../pipeline/libsql.ts';
 import { TMP } from './settings.ts';
 
@@ -130,4 +131,91 @@ export default {
 `,
   );
   return file;
+}
+
+/**
+ * The Worker's libraries without the app, as it uses them: a Hono app with hono/jsx and the same
+ * middleware, drizzle over `@libsql/client/http` with this schema and each kind of statement, valibot
+ * and the Dutch stemmer, all reached from a fetch handler so that the bundler keeps them, and none of it
+ * run at startup (as in the Worker). What the startup of the chosen libraries costs on their own.
+ */
+const LIBRARIES_ONLY = `import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { html, raw } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { createClient } from '@libsql/client/http';
+import { stemmer } from '@orama/stemmers/dutch';
+import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql/http';
+import { fillPlaceholders } from 'drizzle-orm/sql';
+import * as v from 'valibot';
+import * as schema from '{SCHEMA}';
+
+const Query = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))) });
+const Page = (props: { title: string; items: string[] }) => (
+  <html lang="nl">
+    <head><title>{props.title}</title></head>
+    <body><ul>{props.items.map((item) => <li>{item}</li>)}</ul></body>
+  </html>
+);
+let app: Hono | undefined;
+export default {
+  fetch(request: Request, env: { LIBSQL_URL: string }, ctx: ExecutionContext) {
+    if (!app) {
+      const db = drizzle(createClient({ url: env.LIBSQL_URL }), { schema });
+      const a = schema.articles;
+      app = new Hono();
+      app.use('*', secureHeaders(), cors(), bodyLimit({ maxSize: 1024 }));
+      app.post('/admin/*', bearerAuth({ token: 'token' }));
+      app.get('/', async (c) => {
+        const query = v.parse(Query, c.req.query());
+        const prepared = db
+          .select()
+          .from(a)
+          .where(and(eq(a.slug, sql.placeholder('slug')), or(gt(a.id, 1), lt(a.id, 2), like(a.title, 'x'), isNull(a.source)), inArray(a.id, [1])))
+          .orderBy(desc(a.publishedAt), asc(a.slug))
+          .prepare();
+        fillPlaceholders(prepared.getQuery().params, { slug: stemmer(query.q ?? '') });
+        await db.insert(a).values({} as typeof a.$inferInsert).onConflictDoNothing();
+        await db.update(a).set({ title: 'x' }).where(eq(a.id, 1));
+        await db.delete(a).where(eq(a.id, 1));
+        if (!query.q) throw new HTTPException(400);
+        return c.html(<Page title={String(html\`\${raw(query.q)}\`)} items={[query.q]} />);
+      });
+    }
+    return app.fetch(request, env, ctx);
+  },
+};
+`;
+
+/**
+ * Folders `wrangler check startup --cwd` builds as it builds this Worker (the same compatibility
+ * date, minify, keep_names): a trivial Worker, and the libraries alone (LIBRARIES_ONLY). What the
+ * startup measure gives with nothing in it, and with only what the team chose to keep.
+ */
+export function startupHarnesses(): { trivial: string; libraries: string } {
+  const folder = (name: string, entry: string) => {
+    const dir = join(TMP, `startup-${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'entry.tsx'), entry);
+    writeFileSync(
+      join(dir, 'wrangler.toml'),
+      `name = "bench-startup-${name}"\nmain = "entry.tsx"\ncompatibility_date = "${compatibilityDate}"\n` +
+        'workers_dev = false\nminify = true\nkeep_names = false\n',
+    );
+    return dir;
+  };
+  return {
+    trivial: folder('trivial', 'export default { fetch() { return new Response("ok"); } };\n'),
+    libraries: folder(
+      'libraries',
+      LIBRARIES_ONLY.replace(
+        '{SCHEMA}',
+        relative(join(TMP, 'startup-libraries'), join(ROOT, 'schema', 'tables.ts')),
+      ),
+    ),
+  };
 }

@@ -11,9 +11,10 @@ import { gzipSync } from 'node:zlib';
 import { httpGet, median } from '../dev/load.ts';
 import { BUNDLE_META, WRANGLER_ENV } from '../dev/local-worker.ts';
 import { ROOT } from '../pipeline/libsql.ts';
-import { trivialWorkerScript } from './harness-workers.ts';
+import { startupHarnesses, trivialWorkerScript } from './harness-workers.ts';
 import { database, worker } from './owned.ts';
 import { type BenchSettings, log, TMP } from './settings.ts';
+import { buildHarness, v8Startup } from './startup-v8.ts';
 
 export type BundleSize = ReturnType<typeof bundleSize>;
 export type StartupTimes = Awaited<ReturnType<typeof startupTimes>>;
@@ -122,11 +123,19 @@ export interface Profile {
  * profile, and where its samples ran. That command builds the bundle as deploy does, so the
  * positions are those of dist/index.js and its source map.
  */
-function startupProfile(map: SourceMap | null): { activeMs: number; parts: Map<string, number> } {
+function startupProfile(map: SourceMap | null, cwd = ROOT): { activeMs: number; parts: Map<string, number> } {
   const outfile = join(TMP, 'startup.cpuprofile');
   const run = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'check', 'startup', '--outfile', outfile],
+    [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'check',
+      'startup',
+      '--cwd',
+      cwd,
+      '--outfile',
+      outfile,
+    ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...WRANGLER_ENV } },
   );
   if (run.status !== 0) throw new Error(`wrangler check startup failed:\n${run.stdout}${run.stderr}`);
@@ -184,6 +193,22 @@ export async function startupTimes(settings: BenchSettings, file: string) {
     for (const [name, ms] of profile.parts) parts.set(name, (parts.get(name) ?? 0) + ms / settings.profiles);
   }
   const profileActiveMs = median(profiles);
+  // The same measure with nothing in the Worker, and with only the libraries the team keeps.
+  const harnesses = startupHarnesses();
+  const floors = { trivial: [] as number[], libraries: [] as number[] };
+  for (let i = 0; i < settings.profiles; i++) {
+    log(`startup profile ${i + 1}/${settings.profiles}: a trivial Worker, the libraries alone`);
+    floors.trivial.push(startupProfile(null, harnesses.trivial).activeMs);
+    floors.libraries.push(startupProfile(null, harnesses.libraries).activeMs);
+  }
+  const v8Runs = settings.profiles * 8;
+  log(`startup in V8: ${v8Runs} compiles and evaluations of each bundle`);
+  const v8 = {
+    runs: v8Runs,
+    node: process.versions.node,
+    worker: v8Startup(BUNDLE, v8Runs),
+    libraries: v8Startup(buildHarness(harnesses.libraries), v8Runs),
+  };
   return {
     miniflareMs: median(bundle),
     baselineMs: median(baseline),
@@ -194,6 +219,11 @@ export async function startupTimes(settings: BenchSettings, file: string) {
     met: profileActiveMs <= STARTUP_GOAL_MS,
     /** Mean ms per profile by where the samples ran, biggest first (samples are about 1 ms apart). */
     composition: topOf<{ name: string; ms: number }>(parts, (ms) => ({ ms })),
-    samples: { bundle, baseline, profiles },
+    /** Medians of the same measure for a trivial Worker and for the libraries alone (bench/harness-workers.ts). */
+    trivialMs: median(floors.trivial),
+    librariesMs: median(floors.libraries),
+    /** Compile and evaluation in this Node's V8, without sampling (bench/startup-v8.ts). */
+    v8,
+    samples: { bundle, baseline, profiles, ...floors },
   };
 }

@@ -9,7 +9,7 @@ import { Miniflare } from 'miniflare';
 import { ROOT } from '../pipeline/libsql.ts';
 import { SITE_URL } from './site-origin.ts';
 
-const compatibilityDate =
+export const compatibilityDate =
   /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ?? '';
 
 /** Quiet, offline wrangler: no metrics, no `Request.cf` download. */

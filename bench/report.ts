@@ -115,8 +115,8 @@ function startupSection({ bundle, startup }: BenchResults): string[] {
       `millisecond, so this is coarse): ${startup.composition.map((part) => `${part.name} ${ms(part.ms)}`).join(', ')}.`,
     '',
     `The startup measure is the sum of the profile's samples that were not idle. Its first sample after ` +
-      `the script starts often comes 13–15 ms late, and that whole gap counts for whatever it lands on: a ` +
-      `trivial Worker (one line, 0.1 KiB) measures either about 0 ms or about 14 ms. "The libraries alone" is ` +
+      `the script starts often comes well over 10 ms late, and that whole gap counts for whatever it lands on: ` +
+      `a trivial Worker (one line, 0.1 KiB) measures either 0 ms or the gap (its runs are above). "The libraries alone" is ` +
       `a Worker of only what the team chose to keep, used as this Worker uses them (Hono with hono/jsx and its ` +
       `middleware, drizzle-orm over @libsql/client/http with this schema, valibot, the Dutch stemmer: ` +
       `bench/harness-workers.ts): what startup costs before any of the site's own code.`,

@@ -27,6 +27,7 @@ const unit = files(
   'check-report',
   'media-authoring',
   'media-blocks',
+  'seed-packing',
 );
 
 /** Node, but slow: the seed command and the libSQL server as processes, social cards rendered. */

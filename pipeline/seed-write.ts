@@ -20,19 +20,16 @@ const MAX_VALUES = 8000;
 const MAX_STATEMENT_BYTES = 1024 * 1024;
 
 /**
- * `items` in consecutive groups of at most MAX_STATEMENT_BYTES (by `bytes`, of at least one item
- * each) and MAX_VALUES / `values` items.
+ * `items` in consecutive groups of at most `maxItems` items and about `maxBytes` (by `bytes`), each of
+ * at least one item: the one packing behind both statements (rows) and requests (statements).
  */
-export function chunks<T>(items: T[], bytes: (item: T) => number, values = 1): T[][] {
+function packed<T>(items: T[], bytes: (item: T) => number, maxItems: number, maxBytes: number): T[][] {
   const out: T[][] = [];
   let group: T[] = [];
   let size = 0;
   for (const item of items) {
     const itemBytes = bytes(item);
-    if (
-      group.length > 0 &&
-      (size + itemBytes > MAX_STATEMENT_BYTES || (group.length + 1) * values > MAX_VALUES)
-    ) {
+    if (group.length > 0 && (group.length + 1 > maxItems || size + itemBytes > maxBytes)) {
       out.push(group);
       group = [];
       size = 0;
@@ -42,6 +39,14 @@ export function chunks<T>(items: T[], bytes: (item: T) => number, values = 1): T
   }
   if (group.length > 0) out.push(group);
   return out;
+}
+
+/**
+ * `items` in consecutive groups of at most MAX_STATEMENT_BYTES (by `bytes`, of at least one item
+ * each) and MAX_VALUES / `values` items.
+ */
+export function chunks<T>(items: T[], bytes: (item: T) => number, values = 1): T[][] {
+  return packed(items, bytes, Math.floor(MAX_VALUES / values), MAX_STATEMENT_BYTES);
 }
 
 /** A request to the server carries at most this many statements and about this many bytes. */
@@ -84,19 +89,5 @@ export async function writeInOneTransaction(client: Client, statements: Statemen
 
 /** The statements in consecutive requests of at most MAX_BATCH_STATEMENTS and about MAX_BATCH_BYTES. */
 function requestBatches(statements: Statement[]): Statement[][] {
-  const out: Statement[][] = [];
-  let batch: Statement[] = [];
-  let size = 0;
-  for (const statement of statements) {
-    const bytes = statementBytes(statement);
-    if (batch.length > 0 && (batch.length >= MAX_BATCH_STATEMENTS || size + bytes > MAX_BATCH_BYTES)) {
-      out.push(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(statement);
-    size += bytes;
-  }
-  if (batch.length > 0) out.push(batch);
-  return out;
+  return packed(statements, statementBytes, MAX_BATCH_STATEMENTS, MAX_BATCH_BYTES);
 }

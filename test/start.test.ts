@@ -145,24 +145,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** `npm start` with `env` on two free ports (PORT, DB_PORT), stopped after the test; up once /healthz answers. */
+async function startOnFreePorts(env: Record<string, string>) {
+  const [port, dbPort] = [await freePort(), await freePort()];
+  const run = start({ ...env, PORT: String(port), DB_PORT: String(dbPort) });
+  cleanups.push(() => stop(run));
+  const health = await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log);
+  return { ...run, port, dbPort, health };
+}
+
 describe('npm start', () => {
   it('seeds an empty DB_FILE, serves the site on PORT from the local server on DB_PORT, and stops everything on SIGTERM', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const [port, dbPort] = [await freePort(), await freePort()];
     const purgeToken = 'purge-token-of-this-test-run';
-    const run = start({
-      PORT: String(port),
-      DB_PORT: String(dbPort),
-      DB_FILE: join(dir, 'vso.db'),
-      PURGE_TOKEN: purgeToken,
-    });
-    cleanups.push(() => stop(run));
+    const run = await startOnFreePorts({ DB_FILE: join(dir, 'vso.db'), PURGE_TOKEN: purgeToken });
+    const { port, dbPort } = run;
 
-    expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
-      ok: true,
-      articles: 2,
-    });
+    expect(run.health).toEqual({ ok: true, articles: 2 });
     expect(await listening(dbPort)).toBe(true);
     // The local server takes only this run's programs: without the token, 401.
     const anonymous = await fetch(`http://127.0.0.1:${dbPort}/v2/pipeline`, {
@@ -203,13 +203,9 @@ describe('npm start', () => {
   it('uses LIBSQL_URL when it is set, and starts no local server', async () => {
     const db = await startDatabase();
     cleanups.push(() => db.close());
-    const [port, dbPort] = [await freePort(), await freePort()];
-    const run = start({ PORT: String(port), DB_PORT: String(dbPort), LIBSQL_URL: db.server.url });
-    cleanups.push(() => stop(run));
-    expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
-      ok: true,
-      articles: 2,
-    });
+    const run = await startOnFreePorts({ LIBSQL_URL: db.server.url });
+    const { port, dbPort } = run;
+    expect(run.health).toEqual({ ok: true, articles: 2 });
     expect(await listening(dbPort)).toBe(false);
     expect(db.server.stats.pipelines).toBeGreaterThan(0);
     run.child.kill('SIGTERM');
@@ -224,15 +220,8 @@ describe('npm start', () => {
     cpSync(join(ROOT, 'content-seed'), content, { recursive: true });
     const file = join(content, '001_f3f85d6d71f8b7af.txt');
     const original = readFileSync(file, 'utf8');
-    const [port, dbPort] = [await freePort(), await freePort()];
-    const run = start({
-      PORT: String(port),
-      DB_PORT: String(dbPort),
-      DB_FILE: join(dir, 'vso.db'),
-      CONTENT_DIR: content,
-    });
-    cleanups.push(() => stop(run));
-    await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log);
+    const run = await startOnFreePorts({ DB_FILE: join(dir, 'vso.db'), CONTENT_DIR: content });
+    const { port } = run;
     const page = async () => {
       const response = await fetch(`http://127.0.0.1:${port}${POSTBUS}`);
       return `${response.status} ${await response.text()}`;
@@ -289,21 +278,10 @@ describe('npm start', () => {
     // There before `npm start`: stored by its first seed, through Miniflare, in the state wrangler dev reads.
     writeFileSync(join(content, 'zaal.jpg'), await photo('teal'));
     writeFileSync(join(content, 'zaal.md'), article('De zaal', '2019-03-01', '![De volle zaal](zaal.jpg)'));
-    const [port, dbPort] = [await freePort(), await freePort()];
     const env = { LOCAL_STATE_DIR: join(dir, 'state') };
-    const run = start({
-      ...env,
-      PORT: String(port),
-      DB_PORT: String(dbPort),
-      DB_FILE: join(dir, 'vso.db'),
-      CONTENT_DIR: content,
-    });
-    cleanups.push(() => stop(run));
-    expect(await waitForHealth(`http://127.0.0.1:${port}/healthz`, run.child, run.log)).toEqual({
-      ok: true,
-      articles: 3,
-    });
-    const site = `http://127.0.0.1:${port}`;
+    const run = await startOnFreePorts({ ...env, DB_FILE: join(dir, 'vso.db'), CONTENT_DIR: content });
+    expect(run.health).toEqual({ ok: true, articles: 3 });
+    const site = `http://127.0.0.1:${run.port}`;
     const page = async (path: string) => {
       const response = await fetch(`${site}${path}`);
       return `${response.status} ${await response.text()}`;
